@@ -1,0 +1,283 @@
+package dev.sealpost.codec;
+
+import dev.sealpost.codec.dek.DekKeys;
+import dev.sealpost.codec.dek.UnwrappedDekCache;
+import dev.sealpost.codec.format.EnvelopeHeader;
+import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.keys.KekSource;
+import dev.sealpost.codec.keys.X25519PrivateKey;
+import dev.sealpost.codec.kms.KmsClient;
+import dev.sealpost.codec.recipient.AesKeyWrap;
+import dev.sealpost.codec.recipient.HpkeDekSeal;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decrypts Sealpost v1 envelopes, following SPEC.md section 11 step by step, so that every
+ * failure has the category the spec and the vectors name [ERR-2]. Immutable configuration,
+ * thread-safe. Unwrapped DEKs are cached by their exact recipient entry; the commitment is
+ * checked for every envelope all the same [COM-3].
+ *
+ * <pre>{@code
+ * Decryptor dec = Decryptor.builder().kekSource(keyring).build();
+ * byte[] plaintext = dec.decrypt(envelope, EncryptionContext.of("topic", "orders"));
+ * }</pre>
+ */
+public final class Decryptor {
+  private final List<KekSource> kekSources;
+  private final Map<String, X25519PrivateKey> x25519Keys;
+  private final List<KmsClient> kmsClients;
+  private final int maxPlaintextLength;
+  private final UnwrappedDekCache cache;
+
+  private Decryptor(Builder b) {
+    this.kekSources = List.copyOf(b.kekSources);
+    this.x25519Keys = Map.copyOf(b.x25519Keys);
+    this.kmsClients = List.copyOf(b.kmsClients);
+    this.maxPlaintextLength = b.maxPlaintextLength;
+    this.cache = new UnwrappedDekCache(b.cacheCapacity);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public byte[] decrypt(byte[] envelope) throws SealpostException {
+    return decrypt(envelope, 0, envelope.length, EncryptionContext.empty(), Map.of());
+  }
+
+  public byte[] decrypt(byte[] envelope, EncryptionContext externalContext) throws SealpostException {
+    return decrypt(envelope, 0, envelope.length, externalContext, Map.of());
+  }
+
+  /** Decrypts the buffer's remaining bytes without moving its position. */
+  public byte[] decrypt(ByteBuffer envelope, EncryptionContext externalContext) throws SealpostException {
+    if (envelope.hasArray()) {
+      return decrypt(
+          envelope.array(), envelope.arrayOffset() + envelope.position(), envelope.remaining(), externalContext, Map.of());
+    }
+    byte[] copy = new byte[envelope.remaining()];
+    envelope.duplicate().get(copy);
+    return decrypt(copy, 0, copy.length, externalContext, Map.of());
+  }
+
+  /**
+   * @param requiredStoredContext entries the stored context must hold with equal values [CTX-4]
+   */
+  public byte[] decrypt(
+      byte[] envelope, int offset, int length, EncryptionContext externalContext, Map<String, String> requiredStoredContext)
+      throws SealpostException {
+    Objects.checkFromIndexSize(offset, length, envelope.length);
+    Objects.requireNonNull(externalContext, "externalContext");
+    Objects.requireNonNull(requiredStoredContext, "requiredStoredContext");
+    // Steps 1-8.
+    EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
+    // Step 9 [AUTH-4], [LIM-3].
+    int body = header.bodyLength();
+    if (body < Suite.TAG_LENGTH) {
+      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
+    }
+    if ((long) body - Suite.TAG_LENGTH > maxPlaintextLength) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
+    }
+    // Step 10 [CTX-4].
+    Map<String, String> stored = header.storedContext().asMap();
+    for (Map.Entry<String, String> e : requiredStoredContext.entrySet()) {
+      if (!e.getValue().equals(stored.get(e.getKey()))) {
+        throw new SealpostException(
+            ErrorCategory.CONTEXT_MISMATCH, "stored context does not hold the required entry '" + e.getKey() + "'");
+      }
+    }
+    // Steps 11-12.
+    DekKeys keys = keysFor(header);
+    if (!keys.commitmentMatches(header.commitment())) {
+      throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
+    }
+    // Step 13 [AUTH-2], [AUTH-3].
+    try {
+      return keys.payloadKey().decrypt(
+          header.nonce(),
+          envelope, offset, header.headerLength(),
+          externalContext.encodedView(),
+          envelope, offset + header.headerLength(), body);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+    }
+  }
+
+  /** Header inspection without decryption. */
+  public static EnvelopeHeader inspect(byte[] envelope) throws SealpostException {
+    return EnvelopeHeader.parse(envelope);
+  }
+
+  /** Step 11 [RCP-4], [RCP-5]: the first held entry that unwraps gives the DEK. */
+  private DekKeys keysFor(EnvelopeHeader header) throws SealpostException {
+    Suite suite = header.suite();
+    boolean held = false;
+    SealpostException lastFailure = null;
+    for (RecipientEntry r : header.recipients()) {
+      Optional<RecipientType> type = r.type();
+      if (type.isEmpty() || !holds(type.get(), r)) {
+        continue;
+      }
+      held = true;
+      byte[] wrapped = r.wrappedDek();
+      DekKeys cached = cache.get(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped);
+      if (cached != null) {
+        return cached;
+      }
+      byte[] dek = null;
+      try {
+        dek = unwrap(type.get(), r, wrapped);
+        if (dek.length != DekKeys.DEK_LENGTH) {
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "unwrapped DEK is " + dek.length + " bytes, not 32");
+        }
+        DekKeys keys = DekKeys.derive(suite, dek);
+        cache.put(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped, keys);
+        return keys;
+      } catch (SealpostException e) {
+        if (e.category() == ErrorCategory.KEY_SERVICE_FAILURE) {
+          throw e; // a transient outage is not a verdict on the envelope
+        }
+        lastFailure = e;
+      } catch (GeneralSecurityException e) {
+        lastFailure = new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive keys from the DEK", e);
+      } finally {
+        if (dek != null) {
+          Arrays.fill(dek, (byte) 0);
+        }
+      }
+    }
+    if (!held) {
+      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key is held for any of the envelope's "
+          + header.recipients().size() + " recipient(s): " + describe(header.recipients()));
+    }
+    throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "every held key failed to unwrap the DEK", lastFailure);
+  }
+
+  private boolean holds(RecipientType type, RecipientEntry r) throws SealpostException {
+    switch (type) {
+      case SYMMETRIC:
+        for (KekSource s : kekSources) {
+          if (s.kek(r.keyId(), r.keyVersion()).isPresent()) {
+            return true;
+          }
+        }
+        return false;
+      case X25519_HPKE:
+        return x25519Keys.containsKey(slot(r.keyId(), r.keyVersion()));
+      case KMS:
+        return kmsClients.stream().anyMatch(c -> c.supports(r.keyId()));
+      default:
+        return false;
+    }
+  }
+
+  private byte[] unwrap(RecipientType type, RecipientEntry r, byte[] wrapped) throws SealpostException {
+    switch (type) {
+      case SYMMETRIC:
+        for (KekSource s : kekSources) {
+          Optional<byte[]> kek = s.kek(r.keyId(), r.keyVersion());
+          if (kek.isPresent()) {
+            try {
+              return AesKeyWrap.unwrap(kek.get(), wrapped);
+            } catch (GeneralSecurityException e) {
+              throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "AES-KW integrity check failed for " + r.keyId(), e);
+            } finally {
+              Arrays.fill(kek.get(), (byte) 0);
+            }
+          }
+        }
+        break;
+      case X25519_HPKE:
+        try {
+          return HpkeDekSeal.open(x25519Keys.get(slot(r.keyId(), r.keyVersion())).toBytes(), wrapped);
+        } catch (GeneralSecurityException e) {
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "HPKE open failed for " + r.keyId(), e);
+        }
+      case KMS:
+        for (KmsClient c : kmsClients) {
+          if (c.supports(r.keyId())) {
+            return c.unwrapDek(r.keyId(), wrapped);
+          }
+        }
+        break;
+      default:
+        break;
+    }
+    throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key for " + r.keyId());
+  }
+
+  private static String slot(String keyId, int version) {
+    return keyId + '\u0000' + version;
+  }
+
+  private static String describe(List<RecipientEntry> recipients) {
+    List<String> out = new ArrayList<>();
+    for (RecipientEntry r : recipients) {
+      out.add(r.type().map(Enum::name).orElse("type " + r.typeId()) + " '" + r.keyId() + "' v" + r.keyVersionUnsigned());
+    }
+    return String.join(", ", out);
+  }
+
+  /** Validating builder. A decryptor needs at least one key source. */
+  public static final class Builder {
+    private final List<KekSource> kekSources = new ArrayList<>();
+    private final Map<String, X25519PrivateKey> x25519Keys = new HashMap<>();
+    private final List<KmsClient> kmsClients = new ArrayList<>();
+    private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
+    private int cacheCapacity = 1024;
+
+    private Builder() {}
+
+    /** Symmetric KEKs, e.g. a {@link dev.sealpost.codec.keys.Keyring}. */
+    public Builder kekSource(KekSource source) {
+      kekSources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    /** An X25519 private key, named by the key id and version writers use for its public key. */
+    public Builder x25519Key(String keyId, int version, X25519PrivateKey key) {
+      x25519Keys.put(slot(Objects.requireNonNull(keyId, "keyId"), version), Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    public Builder kmsClient(KmsClient client) {
+      kmsClients.add(Objects.requireNonNull(client, "client"));
+      return this;
+    }
+
+    /** Reject bodies whose plaintext would exceed this, before any cryptography [LIM-3]. */
+    public Builder maxPlaintextLength(int max) {
+      if (max < 0 || max > Limits.MAX_PLAINTEXT_LENGTH) {
+        throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30");
+      }
+      this.maxPlaintextLength = max;
+      return this;
+    }
+
+    /** Unwrapped-DEK cache entries; 0 disables the cache. Default 1024. */
+    public Builder dekCacheCapacity(int capacity) {
+      if (capacity < 0) {
+        throw new IllegalArgumentException("capacity must be >= 0");
+      }
+      this.cacheCapacity = capacity;
+      return this;
+    }
+
+    public Decryptor build() {
+      if (kekSources.isEmpty() && x25519Keys.isEmpty() && kmsClients.isEmpty()) {
+        throw new IllegalStateException("a decryptor needs at least one key source");
+      }
+      return new Decryptor(this);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sealpost.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An encryption context (SPEC.md section 7): an immutable map of UTF-8 strings, kept in
+ * canonical order (keys by their UTF-8 bytes, unsigned), with its canonical encoding computed
+ * once:
+ *
+ * <pre>
+ * encode(ctx) = u8(n) || for each entry in ascending key order:
+ *               u8(len(key)) || key || u16(len(value)) || value
+ * </pre>
+ *
+ * Used both as stored context (written in the header) and as external context (only in the
+ * AAD). Construction enforces the limits of [CTX-3] with {@code limit-exceeded} [LIM-4].
+ */
+public final class EncryptionContext {
+  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+  private static final EncryptionContext EMPTY = new EncryptionContext(Collections.emptyMap(), new byte[] {0});
+
+  private final Map<String, String> entries;
+  private final byte[] encoded;
+
+  private EncryptionContext(Map<String, String> entries, byte[] encoded) {
+    this.entries = entries;
+    this.encoded = encoded;
+  }
+
+  public static EncryptionContext empty() {
+    return EMPTY;
+  }
+
+  /** A context from a map; order in the map does not matter. */
+  public static EncryptionContext of(Map<String, String> map) throws SealpostException {
+    Objects.requireNonNull(map, "map");
+    if (map.isEmpty()) {
+      return EMPTY;
+    }
+    if (map.size() > Limits.MAX_CONTEXT_ENTRIES) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "context has " + map.size() + " entries, limit " + Limits.MAX_CONTEXT_ENTRIES);
+    }
+    TreeMap<byte[], byte[]> sorted = new TreeMap<>(UNSIGNED);
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      byte[] k = Objects.requireNonNull(e.getKey(), "context key").getBytes(StandardCharsets.UTF_8);
+      byte[] v = Objects.requireNonNull(e.getValue(), "context value").getBytes(StandardCharsets.UTF_8);
+      if (k.length == 0) {
+        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context keys must not be empty");
+      }
+      if (k.length > Limits.MAX_CONTEXT_KEY_LENGTH || v.length > Limits.MAX_CONTEXT_VALUE_LENGTH) {
+        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "context entry '" + e.getKey() + "' too long");
+      }
+      sorted.put(k, v);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(sorted.size());
+    Map<String, String> ordered = new LinkedHashMap<>();
+    for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
+      out.write(e.getKey().length);
+      out.writeBytes(e.getKey());
+      out.write(e.getValue().length >>> 8);
+      out.write(e.getValue().length);
+      out.writeBytes(e.getValue());
+      ordered.put(new String(e.getKey(), StandardCharsets.UTF_8), new String(e.getValue(), StandardCharsets.UTF_8));
+    }
+    return new EncryptionContext(Collections.unmodifiableMap(ordered), out.toByteArray());
+  }
+
+  /** A context of one entry, e.g. the topic name. */
+  public static EncryptionContext of(String key, String value) throws SealpostException {
+    return of(Map.of(key, value));
+  }
+
+  /** Entries in canonical order. */
+  public Map<String, String> asMap() {
+    return entries;
+  }
+
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** The canonical encoding; a fresh copy. */
+  public byte[] encode() {
+    return encoded.clone();
+  }
+
+  /** The canonical encoding without copying, for the codec's hot path. */
+  byte[] encodedView() {
+    return encoded;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EncryptionContext && Arrays.equals(encoded, ((EncryptionContext) o).encoded);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(encoded);
+  }
+
+  @Override
+  public String toString() {
+    return entries.toString();
+  }
+}

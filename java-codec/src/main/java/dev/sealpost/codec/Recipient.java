@@ -1,0 +1,152 @@
+package dev.sealpost.codec;
+
+import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.keys.KekSource;
+import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.codec.keys.X25519PublicKey;
+import dev.sealpost.codec.kms.KmsClient;
+import dev.sealpost.codec.recipient.AesKeyWrap;
+import dev.sealpost.codec.recipient.HpkeDekSeal;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Who an {@link Encryptor}'s envelopes are for (SPEC.md section 6). Immutable. Each DEK is
+ * wrapped once per recipient when it is created, not once per message.
+ */
+public abstract class Recipient {
+  private final RecipientType type;
+  private final String keyId;
+
+  private Recipient(RecipientType type, String keyId) throws SealpostException {
+    this.type = type;
+    this.keyId = Objects.requireNonNull(keyId, "keyId");
+    Keyring.checkKeyId(keyId);
+  }
+
+  /** A symmetric KEK; the current version is resolved each time a DEK is created [DEK-5]. */
+  public static Recipient symmetric(KekSource source, String keyId) throws SealpostException {
+    return new Symmetric(Objects.requireNonNull(source, "source"), keyId);
+  }
+
+  /** An X25519 public key, named by a label and version the reader also uses. */
+  public static Recipient x25519(String keyId, int version, X25519PublicKey publicKey) throws SealpostException {
+    return new X25519(keyId, version, Objects.requireNonNull(publicKey, "publicKey"));
+  }
+
+  /** A KMS key; the key id is its URI. */
+  public static Recipient kms(KmsClient client, String keyUri) throws SealpostException {
+    if (!Objects.requireNonNull(client, "client").supports(keyUri)) {
+      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "the KMS client does not serve " + keyUri);
+    }
+    return new Kms(client, keyUri);
+  }
+
+  public RecipientType type() {
+    return type;
+  }
+
+  public String keyId() {
+    return keyId;
+  }
+
+  abstract RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException;
+
+  @Override
+  public String toString() {
+    return type + ":" + keyId;
+  }
+
+  static final class Symmetric extends Recipient {
+    private final KekSource source;
+
+    Symmetric(KekSource source, String keyId) throws SealpostException {
+      super(RecipientType.SYMMETRIC, keyId);
+      this.source = source;
+    }
+
+    /** The current version and its KEK, resolved together. */
+    ResolvedKek resolve() throws SealpostException {
+      int version = source.currentVersion(keyId());
+      byte[] kek =
+          source
+              .kek(keyId(), version)
+              .orElseThrow(
+                  () -> new SealpostException(
+                      ErrorCategory.NO_MATCHING_KEY, "KEK " + keyId() + " version " + version + " is not held"));
+      return new ResolvedKek(version, kek);
+    }
+
+    @Override
+    RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException {
+      return wrap(dek, resolve());
+    }
+
+    RecipientEntry wrap(byte[] dek, ResolvedKek kek) throws SealpostException {
+      try {
+        return new RecipientEntry(type(), keyId(), kek.version, AesKeyWrap.wrap(kek.key, dek));
+      } catch (GeneralSecurityException e) {
+        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot wrap under KEK " + keyId(), e);
+      }
+    }
+
+    byte[] keyIdBytes() {
+      return keyId().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  static final class ResolvedKek {
+    final int version;
+    final byte[] key;
+
+    ResolvedKek(int version, byte[] key) {
+      this.version = version;
+      this.key = key;
+    }
+
+    void wipe() {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  static final class X25519 extends Recipient {
+    private final int version;
+    private final byte[] publicKey;
+
+    X25519(String keyId, int version, X25519PublicKey publicKey) throws SealpostException {
+      super(RecipientType.X25519_HPKE, keyId);
+      this.version = version;
+      this.publicKey = publicKey.toBytes();
+    }
+
+    @Override
+    RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException {
+      byte[] ephemeral = new byte[32];
+      random.nextBytes(ephemeral);
+      try {
+        return new RecipientEntry(type(), keyId(), version, HpkeDekSeal.seal(publicKey, dek, ephemeral));
+      } catch (GeneralSecurityException e) {
+        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot seal to X25519 key " + keyId(), e);
+      } finally {
+        Arrays.fill(ephemeral, (byte) 0);
+      }
+    }
+  }
+
+  static final class Kms extends Recipient {
+    private final KmsClient client;
+
+    Kms(KmsClient client, String keyUri) throws SealpostException {
+      super(RecipientType.KMS, keyUri);
+      this.client = client;
+    }
+
+    @Override
+    RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException {
+      return new RecipientEntry(type(), keyId(), 0, client.wrapDek(keyId(), dek));
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.sealpost.codec.format;
+
+import static dev.sealpost.codec.ErrorCategory.LIMIT_EXCEEDED;
+import static dev.sealpost.codec.ErrorCategory.MALFORMED_HEADER;
+
+import dev.sealpost.codec.EncryptionContext;
+import dev.sealpost.codec.ErrorCategory;
+import dev.sealpost.codec.Limits;
+import dev.sealpost.codec.RecipientType;
+import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.internal.Bytes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a header in the order of SPEC.md section 11, steps 1 to 8. Every read first applies
+ * [LIM-2]: beyond 16384 header bytes is {@code limit-exceeded}, beyond the input is
+ * {@code malformed-header}; nothing is allocated for a field before its length is checked.
+ */
+final class HeaderParser {
+  static final byte[] MAGIC = {(byte) 0xF7, 0x53, 0x50};
+  static final int VERSION = 0x01;
+  static final int COMMITMENT_LENGTH = 32;
+
+  private final byte[] buf;
+  private final int start;
+  private final int end;
+  private int pos;
+
+  private HeaderParser(byte[] buf, int offset, int length) {
+    if (offset < 0 || length < 0 || offset > buf.length - length) {
+      throw new IndexOutOfBoundsException("offset/length outside the array");
+    }
+    this.buf = buf;
+    this.start = offset;
+    this.end = offset + length;
+    this.pos = offset;
+  }
+
+  static boolean hasMagic(byte[] b, int off, int len) {
+    return len >= 3 && b[off] == MAGIC[0] && b[off + 1] == MAGIC[1] && b[off + 2] == MAGIC[2];
+  }
+
+  static EnvelopeHeader parse(byte[] buf, int offset, int length) throws SealpostException {
+    return new HeaderParser(buf, offset, length).parse();
+  }
+
+  private EnvelopeHeader parse() throws SealpostException {
+    // Step 1 [DET-2]
+    if (!hasMagic(buf, start, end - start)) {
+      throw new SealpostException(ErrorCategory.NOT_AN_ENVELOPE, "input does not start with the Sealpost magic");
+    }
+    pos += 3;
+    // Step 2 [DET-3], [DET-4]
+    int version = u8("version");
+    if (version != VERSION) {
+      throw new SealpostException(ErrorCategory.UNSUPPORTED_VERSION, "envelope version " + version + " is not supported");
+    }
+    // Step 3 [SUITE-2]
+    int suiteId = u16("suite id");
+    Optional<Suite> suite = Suite.fromId(suiteId);
+    if (suite.isEmpty()) {
+      throw new SealpostException(
+          ErrorCategory.UNSUPPORTED_SUITE, String.format("suite id 0x%04x is not supported", suiteId));
+    }
+    // Step 4 [HDR-3], [LIM-1]
+    int count = u8("recipient count");
+    if (count == 0) {
+      throw new SealpostException(MALFORMED_HEADER, "recipient count is 0");
+    }
+    if (count > Limits.MAX_RECIPIENTS) {
+      throw new SealpostException(LIMIT_EXCEEDED, "recipient count " + count + " exceeds " + Limits.MAX_RECIPIENTS);
+    }
+    // Step 5
+    List<RecipientEntry> recipients = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      recipients.add(recipient(i));
+    }
+    // Step 6 [COM-1]
+    byte[] commitment = bytes(COMMITMENT_LENGTH, "commitment");
+    // Step 7
+    EncryptionContext stored = context();
+    // Step 8
+    byte[] nonce = bytes(suite.get().nonceLength(), "nonce");
+    int headerLength = pos - start;
+    return new EnvelopeHeader(
+        version, suite.get(), recipients, commitment, stored, nonce, headerLength, end - pos);
+  }
+
+  private RecipientEntry recipient(int index) throws SealpostException {
+    String where = "recipient " + index;
+    int type = u8(where + " type");
+    int keyIdLength = u8(where + " key id length");
+    if (keyIdLength == 0) {
+      throw new SealpostException(MALFORMED_HEADER, where + ": key id length is 0");
+    }
+    need(keyIdLength, where + " key id");
+    int keyIdOffset = pos;
+    pos += keyIdLength;
+    int version = u32(where + " key version");
+    int wrappedLength = u16(where + " wrapped DEK length");
+    if (wrappedLength == 0) {
+      throw new SealpostException(MALFORMED_HEADER, where + ": wrapped DEK length is 0");
+    }
+    if (wrappedLength > Limits.MAX_WRAPPED_LENGTH) {
+      throw new SealpostException(
+          LIMIT_EXCEEDED, where + ": wrapped DEK length " + wrappedLength + " exceeds " + Limits.MAX_WRAPPED_LENGTH);
+    }
+    byte[] wrapped = bytes(wrappedLength, where + " wrapped DEK");
+    String keyId = Bytes.strictUtf8(buf, keyIdOffset, keyIdLength);
+    if (keyId == null) {
+      throw new SealpostException(MALFORMED_HEADER, where + ": key id is not well-formed UTF-8");
+    }
+    Optional<RecipientType> known = RecipientType.fromId(type);
+    if (known.isPresent() && known.get().wrappedLength() >= 0 && known.get().wrappedLength() != wrappedLength) {
+      throw new SealpostException(
+          MALFORMED_HEADER,
+          where + ": " + known.get() + " needs a " + known.get().wrappedLength() + "-byte wrapped DEK, got " + wrappedLength);
+    }
+    return new RecipientEntry(type, keyId, version, wrapped);
+  }
+
+  private EncryptionContext context() throws SealpostException {
+    int count = u8("context entry count");
+    if (count == 0) {
+      return EncryptionContext.empty();
+    }
+    if (count > Limits.MAX_CONTEXT_ENTRIES) {
+      throw new SealpostException(LIMIT_EXCEEDED, "context entry count " + count + " exceeds " + Limits.MAX_CONTEXT_ENTRIES);
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    byte[] previous = null;
+    for (int i = 0; i < count; i++) {
+      String where = "context entry " + i;
+      int keyLength = u8(where + " key length");
+      if (keyLength == 0) {
+        throw new SealpostException(MALFORMED_HEADER, where + ": key length is 0");
+      }
+      byte[] key = bytes(keyLength, where + " key");
+      int valueLength = u16(where + " value length");
+      if (valueLength > Limits.MAX_CONTEXT_VALUE_LENGTH) {
+        throw new SealpostException(
+            LIMIT_EXCEEDED, where + ": value length " + valueLength + " exceeds " + Limits.MAX_CONTEXT_VALUE_LENGTH);
+      }
+      byte[] value = bytes(valueLength, where + " value");
+      String k = Bytes.strictUtf8(key, 0, key.length);
+      String v = Bytes.strictUtf8(value, 0, value.length);
+      if (k == null || v == null) {
+        throw new SealpostException(MALFORMED_HEADER, where + ": not well-formed UTF-8");
+      }
+      if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+        throw new SealpostException(MALFORMED_HEADER, where + ": keys not in strictly ascending order");
+      }
+      previous = key;
+      map.put(k, v);
+    }
+    return EncryptionContext.of(map);
+  }
+
+  /** [LIM-2]: the header limit is checked before the end of input. */
+  private void need(int n, String what) throws SealpostException {
+    if ((long) (pos - start) + n > Limits.MAX_HEADER_LENGTH) {
+      throw new SealpostException(
+          LIMIT_EXCEEDED, what + " would end beyond the " + Limits.MAX_HEADER_LENGTH + "-byte header limit");
+    }
+    if ((long) pos + n > end) {
+      throw new SealpostException(MALFORMED_HEADER, "envelope truncated in " + what);
+    }
+  }
+
+  private int u8(String what) throws SealpostException {
+    need(1, what);
+    return buf[pos++] & 0xFF;
+  }
+
+  private int u16(String what) throws SealpostException {
+    need(2, what);
+    int v = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+    pos += 2;
+    return v;
+  }
+
+  private int u32(String what) throws SealpostException {
+    need(4, what);
+    int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8) | (buf[pos + 3] & 0xFF);
+    pos += 4;
+    return v;
+  }
+
+  private byte[] bytes(int n, String what) throws SealpostException {
+    need(n, what);
+    byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+    pos += n;
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.sealpost.codec.format;
+
+import dev.sealpost.codec.EncryptionContext;
+import dev.sealpost.codec.ErrorCategory;
+import dev.sealpost.codec.Limits;
+import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.Suite;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes the part of the header that is fixed for one DEK: everything from the magic through
+ * the stored context [HDR-1]. The writer appends the per-message nonce. Refuses anything
+ * beyond SPEC.md section 10 with {@code limit-exceeded} [LIM-4].
+ *
+ * <pre>
+ * prefix = F7 53 50 | 01 | suite-id(u16) | count(u8) | recipient{count} | commitment(32) | context
+ * </pre>
+ */
+public final class HeaderWriter {
+  private HeaderWriter() {}
+
+  public static byte[] prefix(
+      Suite suite, List<RecipientEntry> recipients, byte[] commitment, EncryptionContext storedContext)
+      throws SealpostException {
+    if (recipients.isEmpty() || recipients.size() > Limits.MAX_RECIPIENTS) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "an envelope needs 1.." + Limits.MAX_RECIPIENTS + " recipients, got " + recipients.size());
+    }
+    if (commitment.length != HeaderParser.COMMITMENT_LENGTH) {
+      throw new IllegalArgumentException("commitment must be 32 bytes");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    out.writeBytes(HeaderParser.MAGIC);
+    out.write(HeaderParser.VERSION);
+    out.write(suite.id() >>> 8);
+    out.write(suite.id());
+    out.write(recipients.size());
+    for (RecipientEntry r : recipients) {
+      byte[] keyId = r.keyId().getBytes(StandardCharsets.UTF_8);
+      if (keyId.length < 1 || keyId.length > Limits.MAX_KEY_ID_LENGTH) {
+        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "key id must be 1..255 UTF-8 bytes");
+      }
+      byte[] wrapped = r.wrappedDekView();
+      if (wrapped.length < 1 || wrapped.length > Limits.MAX_WRAPPED_LENGTH) {
+        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "wrapped DEK must be 1..4096 bytes, got " + wrapped.length);
+      }
+      out.write(r.typeId());
+      out.write(keyId.length);
+      out.writeBytes(keyId);
+      int v = r.keyVersion();
+      out.write(v >>> 24);
+      out.write(v >>> 16);
+      out.write(v >>> 8);
+      out.write(v);
+      out.write(wrapped.length >>> 8);
+      out.write(wrapped.length);
+      out.writeBytes(wrapped);
+    }
+    out.writeBytes(commitment);
+    out.writeBytes(storedContext.encode());
+    if (out.size() + suite.nonceLength() > Limits.MAX_HEADER_LENGTH) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "header would be " + (out.size() + suite.nonceLength()) + " bytes, limit " + Limits.MAX_HEADER_LENGTH);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.sealpost.codec.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/** Small byte helpers shared by the codec. */
+public final class Bytes {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Bytes() {}
+
+  public static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int off = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, off, p.length);
+      off += p.length;
+    }
+    return out;
+  }
+
+  public static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public static byte[] u16(int v) {
+    return new byte[] {(byte) (v >>> 8), (byte) v};
+  }
+
+  public static byte[] u32(int v) {
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+
+  public static String hex(byte[] b) {
+    return HEX.formatHex(b);
+  }
+
+  public static byte[] unhex(String s) {
+    return HEX.parseHex(s);
+  }
+
+  /** Strict UTF-8 decoding (RFC 3629): null when the bytes are not well-formed [HDR-4]. */
+  public static String strictUtf8(byte[] b, int off, int len) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, off, len))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.sealpost.codec.suite;
+
+import dev.sealpost.codec.Suite;
+import java.security.GeneralSecurityException;
+
+/**
+ * The payload AEAD of one suite under one K_msg (SPEC.md sections 4 and 8). Created once per
+ * DEK and shared by all threads; per-call state lives in thread-local ciphers.
+ *
+ * <p>The AAD is passed in two parts, the header (in place, inside the envelope buffer) and the
+ * encoded external context, so that no per-message AAD copy is needed [AUTH-1].
+ */
+public abstract class PayloadKey {
+  PayloadKey() {}
+
+  public static PayloadKey create(Suite suite, byte[] kMsg) throws GeneralSecurityException {
+    switch (suite) {
+      case AES_256_GCM:
+        return new JceAeadKey(kMsg, JceAeadKey.Algorithm.AES_GCM);
+      case CHACHA20_POLY1305:
+        return new JceAeadKey(kMsg, JceAeadKey.Algorithm.CHACHA20_POLY1305);
+      case AES_256_SIV:
+        return new AesSivKey(kMsg);
+      default:
+        throw new IllegalArgumentException("no payload cipher for " + suite);
+    }
+  }
+
+  /** Writes {@code ciphertext || tag} (SIV: {@code V || ciphertext}) at {@code out[outOffset]}. */
+  public abstract void encrypt(
+      byte[] nonce,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] plaintext, int offset, int length,
+      byte[] out, int outOffset)
+      throws GeneralSecurityException;
+
+  /** Returns the plaintext, or throws without releasing any of it [AUTH-3]. */
+  public abstract byte[] decrypt(
+      byte[] nonce,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] body, int offset, int length)
+      throws GeneralSecurityException;
+}
