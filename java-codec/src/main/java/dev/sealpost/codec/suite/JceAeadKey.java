@@ -1,6 +1,7 @@
 package dev.sealpost.codec.suite;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -71,10 +72,30 @@ final class JceAeadKey extends PayloadKey {
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
     Cipher c = algorithm.cipher.get();
-    c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    initForDecryption(c, nonce);
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.
     return c.doFinal(body, offset, length);
+  }
+
+  /**
+   * JDK 17's ChaCha20-Poly1305 refuses to be initialised with the key and nonce of its previous
+   * initialisation, even for decryption, so decrypting the same envelope twice in a row on one
+   * thread (a redelivered record, SPEC.md 13.2) would fail. Stepping through another nonce
+   * first clears that state; it is only taken on such a repeat.
+   */
+  private void initForDecryption(Cipher c, byte[] nonce) throws GeneralSecurityException {
+    try {
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    } catch (InvalidKeyException e) {
+      if (algorithm != Algorithm.CHACHA20_POLY1305) {
+        throw e;
+      }
+      byte[] other = nonce.clone();
+      other[0] ^= 1;
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(other));
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    }
   }
 }
