@@ -10,6 +10,7 @@ import dev.sealpost.codec.RecipientType;
 import dev.sealpost.codec.SealpostException;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.internal.Bytes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ final class HeaderParser {
   private final int start;
   private final int end;
   private int pos;
+  /** The recipient or context entry being read, for failure messages. */
+  private int item;
 
   private HeaderParser(byte[] buf, int offset, int length) {
     if (offset < 0 || length < 0 || offset > buf.length - length) {
@@ -93,34 +96,36 @@ final class HeaderParser {
   }
 
   private RecipientEntry recipient(int index) throws SealpostException {
-    String where = "recipient " + index;
-    int type = u8(where + " type");
-    int keyIdLength = u8(where + " key id length");
+    item = index; // labels below name "recipient <item>"; built only when a read fails
+    int type = u8("recipient %d type");
+    int keyIdLength = u8("recipient %d key id length");
     if (keyIdLength == 0) {
-      throw new SealpostException(MALFORMED_HEADER, where + ": key id length is 0");
+      throw new SealpostException(MALFORMED_HEADER, "recipient " + index + ": key id length is 0");
     }
-    need(keyIdLength, where + " key id");
+    need(keyIdLength, "recipient %d key id");
     int keyIdOffset = pos;
     pos += keyIdLength;
-    int version = u32(where + " key version");
-    int wrappedLength = u16(where + " wrapped DEK length");
+    int version = u32("recipient %d key version");
+    int wrappedLength = u16("recipient %d wrapped DEK length");
     if (wrappedLength == 0) {
-      throw new SealpostException(MALFORMED_HEADER, where + ": wrapped DEK length is 0");
+      throw new SealpostException(MALFORMED_HEADER, "recipient " + index + ": wrapped DEK length is 0");
     }
     if (wrappedLength > Limits.MAX_WRAPPED_LENGTH) {
       throw new SealpostException(
-          LIMIT_EXCEEDED, where + ": wrapped DEK length " + wrappedLength + " exceeds " + Limits.MAX_WRAPPED_LENGTH);
+          LIMIT_EXCEEDED,
+          "recipient " + index + ": wrapped DEK length " + wrappedLength + " exceeds " + Limits.MAX_WRAPPED_LENGTH);
     }
-    byte[] wrapped = bytes(wrappedLength, where + " wrapped DEK");
-    String keyId = Bytes.strictUtf8(buf, keyIdOffset, keyIdLength);
+    byte[] wrapped = bytes(wrappedLength, "recipient %d wrapped DEK");
+    String keyId = utf8(buf, keyIdOffset, keyIdLength);
     if (keyId == null) {
-      throw new SealpostException(MALFORMED_HEADER, where + ": key id is not well-formed UTF-8");
+      throw new SealpostException(MALFORMED_HEADER, "recipient " + index + ": key id is not well-formed UTF-8");
     }
     Optional<RecipientType> known = RecipientType.fromId(type);
     if (known.isPresent() && known.get().wrappedLength() >= 0 && known.get().wrappedLength() != wrappedLength) {
       throw new SealpostException(
           MALFORMED_HEADER,
-          where + ": " + known.get() + " needs a " + known.get().wrappedLength() + "-byte wrapped DEK, got " + wrappedLength);
+          "recipient " + index + ": " + known.get() + " needs a " + known.get().wrappedLength()
+              + "-byte wrapped DEK, got " + wrappedLength);
     }
     return new RecipientEntry(type, keyId, version, wrapped);
   }
@@ -134,43 +139,74 @@ final class HeaderParser {
       throw new SealpostException(LIMIT_EXCEEDED, "context entry count " + count + " exceeds " + Limits.MAX_CONTEXT_ENTRIES);
     }
     Map<String, String> map = new LinkedHashMap<>();
-    byte[] previous = null;
+    int previousOffset = -1;
+    int previousLength = 0;
     for (int i = 0; i < count; i++) {
-      String where = "context entry " + i;
-      int keyLength = u8(where + " key length");
+      item = i;
+      int keyLength = u8("context entry %d key length");
       if (keyLength == 0) {
-        throw new SealpostException(MALFORMED_HEADER, where + ": key length is 0");
+        throw new SealpostException(MALFORMED_HEADER, "context entry " + i + ": key length is 0");
       }
-      byte[] key = bytes(keyLength, where + " key");
-      int valueLength = u16(where + " value length");
+      need(keyLength, "context entry %d key");
+      int keyOffset = pos;
+      pos += keyLength;
+      int valueLength = u16("context entry %d value length");
       if (valueLength > Limits.MAX_CONTEXT_VALUE_LENGTH) {
         throw new SealpostException(
-            LIMIT_EXCEEDED, where + ": value length " + valueLength + " exceeds " + Limits.MAX_CONTEXT_VALUE_LENGTH);
+            LIMIT_EXCEEDED,
+            "context entry " + i + ": value length " + valueLength + " exceeds " + Limits.MAX_CONTEXT_VALUE_LENGTH);
       }
-      byte[] value = bytes(valueLength, where + " value");
-      String k = Bytes.strictUtf8(key, 0, key.length);
-      String v = Bytes.strictUtf8(value, 0, value.length);
+      need(valueLength, "context entry %d value");
+      int valueOffset = pos;
+      pos += valueLength;
+      String k = utf8(buf, keyOffset, keyLength);
+      String v = utf8(buf, valueOffset, valueLength);
       if (k == null || v == null) {
-        throw new SealpostException(MALFORMED_HEADER, where + ": not well-formed UTF-8");
+        throw new SealpostException(MALFORMED_HEADER, "context entry " + i + ": not well-formed UTF-8");
       }
-      if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
-        throw new SealpostException(MALFORMED_HEADER, where + ": keys not in strictly ascending order");
+      if (previousOffset >= 0
+          && Arrays.compareUnsigned(
+                  buf, previousOffset, previousOffset + previousLength, buf, keyOffset, keyOffset + keyLength)
+              >= 0) {
+        throw new SealpostException(MALFORMED_HEADER, "context entry " + i + ": keys not in strictly ascending order");
       }
-      previous = key;
+      previousOffset = keyOffset;
+      previousLength = keyLength;
       map.put(k, v);
     }
     return EncryptionContext.of(map);
   }
 
-  /** [LIM-2]: the header limit is checked before the end of input. */
+  /**
+   * [LIM-2]: the header limit is checked before the end of input. {@code what} is a constant
+   * label, with {@code %d} standing for the current recipient or context entry; it is formatted
+   * only on failure, so a successful parse builds no strings for it.
+   */
   private void need(int n, String what) throws SealpostException {
     if ((long) (pos - start) + n > Limits.MAX_HEADER_LENGTH) {
       throw new SealpostException(
-          LIMIT_EXCEEDED, what + " would end beyond the " + Limits.MAX_HEADER_LENGTH + "-byte header limit");
+          LIMIT_EXCEEDED, label(what) + " would end beyond the " + Limits.MAX_HEADER_LENGTH + "-byte header limit");
     }
     if ((long) pos + n > end) {
-      throw new SealpostException(MALFORMED_HEADER, "envelope truncated in " + what);
+      throw new SealpostException(MALFORMED_HEADER, "envelope truncated in " + label(what));
     }
+  }
+
+  private String label(String what) {
+    return what.contains("%d") ? String.format(what, item) : what;
+  }
+
+  /**
+   * Strict UTF-8 [HDR-4]; ASCII, the common case for key ids and context, is decoded without
+   * a CharsetDecoder (every ASCII string is well-formed UTF-8).
+   */
+  private static String utf8(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (b[i] < 0) {
+        return Bytes.strictUtf8(b, off, len);
+      }
+    }
+    return new String(b, off, len, StandardCharsets.US_ASCII);
   }
 
   private int u8(String what) throws SealpostException {
