@@ -17,6 +17,7 @@ NAMES = {
 
 
 def load(paths):
+    """(implementation, op, size) -> (ops/s, B/op); raw JCE's encryptChunked is its own row."""
     rows = {}
     jvm = set()
     for p in paths:
@@ -45,7 +46,7 @@ def main(paths):
     order = ["raw JCE AES-256-GCM", "Tink AEAD AES256_GCM", "Tink KmsEnvelopeAead",
              "codec AES_256_GCM", "codec CHACHA20_POLY1305", "codec AES_256_SIV"]
     for impl in order:
-        for op in ("encrypt", "decrypt"):
+        for op in ("encrypt", "encryptChunked", "decrypt"):
             for size in sorted({k[2] for k in rows}):
                 if (impl, op, size) not in rows:
                     continue
@@ -66,6 +67,11 @@ def main(paths):
         for op in ("encrypt", "decrypt"):
             c = rows.get((codec, op, size))
             b = rows.get((base, op, size))
+            if base.startswith("raw JCE") and op == "encrypt":
+                # The ceiling is the better of one doFinal and 16 KiB updates.
+                alt = rows.get((base, "encryptChunked", size))
+                if alt and (not b or alt[0] > b[0]):
+                    b = alt
             if not c or not b:
                 continue
             ratio = c[0] / b[0]

@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Tink's KmsEnvelopeAead with a local KEK (an AES256_GCM Aead standing in for the KMS): a new
- * DEK per message, wrapped by the KEK, the DEK's AEAD re-created on decryption.
+ * DEK per message, wrapped by the KEK, the DEK's AEAD re-created on decryption. Up to 16 KiB:
+ * the targets compare with it at 1 KiB, and at 1 MiB the payload AEAD dominates anyway.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 public class TinkEnvelopeBenchmark {
   private static final byte[] AAD = new byte[0];
 
-  @Param({"64", "1024", "16384", "1048576"})
+  @Param({"64", "1024", "16384"})
   public int size;
 
   private byte[] plaintext;
