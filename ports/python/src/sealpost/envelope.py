@@ -338,8 +338,8 @@ def decrypt(
     # Step 10: required stored context ([CTX-4]), before unwrapping any key.
     if required_context:
         stored = header.stored_context
-        for key, value in required_context.items():
-            if stored.get(key) != value:
+        for name, value in required_context.items():
+            if stored.get(name) != value:
                 raise SealpostError(
                     ErrorCategory.CONTEXT_MISMATCH, "stored context lacks or differs on a required entry"
                 )
@@ -348,11 +348,11 @@ def decrypt(
     dek: Optional[bytes] = None
     failure: Optional[SealpostError] = None
     for entry in header.recipients:
-        key = next((k for k in key_list if k.matches(entry)), None)
-        if key is None:
+        held = next((k for k in key_list if k.matches(entry)), None)
+        if held is None:
             continue
         try:
-            candidate = key.unwrap(entry)
+            candidate = held.unwrap(entry)
         except SealpostError as e:
             if failure is None or e.category is ErrorCategory.KEY_SERVICE_FAILURE:
                 failure = e
