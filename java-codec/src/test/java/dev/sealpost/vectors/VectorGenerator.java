@@ -743,6 +743,17 @@ public final class VectorGenerator {
           "unwrap-failed", "SmallOrderPoint", "UnwrapFailed");
       Entry wrongLength = new Entry(3, KMS_URI, 0, Drbg.bytes("short kms blob", 59));
       invalid("test-KMS blob of 59 bytes", envelope(gcm, List.of(wrongLength), dek1, nonce, pt), NONE, "unwrap-failed", "Kms", "UnwrapFailed");
+      // [LIM-2] boundary: padding entries of a private type bring the header to exactly 16384 bytes.
+      List<Entry> exact = new ArrayList<>();
+      for (int w : new int[] {4096, 4096, 4096, 3946}) {
+        exact.add(new Entry(0x80, "pad", 1, Drbg.bytes("pad " + w, w)));
+      }
+      exact.add(orders);
+      valid("a header of exactly 16384 bytes", new Built(envelope(gcm, exact, dek1, nonce, pt), 0, null), NONE, pt,
+          "LimitExceeded", "UnknownRecipientType");
+      exact.set(3, new Entry(0x80, "pad", 1, Drbg.bytes("pad 3947", 3947)));
+      invalid("a header of 16385 bytes: the nonce crosses the limit", envelope(gcm, exact, dek1, nonce, pt), NONE,
+          "limit-exceeded", "LimitExceeded");
       Entry otherDek = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, dek2));
       invalid("the only entry wraps a DEK other than the committed one", envelope(gcm, List.of(otherDek), dek1, nonce, pt), NONE,
           "commitment-mismatch", "CommitmentMismatch");
