@@ -400,7 +400,7 @@ class KeyringFileTest {
       tryParse(s.toString(), null);
       tryParse(s.substring(0, rnd.nextInt(s.length() + 1)), null);
     }
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 15; i++) {
       // Only the ciphertext and the end are mutated: a fuzzed iteration count would be slow.
       StringBuilder s = new StringBuilder(enc);
       s.setCharAt(ctStart + rnd.nextInt(enc.length() - ctStart), alphabet[rnd.nextInt(alphabet.length)]);
