@@ -50,6 +50,13 @@ final class KeyFileIo {
     }
   }
 
+  /** The exception's message without its leading category id, for re-wrapping with context. */
+  static String reason(SealpostException e) {
+    String prefix = e.category().id() + ": ";
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+  }
+
   /** True when {@code s} has no unpaired surrogate, so that its UTF-8 encoding is exact. */
   static boolean wellFormed(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {

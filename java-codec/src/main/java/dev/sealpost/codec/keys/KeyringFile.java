@@ -120,7 +120,7 @@ public final class KeyringFile {
     try {
       return parse(KeyFileIo.utf8(data, "the file"), password);
     } catch (SealpostException e) {
-      throw new SealpostException(e.category(), "keyring file " + path + ": " + stripCategory(e), e);
+      throw new SealpostException(e.category(), "keyring file " + path + ": " + KeyFileIo.reason(e), e);
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -365,7 +365,7 @@ public final class KeyringFile {
       }
       return parsePlain(inner);
     } catch (SealpostException e) {
-      throw new SealpostException(e.category(), "decrypted keyring: " + stripCategory(e));
+      throw new SealpostException(e.category(), "decrypted keyring: " + KeyFileIo.reason(e));
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -478,12 +478,6 @@ public final class KeyringFile {
       }
     }
     return n;
-  }
-
-  private static String stripCategory(SealpostException e) {
-    String prefix = e.category().id() + ": ";
-    String m = e.getMessage();
-    return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
   }
 
   private static SealpostException fail(String reason) {

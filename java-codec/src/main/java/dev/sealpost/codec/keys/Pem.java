@@ -51,6 +51,9 @@ final class Pem {
     }
     String label = boundaryLabel(lines.get(first), "BEGIN");
     if (label == null) {
+      if (lines.get(first).startsWith(DASHES + "BEGIN")) {
+        throw fail("malformed BEGIN line (label must be upper-case letters, digits and single spaces)");
+      }
       throw fail(text.contains(DASHES + "BEGIN ") ? "unexpected text before the PEM block" : "no PEM BEGIN line found");
     }
     StringBuilder body = new StringBuilder();

@@ -105,7 +105,9 @@ public final class PemKeys {
   public static X25519PrivateKey loadPrivateKey(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "key file");
     try {
-      return privateKeyFromPem(KeyFileIo.utf8(data, "key file " + path), password);
+      return privateKeyFromPem(KeyFileIo.utf8(data, "the file"), password);
+    } catch (SealpostException e) {
+      throw withPath(path, e);
     } finally {
       Arrays.fill(data, (byte) 0);
     }
@@ -113,7 +115,15 @@ public final class PemKeys {
 
   public static X25519PublicKey loadPublicKey(Path path) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "key file");
-    return publicKeyFromPem(KeyFileIo.utf8(data, "key file " + path));
+    try {
+      return publicKeyFromPem(KeyFileIo.utf8(data, "the file"));
+    } catch (SealpostException e) {
+      throw withPath(path, e);
+    }
+  }
+
+  private static SealpostException withPath(Path path, SealpostException e) {
+    return new SealpostException(e.category(), "key file " + path + ": " + KeyFileIo.reason(e), e);
   }
 
   private static X25519PrivateKey privateKey(Pem.Block block, char[] password) throws SealpostException {
