@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -106,6 +108,9 @@ public final class Keyring implements KekSource {
   /** Validating builder: key ids are 1..255 UTF-8 bytes, versions 0..2^31-1, keys 32 bytes. */
   public static final class Builder {
     private final List<Entry> entries = new ArrayList<>();
+    // Sets, not scans of entries: a keyring file may hold ~19,000 keys.
+    private final Set<String> idVersions = new HashSet<>();
+    private final Set<String> primaryIds = new HashSet<>();
 
     private Builder() {}
 
@@ -126,15 +131,18 @@ public final class Keyring implements KekSource {
         throw new SealpostException(
             ErrorCategory.INVALID_KEY_MATERIAL, "KEK '" + keyId + "' must be 32 bytes, got " + key.length);
       }
-      for (Entry e : entries) {
-        if (e.keyId.equals(keyId) && e.version == version) {
-          throw new SealpostException(
-              ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + keyId + "' version " + version);
-        }
-        if (primary && e.primary && e.keyId.equals(keyId)) {
-          throw new SealpostException(
-              ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + keyId + "'");
-        }
+      String idVersion = version + "/" + keyId;
+      if (idVersions.contains(idVersion)) {
+        throw new SealpostException(
+            ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + keyId + "' version " + version);
+      }
+      if (primary && primaryIds.contains(keyId)) {
+        throw new SealpostException(
+            ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + keyId + "'");
+      }
+      idVersions.add(idVersion);
+      if (primary) {
+        primaryIds.add(keyId);
       }
       entries.add(new Entry(keyId, version, key, primary));
       return this;
