@@ -158,4 +158,16 @@ class WriterRulesTest {
       }
     }
   }
+
+  /** [HDR-4], [ENC-2]: strings that are not valid Unicode are refused, never rewritten to '?'. */
+  @Test
+  void unpairedSurrogatesAreRefused() {
+    String broken = "key\uD800";
+    assertEquals(ErrorCategory.MALFORMED_HEADER,
+        assertThrows(SealpostException.class, () -> EncryptionContext.of(Map.of(broken, "v"))).category());
+    assertEquals(ErrorCategory.MALFORMED_HEADER,
+        assertThrows(SealpostException.class, () -> EncryptionContext.of(Map.of("k", broken))).category());
+    assertEquals(ErrorCategory.INVALID_KEY_MATERIAL,
+        assertThrows(SealpostException.class, () -> Recipient.symmetric(TestKeys.keyring(), broken)).category());
+  }
 }

@@ -155,7 +155,11 @@ public final class Keyring implements KekSource {
 
   /** Checks a key id as SPEC.md section 3 requires: 1..255 bytes of UTF-8. */
   public static void checkKeyId(String keyId) throws SealpostException {
-    int n = keyId.getBytes(StandardCharsets.UTF_8).length;
+    byte[] utf8 = dev.sealpost.codec.internal.Bytes.strictUtf8(keyId);
+    if (utf8 == null) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "key id is not valid Unicode (unpaired surrogate)");
+    }
+    int n = utf8.length;
     if (n < 1 || n > 255) {
       throw new SealpostException(
           ErrorCategory.INVALID_KEY_MATERIAL, "key id must be 1..255 UTF-8 bytes, got " + n);
