@@ -96,6 +96,12 @@ public final class Keyring implements KekSource {
   }
 
   @Override
+  public boolean holds(String keyId, int version) {
+    TreeMap<Integer, Entry> versions = byId.get(keyId);
+    return versions != null && versions.containsKey(version);
+  }
+
+  @Override
   public Optional<byte[]> kek(String keyId, int version) {
     TreeMap<Integer, Entry> versions = byId.get(keyId);
     if (versions == null) {
