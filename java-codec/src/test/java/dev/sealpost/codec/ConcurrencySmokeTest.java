@@ -70,20 +70,17 @@ class ConcurrencySmokeTest {
           return ok;
         }));
       }
-      long t0 = System.nanoTime();
       start.countDown();
       int total = 0;
       for (Future<Integer> f : results) {
         total += f.get();
       }
-      long millis = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(THREADS * PER_THREAD, total);
       assertEquals(THREADS * PER_THREAD, nonces.size());
       assertTrue(perDek.size() >= THREADS * PER_THREAD / MAX_MESSAGES, "rotations: " + perDek.size());
       for (Map.Entry<String, AtomicInteger> e : perDek.entrySet()) {
         assertTrue(e.getValue().get() <= MAX_MESSAGES, "a DEK served " + e.getValue().get() + " envelopes");
       }
-      assertTrue(millis < 3000, "smoke test took " + millis + " ms");
     } finally {
       pool.shutdownNow();
     }
