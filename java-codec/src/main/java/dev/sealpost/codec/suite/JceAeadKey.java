@@ -17,22 +17,24 @@ final class JceAeadKey extends PayloadKey {
     AES_GCM("AES/GCM/NoPadding", "AES"),
     CHACHA20_POLY1305("ChaCha20-Poly1305", "ChaCha20");
 
-    final String transformation;
     final String keyAlgorithm;
-    final ThreadLocal<Cipher> cipher;
+    // One cipher per direction: the JDK's ChaCha20-Poly1305 refuses an init with the key and
+    // nonce of the previous init, even when that was the other direction.
+    final ThreadLocal<Cipher> encryptCipher;
+    final ThreadLocal<Cipher> decryptCipher;
 
     Algorithm(String transformation, String keyAlgorithm) {
-      this.transformation = transformation;
       this.keyAlgorithm = keyAlgorithm;
-      this.cipher =
-          ThreadLocal.withInitial(
-              () -> {
-                try {
-                  return Cipher.getInstance(transformation);
-                } catch (GeneralSecurityException e) {
-                  throw new IllegalStateException(transformation + " is not available in this JVM", e);
-                }
-              });
+      this.encryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
+      this.decryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
+    }
+
+    private static Cipher newCipher(String transformation) {
+      try {
+        return Cipher.getInstance(transformation);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(transformation + " is not available in this JVM", e);
+      }
     }
 
     AlgorithmParameterSpec params(byte[] nonce) {
@@ -56,7 +58,7 @@ final class JceAeadKey extends PayloadKey {
       byte[] plaintext, int offset, int length,
       byte[] out, int outOffset)
       throws GeneralSecurityException {
-    Cipher c = algorithm.cipher.get();
+    Cipher c = algorithm.encryptCipher.get();
     c.init(Cipher.ENCRYPT_MODE, key, algorithm.params(nonce));
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
@@ -70,7 +72,7 @@ final class JceAeadKey extends PayloadKey {
       byte[] externalContext,
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
-    Cipher c = algorithm.cipher.get();
+    Cipher c = algorithm.decryptCipher.get();
     c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
