@@ -63,8 +63,27 @@ final class GeneratedTests {
     }
   }
 
+  /**
+   * The reference's answer, computed on a fresh thread. The codec keeps one JCE cipher per
+   * thread, and the JDK's ChaCha20-Poly1305 refuses an init with the key and nonce of the
+   * previous one; the runner decrypts one envelope many times, so a fresh thread keeps that
+   * codec defect out of the expectations. The Java testee runs the codec as-is, so the suite
+   * still reports the defect (see the Tamper ...DecryptTwice tests).
+   */
   static ConformanceResponse reference(ConformanceRequest r) {
-    return ReferenceCodec.handle(r);
+    ConformanceResponse[] out = new ConformanceResponse[1];
+    Thread t = new Thread(() -> out[0] = ReferenceCodec.handle(r), "reference");
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (out[0] == null) {
+      throw new IllegalStateException("the reference codec failed on " + r.getRequestCase());
+    }
+    return out[0];
   }
 
   static ConformanceRequest req(DecryptRequest d) {
@@ -150,6 +169,15 @@ final class GeneratedTests {
       String g = "Tamper";
       tests.add(new ConformanceTest(Level.REQUIRED, g, b.name + ".Untouched",
           t -> Expect.plaintext(t.call(req(b.with(b.envelope))), b.plaintext)));
+      // A broker may deliver an envelope again (SPEC.md 13.2): the same reader must decrypt it again.
+      tests.add(new ConformanceTest(Level.REQUIRED, g, b.name + ".DecryptTwice", t -> {
+        Verdict first = Expect.plaintext(t.call(req(b.with(b.envelope))), b.plaintext);
+        if (!first.passed()) {
+          return first;
+        }
+        Verdict second = Expect.plaintext(t.call(req(b.with(b.envelope))), b.plaintext);
+        return second.passed() ? second : Verdict.fail("second decryption: " + second.headline(), second.detail());
+      }));
       for (int n = 0; n < b.envelope.length; n++) {
         tests.add(againstReference(Level.REQUIRED, g, b.name + ".Truncate." + n, b.with(Arrays.copyOf(b.envelope, n))));
       }
@@ -378,13 +406,13 @@ final class GeneratedTests {
   private void inspection(List<Base> bases, List<ConformanceTest> tests) {
     for (Base b : bases) {
       ConformanceRequest r = inspect(b.envelope);
-      tests.add(new ConformanceTest(Level.RECOMMENDED, "Inspect", b.name, t -> Expect.outcome(t.call(r), reference(r), b.name)));
+      tests.add(new ConformanceTest(Level.RECOMMENDED, "Inspect", b.name, t -> Expect.inspection(t.call(r), reference(r))));
     }
     Base rich = bases.get(bases.size() - 1);
     for (int n = 0; n < rich.envelope.length; n++) {
       ConformanceRequest r = inspect(Arrays.copyOf(rich.envelope, n));
       tests.add(new ConformanceTest(Level.RECOMMENDED, "Inspect", rich.name + ".Truncate." + n,
-          t -> Expect.outcome(t.call(r), reference(r), "inspect")));
+          t -> Expect.inspection(t.call(r), reference(r))));
     }
   }
 
@@ -394,7 +422,7 @@ final class GeneratedTests {
     for (int i = 0; i < v.envelopes.size(); i++) {
       ConformanceRequest r = inspect(v.envelopes.get(i));
       String id = "Vector." + v.envelopeIds.get(i);
-      out.add(new ConformanceTest(Level.RECOMMENDED, "Inspect", id, t -> Expect.outcome(t.call(r), reference(r), id)));
+      out.add(new ConformanceTest(Level.RECOMMENDED, "Inspect", id, t -> Expect.inspection(t.call(r), reference(r))));
     }
     return out;
   }
@@ -437,7 +465,6 @@ final class GeneratedTests {
     EncryptRequest.Builder r32 = r33.clone();
     r32.removeRecipients(32);
     tests.add(writer(g, "Encrypt.32Recipients", r32.build()));
-    tests.add(writer(g, "Encrypt.NoRecipients", r33.clone().clearRecipients().build()));
     Map<String, String> ctx33 = new LinkedHashMap<>();
     for (int i = 0; i < 33; i++) {
       ctx33.put("k" + i, "v");
