@@ -172,7 +172,7 @@ public final class Decryptor {
     switch (type) {
       case SYMMETRIC:
         for (KekSource s : kekSources) {
-          if (s.kek(r.keyId(), r.keyVersion()).isPresent()) {
+          if (s.holds(r.keyId(), r.keyVersion())) {
             return true;
           }
         }

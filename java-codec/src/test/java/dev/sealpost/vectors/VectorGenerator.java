@@ -420,7 +420,7 @@ public final class VectorGenerator {
     NOTES.put("MalformedHeader", "A header that cannot be parsed [HDR-2], [HDR-3], [HDR-4], [RCP-3], [CTX-2].");
     NOTES.put("UnknownVersion", "A version byte other than 01 [DET-4].");
     NOTES.put("UnknownSuite", "A reserved, unassigned or private suite id [SUITE-2].");
-    NOTES.put("UnknownRecipientType", "A recipient type the reader does not know is skipped [RCP-4].");
+    NOTES.put("UnknownRecipientType", "A recipient type the reader does not know, or the reserved 00, is skipped [RCP-4], [RCP-6].");
     NOTES.put("LimitExceeded", "A count or length beyond SPEC.md section 10 [LIM-1], [LIM-2], [LIM-3].");
     NOTES.put("Truncated", "The envelope cut at a field boundary [HDR-2], [AUTH-4].");
     NOTES.put("BitFlip", "One bit of one field flipped; the category follows from the field (SPEC.md section 11).");

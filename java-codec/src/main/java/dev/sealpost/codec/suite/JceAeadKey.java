@@ -17,6 +17,7 @@ final class JceAeadKey extends PayloadKey {
     AES_GCM("AES/GCM/NoPadding", "AES"),
     CHACHA20_POLY1305("ChaCha20-Poly1305", "ChaCha20");
 
+    final String transformation;
     final String keyAlgorithm;
     // One cipher per direction: the JDK's ChaCha20-Poly1305 refuses an init with the key and
     // nonce of the previous init, even when that was the other direction.
@@ -24,6 +25,7 @@ final class JceAeadKey extends PayloadKey {
     final ThreadLocal<Cipher> decryptCipher;
 
     Algorithm(String transformation, String keyAlgorithm) {
+      this.transformation = transformation;
       this.keyAlgorithm = keyAlgorithm;
       this.encryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
       this.decryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
@@ -73,7 +75,16 @@ final class JceAeadKey extends PayloadKey {
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
     Cipher c = algorithm.decryptCipher.get();
-    c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    try {
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    } catch (java.security.InvalidKeyException e) {
+      // JDK 17's ChaCha20-Poly1305 refuses the previous init's key and nonce even to decrypt
+      // (fixed in JDK 21, JDK-8305091), e.g. for a redelivered message. A fresh cipher has no
+      // previous init.
+      c = Algorithm.newCipher(algorithm.transformation);
+      algorithm.decryptCipher.set(c);
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    }
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.
