@@ -219,10 +219,7 @@ public final class Encryptor {
 
     /** Builds and creates the first DEK, so key problems surface here, not on the first message. */
     public Encryptor build() throws SealpostException {
-      if (recipients.isEmpty() || recipients.size() > Limits.MAX_RECIPIENTS) {
-        throw new SealpostException(
-            ErrorCategory.LIMIT_EXCEEDED, "an encryptor needs 1.." + Limits.MAX_RECIPIENTS + " recipients, got " + recipients.size());
-      }
+      HeaderWriter.checkRecipientCount(recipients.size());
       if (!suite.randomized()) {
         for (Recipient r : recipients) {
           if (!(r instanceof Recipient.Symmetric)) {

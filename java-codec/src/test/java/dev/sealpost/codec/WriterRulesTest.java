@@ -98,6 +98,8 @@ class WriterRulesTest {
       many.recipient(Recipient.symmetric(TestKeys.keyring(), "orders"));
     }
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, assertThrows(SealpostException.class, many::build).category());
+    assertEquals(ErrorCategory.MALFORMED_HEADER,
+        assertThrows(SealpostException.class, () -> Encryptor.builder().build()).category());
     SealpostException siv = assertThrows(SealpostException.class, () -> encryptor(Suite.AES_256_SIV,
         Recipient.x25519("consumer-a", 1, TestKeys.consumerKey().publicKey())));
     assertEquals(ErrorCategory.INVALID_KEY_MATERIAL, siv.category());
