@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Java build (codec, vectors, spec checks, and every other
+# module), then the Python port against the same vectors.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "== Java: ./mvnw verify"
+./mvnw -B -ntp verify
+
+echo "== Python port: pytest"
+venv="${SEALPOST_VENV:-ports/python/.venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check -e 'ports/python[test]'
+"$venv/bin/python" -m pytest -q ports/python
