@@ -262,10 +262,7 @@ public final class Decryptor {
 
     /** Reject bodies whose plaintext would exceed this, before any cryptography [LIM-3]. */
     public Builder maxPlaintextLength(int max) {
-      if (max < 0 || max > Limits.MAX_PLAINTEXT_LENGTH) {
-        throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30");
-      }
-      this.maxPlaintextLength = max;
+      this.maxPlaintextLength = Limits.checkPlaintextLimit(max);
       return this;
     }
 

@@ -202,10 +202,7 @@ public final class Encryptor {
 
     /** Refuse larger plaintexts with {@code limit-exceeded}; at most 2^30 [LIM-4]. */
     public Builder maxPlaintextLength(int max) {
-      if (max < 0 || max > Limits.MAX_PLAINTEXT_LENGTH) {
-        throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30");
-      }
-      this.maxPlaintextLength = max;
+      this.maxPlaintextLength = Limits.checkPlaintextLimit(max);
       return this;
     }
 

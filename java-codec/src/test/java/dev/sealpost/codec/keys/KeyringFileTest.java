@@ -363,20 +363,16 @@ class KeyringFileTest {
   }
 
   @Test
-  void largestKeyringParsesQuickly() throws Exception {
-    // ~19,000 keys fill the 1 MiB limit. Parsing takes well under a second; the bound is loose
-    // for slow CI and catches only pathological regressions.
+  void largestKeyringParses() throws Exception {
+    // ~19,000 keys fill the 1 MiB limit; all of them load. Speed is not asserted here.
     StringBuilder sb = new StringBuilder("sealpost-keyring v1\n");
     int n = 0;
     while (sb.length() < KeyringFile.MAX_FILE_BYTES - 64) {
       sb.append("key k ").append(n++).append(' ').append(K0).append('\n');
     }
-    long start = System.nanoTime();
     Keyring k = KeyringFile.parse(sb.toString());
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(n, k.entries().size());
     assertEquals(n - 1, k.currentVersion("k"));
-    assertTrue(millis < 5_000, "took " + millis + " ms for " + n + " keys");
   }
 
   @Test
