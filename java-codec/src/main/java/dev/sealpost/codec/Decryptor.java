@@ -123,6 +123,7 @@ public final class Decryptor {
     Suite suite = header.suite();
     boolean held = false;
     SealpostException lastFailure = null;
+    SealpostException serviceFailure = null;
     for (RecipientEntry r : header.recipients()) {
       Optional<RecipientType> type = r.type();
       if (type.isEmpty() || !holds(type.get(), r)) {
@@ -145,9 +146,10 @@ public final class Decryptor {
         return keys;
       } catch (SealpostException e) {
         if (e.category() == ErrorCategory.KEY_SERVICE_FAILURE) {
-          throw e; // a transient outage is not a verdict on the envelope
+          serviceFailure = e; // an outage is not a verdict on the envelope; try the other entries
+        } else {
+          lastFailure = e;
         }
-        lastFailure = e;
       } catch (GeneralSecurityException e) {
         lastFailure = new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive keys from the DEK", e);
       } finally {
@@ -160,6 +162,9 @@ public final class Decryptor {
       throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key is held for any of the envelope's "
           + header.recipients().size() + " recipient(s): " + describe(header.recipients()));
     }
+    if (serviceFailure != null) {
+      throw serviceFailure;
+    }
     throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "every held key failed to unwrap the DEK", lastFailure);
   }
 
@@ -167,7 +172,7 @@ public final class Decryptor {
     switch (type) {
       case SYMMETRIC:
         for (KekSource s : kekSources) {
-          if (s.kek(r.keyId(), r.keyVersion()).isPresent()) {
+          if (s.holds(r.keyId(), r.keyVersion())) {
             return true;
           }
         }
@@ -257,10 +262,7 @@ public final class Decryptor {
 
     /** Reject bodies whose plaintext would exceed this, before any cryptography [LIM-3]. */
     public Builder maxPlaintextLength(int max) {
-      if (max < 0 || max > Limits.MAX_PLAINTEXT_LENGTH) {
-        throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30");
-      }
-      this.maxPlaintextLength = max;
+      this.maxPlaintextLength = Limits.checkPlaintextLimit(max);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.sealpost.codec;
 
+import dev.sealpost.codec.internal.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -51,8 +52,12 @@ public final class EncryptionContext {
     }
     TreeMap<byte[], byte[]> sorted = new TreeMap<>(UNSIGNED);
     for (Map.Entry<String, String> e : map.entrySet()) {
-      byte[] k = Objects.requireNonNull(e.getKey(), "context key").getBytes(StandardCharsets.UTF_8);
-      byte[] v = Objects.requireNonNull(e.getValue(), "context value").getBytes(StandardCharsets.UTF_8);
+      byte[] k = Bytes.strictUtf8(Objects.requireNonNull(e.getKey(), "context key"));
+      byte[] v = Bytes.strictUtf8(Objects.requireNonNull(e.getValue(), "context value"));
+      if (k == null || v == null) {
+        // [HDR-4], [ENC-2]: a reader would reject such bytes, so the writer refuses them.
+        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context entry is not valid Unicode (unpaired surrogate)");
+      }
       if (k.length == 0) {
         throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context keys must not be empty");
       }

@@ -202,10 +202,7 @@ public final class Encryptor {
 
     /** Refuse larger plaintexts with {@code limit-exceeded}; at most 2^30 [LIM-4]. */
     public Builder maxPlaintextLength(int max) {
-      if (max < 0 || max > Limits.MAX_PLAINTEXT_LENGTH) {
-        throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30");
-      }
-      this.maxPlaintextLength = max;
+      this.maxPlaintextLength = Limits.checkPlaintextLimit(max);
       return this;
     }
 
@@ -222,10 +219,7 @@ public final class Encryptor {
 
     /** Builds and creates the first DEK, so key problems surface here, not on the first message. */
     public Encryptor build() throws SealpostException {
-      if (recipients.isEmpty() || recipients.size() > Limits.MAX_RECIPIENTS) {
-        throw new SealpostException(
-            ErrorCategory.LIMIT_EXCEEDED, "an encryptor needs 1.." + Limits.MAX_RECIPIENTS + " recipients, got " + recipients.size());
-      }
+      HeaderWriter.checkRecipientCount(recipients.size());
       if (!suite.randomized()) {
         for (Recipient r : recipients) {
           if (!(r instanceof Recipient.Symmetric)) {

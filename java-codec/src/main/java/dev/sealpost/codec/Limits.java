@@ -20,4 +20,12 @@ public final class Limits {
   public static final int MAX_PLAINTEXT_LENGTH = 1 << 30;
 
   private Limits() {}
+
+  /** A configured plaintext limit must lie in 0..2^30. */
+  static int checkPlaintextLimit(int max) {
+    if (max < 0 || max > MAX_PLAINTEXT_LENGTH) {
+      throw new IllegalArgumentException("maxPlaintextLength must be in 0..2^30, got " + max);
+    }
+    return max;
+  }
 }

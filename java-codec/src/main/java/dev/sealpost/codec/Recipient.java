@@ -82,7 +82,12 @@ public abstract class Recipient {
 
     @Override
     RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException {
-      return wrap(dek, resolve());
+      ResolvedKek kek = resolve();
+      try {
+        return wrap(dek, kek);
+      } finally {
+        kek.wipe(); // [SEC-2]
+      }
     }
 
     RecipientEntry wrap(byte[] dek, ResolvedKek kek) throws SealpostException {

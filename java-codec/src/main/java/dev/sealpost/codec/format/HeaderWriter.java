@@ -21,13 +21,21 @@ import java.util.List;
 public final class HeaderWriter {
   private HeaderWriter() {}
 
+  /** [RCP-1], [ENC-2]: none is what a reader calls malformed, more than 32 a limit. */
+  public static void checkRecipientCount(int n) throws SealpostException {
+    if (n == 0) {
+      throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "an envelope needs at least one recipient");
+    }
+    if (n > Limits.MAX_RECIPIENTS) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, n + " recipients exceed the limit of " + Limits.MAX_RECIPIENTS);
+    }
+  }
+
   public static byte[] prefix(
       Suite suite, List<RecipientEntry> recipients, byte[] commitment, EncryptionContext storedContext)
       throws SealpostException {
-    if (recipients.isEmpty() || recipients.size() > Limits.MAX_RECIPIENTS) {
-      throw new SealpostException(
-          ErrorCategory.LIMIT_EXCEEDED, "an envelope needs 1.." + Limits.MAX_RECIPIENTS + " recipients, got " + recipients.size());
-    }
+    checkRecipientCount(recipients.size());
     if (commitment.length != HeaderParser.COMMITMENT_LENGTH) {
       throw new IllegalArgumentException("commitment must be 32 bytes");
     }

@@ -46,6 +46,25 @@ public final class Bytes {
     return HEX.parseHex(s);
   }
 
+  /**
+   * Strict UTF-8 encoding: null when the string holds an unpaired surrogate, which
+   * {@code String.getBytes} would silently turn into {@code '?'} [HDR-4].
+   */
+  public static byte[] strictUtf8(String s) {
+    try {
+      ByteBuffer b = StandardCharsets.UTF_8
+          .newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(java.nio.CharBuffer.wrap(s));
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
   /** Strict UTF-8 decoding (RFC 3629): null when the bytes are not well-formed [HDR-4]. */
   public static String strictUtf8(byte[] b, int off, int len) {
     try {

@@ -18,4 +18,11 @@ public interface KekSource {
 
   /** A copy of the 32-byte KEK for (key id, version), or empty when not held. */
   Optional<byte[]> kek(String keyId, int version) throws SealpostException;
+
+  /** Whether (key id, version) is held [RCP-5]; override to avoid copying the key. */
+  default boolean holds(String keyId, int version) throws SealpostException {
+    Optional<byte[]> k = kek(keyId, version);
+    k.ifPresent(b -> java.util.Arrays.fill(b, (byte) 0));
+    return k.isPresent();
+  }
 }

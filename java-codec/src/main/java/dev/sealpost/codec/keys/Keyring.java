@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -94,6 +96,12 @@ public final class Keyring implements KekSource {
   }
 
   @Override
+  public boolean holds(String keyId, int version) {
+    TreeMap<Integer, Entry> versions = byId.get(keyId);
+    return versions != null && versions.containsKey(version);
+  }
+
+  @Override
   public Optional<byte[]> kek(String keyId, int version) {
     TreeMap<Integer, Entry> versions = byId.get(keyId);
     if (versions == null) {
@@ -106,6 +114,9 @@ public final class Keyring implements KekSource {
   /** Validating builder: key ids are 1..255 UTF-8 bytes, versions 0..2^31-1, keys 32 bytes. */
   public static final class Builder {
     private final List<Entry> entries = new ArrayList<>();
+    // Sets, not scans of entries: a keyring file may hold ~19,000 keys.
+    private final Set<String> idVersions = new HashSet<>();
+    private final Set<String> primaryIds = new HashSet<>();
 
     private Builder() {}
 
@@ -126,15 +137,18 @@ public final class Keyring implements KekSource {
         throw new SealpostException(
             ErrorCategory.INVALID_KEY_MATERIAL, "KEK '" + keyId + "' must be 32 bytes, got " + key.length);
       }
-      for (Entry e : entries) {
-        if (e.keyId.equals(keyId) && e.version == version) {
-          throw new SealpostException(
-              ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + keyId + "' version " + version);
-        }
-        if (primary && e.primary && e.keyId.equals(keyId)) {
-          throw new SealpostException(
-              ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + keyId + "'");
-        }
+      String idVersion = version + "/" + keyId;
+      if (idVersions.contains(idVersion)) {
+        throw new SealpostException(
+            ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + keyId + "' version " + version);
+      }
+      if (primary && primaryIds.contains(keyId)) {
+        throw new SealpostException(
+            ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + keyId + "'");
+      }
+      idVersions.add(idVersion);
+      if (primary) {
+        primaryIds.add(keyId);
       }
       entries.add(new Entry(keyId, version, key, primary));
       return this;
@@ -147,7 +161,11 @@ public final class Keyring implements KekSource {
 
   /** Checks a key id as SPEC.md section 3 requires: 1..255 bytes of UTF-8. */
   public static void checkKeyId(String keyId) throws SealpostException {
-    int n = keyId.getBytes(StandardCharsets.UTF_8).length;
+    byte[] utf8 = dev.sealpost.codec.internal.Bytes.strictUtf8(keyId);
+    if (utf8 == null) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "key id is not valid Unicode (unpaired surrogate)");
+    }
+    int n = utf8.length;
     if (n < 1 || n > 255) {
       throw new SealpostException(
           ErrorCategory.INVALID_KEY_MATERIAL, "key id must be 1..255 UTF-8 bytes, got " + n);

@@ -1,7 +1,6 @@
 package dev.sealpost.codec.suite;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -20,20 +19,24 @@ final class JceAeadKey extends PayloadKey {
 
     final String transformation;
     final String keyAlgorithm;
-    final ThreadLocal<Cipher> cipher;
+    // One cipher per direction: the JDK's ChaCha20-Poly1305 refuses an init with the key and
+    // nonce of the previous init, even when that was the other direction.
+    final ThreadLocal<Cipher> encryptCipher;
+    final ThreadLocal<Cipher> decryptCipher;
 
     Algorithm(String transformation, String keyAlgorithm) {
       this.transformation = transformation;
       this.keyAlgorithm = keyAlgorithm;
-      this.cipher =
-          ThreadLocal.withInitial(
-              () -> {
-                try {
-                  return Cipher.getInstance(transformation);
-                } catch (GeneralSecurityException e) {
-                  throw new IllegalStateException(transformation + " is not available in this JVM", e);
-                }
-              });
+      this.encryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
+      this.decryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
+    }
+
+    private static Cipher newCipher(String transformation) {
+      try {
+        return Cipher.getInstance(transformation);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(transformation + " is not available in this JVM", e);
+      }
     }
 
     AlgorithmParameterSpec params(byte[] nonce) {
@@ -60,7 +63,7 @@ final class JceAeadKey extends PayloadKey {
       byte[] plaintext, int offset, int length,
       byte[] out, int outOffset)
       throws GeneralSecurityException {
-    Cipher c = algorithm.cipher.get();
+    Cipher c = algorithm.encryptCipher.get();
     c.init(Cipher.ENCRYPT_MODE, key, algorithm.params(nonce));
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
@@ -84,31 +87,20 @@ final class JceAeadKey extends PayloadKey {
       byte[] externalContext,
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
-    Cipher c = algorithm.cipher.get();
-    initForDecryption(c, nonce);
+    Cipher c = algorithm.decryptCipher.get();
+    try {
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    } catch (java.security.InvalidKeyException e) {
+      // JDK 17's ChaCha20-Poly1305 refuses the previous init's key and nonce even to decrypt
+      // (fixed in JDK 21, JDK-8305091), e.g. for a redelivered message. A fresh cipher has no
+      // previous init.
+      c = Algorithm.newCipher(algorithm.transformation);
+      algorithm.decryptCipher.set(c);
+      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+    }
     c.updateAAD(header, headerOffset, headerLength);
     c.updateAAD(externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.
     return c.doFinal(body, offset, length);
-  }
-
-  /**
-   * JDK 17's ChaCha20-Poly1305 refuses to be initialised with the key and nonce of its previous
-   * initialisation, even for decryption, so decrypting the same envelope twice in a row on one
-   * thread (a redelivered record, SPEC.md 13.2) would fail. Stepping through another nonce
-   * first clears that state; it is only taken on such a repeat.
-   */
-  private void initForDecryption(Cipher c, byte[] nonce) throws GeneralSecurityException {
-    try {
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
-    } catch (InvalidKeyException e) {
-      if (algorithm != Algorithm.CHACHA20_POLY1305) {
-        throw e;
-      }
-      byte[] other = nonce.clone();
-      other[0] ^= 1;
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(other));
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
-    }
   }
 }

@@ -1,0 +1,181 @@
+package dev.sealpost.conformance.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.sealpost.conformance.proto.ConformanceRequest;
+import dev.sealpost.conformance.proto.DecryptRequest;
+import dev.sealpost.conformance.proto.EncryptRequest;
+import dev.sealpost.conformance.proto.Keys;
+import dev.sealpost.conformance.proto.KmsKey;
+import dev.sealpost.conformance.proto.RecipientSpec;
+import dev.sealpost.conformance.proto.RecipientType;
+import dev.sealpost.conformance.proto.Suite;
+import dev.sealpost.conformance.proto.SymmetricKey;
+import dev.sealpost.conformance.proto.X25519Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tests from the JSON vectors of {@code test-vectors/} (format in test-vectors/README.md),
+ * all Required [VEC-1]. A missing or unreadable vector file is itself a failing Required test.
+ */
+final class VectorTests {
+  static final String ENCRYPT_FILE = "sealpost_v1_encrypt.json";
+  static final String DECRYPT_FILE = "sealpost_v1_decrypt.json";
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** Every envelope a vector names, for the inspection tests. */
+  final List<byte[]> envelopes = new ArrayList<>();
+  final List<String> envelopeIds = new ArrayList<>();
+
+  List<ConformanceTest> load(Path dir) {
+    List<ConformanceTest> tests = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    loadFile(dir.resolve(ENCRYPT_FILE), json, tests, true);
+    loadFile(dir.resolve(DECRYPT_FILE), json, tests, false);
+    return tests;
+  }
+
+  private void loadFile(Path file, ObjectMapper json, List<ConformanceTest> tests, boolean encrypt) {
+    String group = encrypt ? "Vector.Encrypt" : "Vector.Decrypt";
+    JsonNode root;
+    try {
+      root = json.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      String why = "cannot read vector file " + file.getFileName() + ": " + e.getClass().getSimpleName();
+      tests.add(new ConformanceTest(Level.REQUIRED, group, "File", t -> Verdict.fail(why, String.valueOf(file))));
+      return;
+    }
+    for (JsonNode g : root.path("testGroups")) {
+      Keys keys = keys(g.path("keys"));
+      for (JsonNode v : g.path("tests")) {
+        String id = "tc" + v.path("tcId").asText();
+        String comment = v.path("comment").asText("") + " " + v.path("flags");
+        try {
+          if (encrypt) {
+            addEncrypt(tests, group, id, comment, keys, v);
+          } else {
+            addDecrypt(tests, group, id, comment, keys, v);
+          }
+        } catch (RuntimeException e) {
+          String why = "vector cannot be read: " + e.getMessage();
+          tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> Verdict.fail(why, comment)));
+        }
+      }
+    }
+  }
+
+  private void addEncrypt(List<ConformanceTest> tests, String group, String id, String comment, Keys keys, JsonNode v) {
+    EncryptRequest.Builder e = EncryptRequest.newBuilder()
+        .setSuite(Suite.valueOf(v.path("suite").asText()))
+        .setKeys(keys)
+        .putAllStoredContext(context(v.path("storedContext")))
+        .putAllExternalContext(context(v.path("externalContext")))
+        .setPlaintext(hex(v.path("plaintext")))
+        .setFixedRandomness(true)
+        .setDek(hex(v.path("dek")))
+        .setNonce(hex(v.path("nonce")));
+    for (JsonNode r : v.path("recipients")) {
+      e.addRecipients(RecipientSpec.newBuilder()
+          .setType(recipientType(r.path("type").asText()))
+          .setKeyId(r.path("keyId").asText())
+          .setVersion((int) r.path("version").asLong())
+          .setEphemeralPrivateKey(hex(r.path("ephemeralPrivateKey")))
+          .setKmsNonce(hex(r.path("kmsNonce"))));
+    }
+    byte[] envelope = hex(v.path("envelope")).toByteArray();
+    byte[] plaintext = e.getPlaintext().toByteArray();
+    envelopes.add(envelope);
+    envelopeIds.add("Encrypt." + id);
+    ConformanceRequest request = ConformanceRequest.newBuilder().setEncrypt(e).build();
+    tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> annotate(Expect.envelope(t.call(request), envelope), comment)));
+    ConformanceRequest back = ConformanceRequest.newBuilder().setDecrypt(DecryptRequest.newBuilder()
+        .setEnvelope(ByteString.copyFrom(envelope))
+        .setKeys(keys)
+        .putAllExternalContext(e.getExternalContextMap())).build();
+    tests.add(new ConformanceTest(Level.REQUIRED, group, id + ".DecryptBack",
+        t -> annotate(Expect.plaintext(t.call(back), plaintext), comment)));
+  }
+
+  private void addDecrypt(List<ConformanceTest> tests, String group, String id, String comment, Keys keys, JsonNode v) {
+    DecryptRequest.Builder d = DecryptRequest.newBuilder()
+        .setEnvelope(hex(v.path("envelope")))
+        .setKeys(keys)
+        .putAllExternalContext(context(v.path("externalContext")))
+        .putAllRequiredContext(context(v.path("requiredContext")));
+    if (v.has("maxPlaintextLength")) {
+      d.setMaxPlaintextLength((int) v.path("maxPlaintextLength").asLong());
+    }
+    envelopes.add(d.getEnvelope().toByteArray());
+    envelopeIds.add("Decrypt." + id);
+    ConformanceRequest request = ConformanceRequest.newBuilder().setDecrypt(d).build();
+    String result = v.path("result").asText();
+    if ("valid".equals(result)) {
+      byte[] plaintext = hex(v.path("plaintext")).toByteArray();
+      tests.add(new ConformanceTest(Level.REQUIRED, group, id,
+          t -> annotate(Expect.plaintext(t.call(request), plaintext), comment)));
+    } else if ("invalid".equals(result)) {
+      String error = v.path("error").asText();
+      tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> annotate(Expect.error(t.call(request), error), comment)));
+    } else {
+      throw new IllegalArgumentException("result must be valid or invalid, got '" + result + "'");
+    }
+  }
+
+  private static Verdict annotate(Verdict v, String comment) {
+    if (v.passed() || v.skipped()) {
+      return v;
+    }
+    return Verdict.fail(v.headline(), "vector: " + comment.trim() + "\n" + v.detail());
+  }
+
+  static Keys keys(JsonNode k) {
+    Keys.Builder b = Keys.newBuilder();
+    for (JsonNode s : k.path("symmetric")) {
+      b.addSymmetric(SymmetricKey.newBuilder()
+          .setKeyId(s.path("keyId").asText()).setVersion((int) s.path("version").asLong()).setKey(hex(s.path("key"))));
+    }
+    for (JsonNode x : k.path("x25519")) {
+      b.addX25519(X25519Key.newBuilder()
+          .setKeyId(x.path("keyId").asText()).setVersion((int) x.path("version").asLong())
+          .setPrivateKey(hex(x.path("privateKey"))).setPublicKey(hex(x.path("publicKey"))));
+    }
+    for (JsonNode m : k.path("kms")) {
+      b.addKms(KmsKey.newBuilder().setKeyUri(m.path("keyUri").asText()).setKey(hex(m.path("key"))));
+    }
+    return b.build();
+  }
+
+  private static RecipientType recipientType(String t) {
+    switch (t) {
+      case "symmetric":
+        return RecipientType.SYMMETRIC;
+      case "x25519":
+        return RecipientType.X25519;
+      case "kms":
+        return RecipientType.KMS;
+      default:
+        throw new IllegalArgumentException("unknown recipient type '" + t + "'");
+    }
+  }
+
+  private static Map<String, String> context(JsonNode n) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      m.put(e.getKey(), e.getValue().asText());
+    }
+    return m;
+  }
+
+  private static ByteString hex(JsonNode n) {
+    return n.isMissingNode() || n.isNull() ? ByteString.EMPTY : ByteString.copyFrom(HEX.parseHex(n.asText()));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.sealpost.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.codec.kms.KmsClient;
+import java.security.SecureRandom;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The overhead table of SPEC.md section 14, measured on real envelopes: one recipient, an
+ * empty stored context, a key id of length k.
+ */
+class OverheadTest {
+  private static final String KEY_ID = "orders-1"; // k = 8
+
+  private static int overhead(Encryptor e) throws SealpostException {
+    byte[] plaintext = new byte[1000];
+    return e.encrypt(plaintext).length - plaintext.length;
+  }
+
+  @Test
+  void symmetricRecipientOverheadIs116PlusKeyId() throws Exception {
+    Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
+    for (Suite suite : Suite.values()) {
+      int expected = suite == Suite.AES_256_SIV ? 104 + 8 : 116 + 8;
+      assertEquals(expected, overhead(Encryptor.builder().suite(suite).recipient(Recipient.symmetric(ring, KEY_ID)).build()),
+          suite.toString());
+    }
+    // The target: at most 128 bytes for AES-256-GCM, one symmetric recipient, 8-byte key id.
+    assertEquals(124, overhead(Encryptor.builder().recipient(Recipient.symmetric(ring, KEY_ID)).build()));
+  }
+
+  @Test
+  void x25519RecipientOverheadIs156PlusKeyId() throws Exception {
+    Encryptor e = Encryptor.builder().recipient(Recipient.x25519(KEY_ID, 1, TestKeys.consumerKey().publicKey())).build();
+    assertEquals(156 + 8, overhead(e));
+  }
+
+  @Test
+  void kmsRecipientOverheadIs76PlusKeyIdPlusBlob() throws Exception {
+    KmsClient kms = dev.sealpost.codec.kms.TestKms.of(Map.of("kms://k-000001", TestKeys.pattern(7, 32)), new SecureRandom());
+    Encryptor e = Encryptor.builder().recipient(Recipient.kms(kms, "kms://k-000001")).build();
+    assertEquals(76 + "kms://k-000001".length() + 60, overhead(e));
+  }
+
+  @Test
+  void storedContextEntryAddsThreePlusKeyAndValue() throws Exception {
+    Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
+    Encryptor e = Encryptor.builder().recipient(Recipient.symmetric(ring, KEY_ID))
+        .storedContext(EncryptionContext.of("tenant", "acme")).build();
+    assertEquals(124 + 3 + 6 + 4, overhead(e));
+  }
+}

@@ -1,0 +1,199 @@
+package dev.sealpost.vectors;
+
+import com.google.crypto.tink.subtle.AesSiv;
+import dev.sealpost.codec.internal.Hpke;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * An envelope writer written from SPEC.md alone, independent of the codec's header writer,
+ * key derivation and payload code, so that the vectors check the codec rather than echo it.
+ * Only HPKE is shared: the codec's {@code Hpke} is itself checked against Tink's HPKE.
+ * Every method takes all its "random" inputs explicitly.
+ */
+final class SpecWriter {
+  static final byte[] MAGIC = {(byte) 0xF7, 0x53, 0x50};
+
+  /** Suite ids, key and nonce lengths of SPEC.md section 4. */
+  enum SuiteSpec {
+    AES_256_GCM(1, 32, 12),
+    CHACHA20_POLY1305(2, 32, 12),
+    AES_256_SIV(3, 64, 0);
+
+    final int id;
+    final int keyLength;
+    final int nonceLength;
+
+    SuiteSpec(int id, int keyLength, int nonceLength) {
+      this.id = id;
+      this.keyLength = keyLength;
+      this.nonceLength = nonceLength;
+    }
+  }
+
+  /** A recipient entry as raw fields. */
+  static final class Entry {
+    final int type;
+    final byte[] keyId;
+    final long version;
+    final byte[] wrapped;
+
+    Entry(int type, String keyId, long version, byte[] wrapped) {
+      this(type, keyId.getBytes(StandardCharsets.UTF_8), version, wrapped);
+    }
+
+    Entry(int type, byte[] keyId, long version, byte[] wrapped) {
+      this.type = type;
+      this.keyId = keyId;
+      this.version = version;
+      this.wrapped = wrapped;
+    }
+  }
+
+  private SpecWriter() {}
+
+  // ---- SPEC.md 5.2 and 4.1 ----
+
+  static byte[] hmac(byte[] key, byte[]... parts) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.length == 0 ? new byte[32] : key, "HmacSHA256"));
+    for (byte[] p : parts) {
+      mac.update(p);
+    }
+    return mac.doFinal();
+  }
+
+  static byte[] hkdf(byte[] salt, byte[] ikm, byte[] info, int length) throws GeneralSecurityException {
+    byte[] prk = hmac(salt, ikm);
+    ByteArrayOutputStream okm = new ByteArrayOutputStream();
+    byte[] t = new byte[0];
+    for (int i = 1; okm.size() < length; i++) {
+      t = hmac(prk, t, info, new byte[] {(byte) i});
+      okm.writeBytes(t);
+    }
+    return Arrays.copyOf(okm.toByteArray(), length);
+  }
+
+  static byte[] kMsg(SuiteSpec suite, byte[] dek) throws GeneralSecurityException {
+    return hkdf(ascii("sealpost/v1"), dek, cat(ascii("sealpost/v1 key"), u16(suite.id)), suite.keyLength);
+  }
+
+  static byte[] commitment(SuiteSpec suite, byte[] dek) throws GeneralSecurityException {
+    return hkdf(ascii("sealpost/v1"), dek, cat(ascii("sealpost/v1 commit"), u16(suite.id)), 32);
+  }
+
+  static byte[] deterministicDek(byte[] kek, String keyId, long version) throws GeneralSecurityException {
+    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+    byte[] info = cat(u16(3), new byte[] {(byte) id.length}, id, u32(version));
+    return hkdf(ascii("sealpost/v1 deterministic-dek"), kek, info, 32);
+  }
+
+  // ---- SPEC.md section 6 ----
+
+  static byte[] aesKw(byte[] kek, byte[] dek) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AESWrap");
+    c.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
+    return c.wrap(new SecretKeySpec(dek, "AES"));
+  }
+
+  static byte[] hpke(byte[] recipientPublic, byte[] dek, byte[] ephemeral) throws GeneralSecurityException {
+    return new Hpke(Hpke.AEAD_AES_256_GCM).seal(recipientPublic, ascii("sealpost/v1 x25519-hpke"), new byte[0], dek, ephemeral);
+  }
+
+  static byte[] testKms(byte[] key, String uri, byte[] dek, byte[] nonce) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+    c.updateAAD(uri.getBytes(StandardCharsets.UTF_8));
+    return cat(nonce, c.doFinal(dek));
+  }
+
+  // ---- SPEC.md sections 3, 7, 8 ----
+
+  static byte[] context(Map<String, String> ctx) {
+    TreeMap<byte[], byte[]> sorted = new TreeMap<>(Arrays::compareUnsigned);
+    ctx.forEach((k, v) -> sorted.put(k.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(sorted.size());
+    sorted.forEach((k, v) -> {
+      out.write(k.length);
+      out.writeBytes(k);
+      out.writeBytes(u16(v.length));
+      out.writeBytes(v);
+    });
+    return out.toByteArray();
+  }
+
+  static byte[] header(int suiteId, List<Entry> entries, byte[] commitment, byte[] storedContext, byte[] nonce) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(MAGIC);
+    out.write(1);
+    out.writeBytes(u16(suiteId));
+    out.write(entries.size());
+    for (Entry e : entries) {
+      out.write(e.type);
+      out.write(e.keyId.length);
+      out.writeBytes(e.keyId);
+      out.writeBytes(u32(e.version));
+      out.writeBytes(u16(e.wrapped.length));
+      out.writeBytes(e.wrapped);
+    }
+    out.writeBytes(commitment);
+    out.writeBytes(storedContext);
+    out.writeBytes(nonce);
+    return out.toByteArray();
+  }
+
+  /** body = AEAD(K_msg, nonce, AAD = header || encode(external), plaintext). */
+  static byte[] body(SuiteSpec suite, byte[] kMsg, byte[] nonce, byte[] header, byte[] externalContext, byte[] plaintext)
+      throws GeneralSecurityException {
+    byte[] aad = cat(header, externalContext);
+    switch (suite) {
+      case AES_256_GCM: {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kMsg, "AES"), new GCMParameterSpec(128, nonce));
+        c.updateAAD(aad);
+        return c.doFinal(plaintext);
+      }
+      case CHACHA20_POLY1305: {
+        Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kMsg, "ChaCha20"), new IvParameterSpec(nonce));
+        c.updateAAD(aad);
+        return c.doFinal(plaintext);
+      }
+      default:
+        return new AesSiv(kMsg).encryptDeterministically(plaintext, aad);
+    }
+  }
+
+  // ---- bytes ----
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static byte[] u16(int v) {
+    return new byte[] {(byte) (v >>> 8), (byte) v};
+  }
+
+  static byte[] u32(long v) {
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+
+  static byte[] cat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,769 @@
+package dev.sealpost.vectors;
+
+import static dev.sealpost.vectors.SpecWriter.cat;
+import static dev.sealpost.vectors.SpecWriter.u16;
+import static dev.sealpost.vectors.SpecWriter.u32;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.crypto.tink.subtle.X25519;
+import dev.sealpost.vectors.SpecWriter.Entry;
+import dev.sealpost.vectors.SpecWriter.SuiteSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes {@code test-vectors/sealpost_v1_encrypt.json} and {@code sealpost_v1_decrypt.json}.
+ * Deterministic: every byte comes from {@link Drbg} labels, so regenerating gives identical
+ * files ({@code VectorDriftTest} checks that). Envelopes are built by {@link SpecWriter}, not by
+ * the codec; every negative vector's expected category is fixed by how the case is built, by
+ * the rules of SPEC.md section 11, never by running a decoder.
+ *
+ * <p>Run: {@code ./mvnw -q -pl java-codec -am test-compile exec:java@generate-vectors}.
+ */
+public final class VectorGenerator {
+  static final String ENCRYPT_FILE = "sealpost_v1_encrypt.json";
+  static final String DECRYPT_FILE = "sealpost_v1_decrypt.json";
+  private static final HexFormat HEX = HexFormat.of();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  // ---- key material (SPEC.md sections 6.1-6.3) ----
+  private static final byte[] ORDERS_V1 = Drbg.bytes("kek orders v1", 32);
+  private static final byte[] ORDERS_V2 = Drbg.bytes("kek orders v2", 32);
+  private static final byte[] AUDIT_V1 = Drbg.bytes("kek audit v1", 32);
+  private static final byte[] ORDERS_V2_WRONG = Drbg.bytes("kek orders v2 wrong", 32);
+  private static final byte[] CONSUMER_A = Drbg.bytes("x25519 consumer-a", 32);
+  private static final byte[] CONSUMER_B = Drbg.bytes("x25519 consumer-b", 32);
+  private static final String KMS_URI = "test-kms://alpha";
+  private static final byte[] KMS_KEY = Drbg.bytes("kms alpha", 32);
+
+  private VectorGenerator() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args.length > 0 ? args[0] : "test-vectors");
+    for (Map.Entry<String, String> f : generate().entrySet()) {
+      Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+      System.out.println("wrote " + dir.resolve(f.getKey()));
+    }
+  }
+
+  /** File name to exact file content. */
+  public static Map<String, String> generate() throws GeneralSecurityException, IOException {
+    Map<String, String> files = new TreeMap<>();
+    files.put(ENCRYPT_FILE, render(new EncryptFile().build()));
+    files.put(DECRYPT_FILE, render(new DecryptFile().build()));
+    return files;
+  }
+
+  static String render(ObjectNode root) throws IOException {
+    DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+    pp = pp.withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    return JSON.writer(pp).writeValueAsString(root) + "\n";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Recipients as the vectors describe them, and how the generator wraps for each.
+
+  /** One recipient of an encryption case. */
+  static final class To {
+    final String type;
+    final String keyId;
+    final int version;
+
+    private To(String type, String keyId, int version) {
+      this.type = type;
+      this.keyId = keyId;
+      this.version = version;
+    }
+
+    static To sym(String keyId, int version) {
+      return new To("symmetric", keyId, version);
+    }
+
+    static To x25519(String keyId) {
+      return new To("x25519", keyId, 1);
+    }
+
+    static To kms() {
+      return new To("kms", KMS_URI, 0);
+    }
+  }
+
+  static byte[] kek(String keyId, int version) {
+    if (keyId.equals("orders")) {
+      return version == 1 ? ORDERS_V1 : ORDERS_V2;
+    }
+    return AUDIT_V1;
+  }
+
+  static byte[] x25519Private(String keyId) {
+    return keyId.equals("consumer-a") ? CONSUMER_A : CONSUMER_B;
+  }
+
+  static byte[] x25519Public(String keyId) {
+    try {
+      return X25519.publicFromPrivate(x25519Private(keyId));
+    } catch (java.security.InvalidKeyException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectNode allKeys() {
+    ObjectNode keys = JSON.createObjectNode();
+    ArrayNode sym = keys.putArray("symmetric");
+    sym.add(symKey("orders", 1, ORDERS_V1));
+    sym.add(symKey("orders", 2, ORDERS_V2));
+    sym.add(symKey("audit", 1, AUDIT_V1));
+    ArrayNode x = keys.putArray("x25519");
+    x.add(x25519Key("consumer-a"));
+    x.add(x25519Key("consumer-b"));
+    ArrayNode kms = keys.putArray("kms");
+    kms.add(kmsKey());
+    return keys;
+  }
+
+  static ObjectNode symKey(String id, int version, byte[] key) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("keyId", id);
+    n.put("version", version);
+    n.put("key", HEX.formatHex(key));
+    return n;
+  }
+
+  static ObjectNode x25519Key(String id) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("keyId", id);
+    n.put("version", 1);
+    n.put("privateKey", HEX.formatHex(x25519Private(id)));
+    n.put("publicKey", HEX.formatHex(x25519Public(id)));
+    return n;
+  }
+
+  static ObjectNode kmsKey() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("keyUri", KMS_URI);
+    n.put("key", HEX.formatHex(KMS_KEY));
+    return n;
+  }
+
+  static ObjectNode keys(ObjectNode... parts) {
+    ObjectNode keys = JSON.createObjectNode();
+    ArrayNode sym = keys.putArray("symmetric");
+    ArrayNode x = keys.putArray("x25519");
+    ArrayNode kms = keys.putArray("kms");
+    for (ObjectNode p : parts) {
+      if (p.has("privateKey")) {
+        x.add(p);
+      } else if (p.has("keyUri")) {
+        kms.add(p);
+      } else {
+        sym.add(p);
+      }
+    }
+    return keys;
+  }
+
+  static ObjectNode ctx(Map<String, String> m) {
+    ObjectNode n = JSON.createObjectNode();
+    new TreeMap<>(m).forEach(n::put);
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A built envelope and where its fields are, so negative cases know what they touch.
+
+  static final class Built {
+    final byte[] envelope;
+    final int headerLength;
+    final List<int[]> recipientSpans = new ArrayList<>(); // {typeOff, keyIdOff, versionOff, wrappedOff, end}
+    int commitmentOffset;
+    int contextOffset;
+    int nonceOffset;
+    final ObjectNode encryptTest;
+
+    Built(byte[] envelope, int headerLength, ObjectNode encryptTest) {
+      this.envelope = envelope;
+      this.headerLength = headerLength;
+      this.encryptTest = encryptTest;
+    }
+  }
+
+  /** Builds one encryption case from labelled randomness; records the field offsets. */
+  static Built encryptCase(
+      String label, SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external, byte[] plaintext)
+      throws GeneralSecurityException {
+    ObjectNode t = JSON.createObjectNode();
+    byte[] dek;
+    if (suite == SuiteSpec.AES_256_SIV) {
+      To first = to.get(0);
+      dek = SpecWriter.deterministicDek(kek(first.keyId, first.version), first.keyId, first.version);
+    } else {
+      dek = Drbg.bytes(label + " dek", 32);
+    }
+    byte[] nonce = Drbg.bytes(label + " nonce", suite.nonceLength);
+    List<Entry> entries = new ArrayList<>();
+    ArrayNode recipients = JSON.createArrayNode();
+    int i = 0;
+    for (To r : to) {
+      ObjectNode rn = recipients.addObject();
+      rn.put("type", r.type);
+      rn.put("keyId", r.keyId);
+      rn.put("version", r.version);
+      switch (r.type) {
+        case "symmetric":
+          entries.add(new Entry(1, r.keyId, r.version, SpecWriter.aesKw(kek(r.keyId, r.version), dek)));
+          break;
+        case "x25519": {
+          byte[] eph = Drbg.bytes(label + " ephemeral " + i, 32);
+          rn.put("ephemeralPrivateKey", HEX.formatHex(eph));
+          entries.add(new Entry(2, r.keyId, r.version, SpecWriter.hpke(x25519Public(r.keyId), dek, eph)));
+          break;
+        }
+        default: {
+          byte[] kmsNonce = Drbg.bytes(label + " kms nonce " + i, 12);
+          rn.put("kmsNonce", HEX.formatHex(kmsNonce));
+          entries.add(new Entry(3, r.keyId, 0, SpecWriter.testKms(KMS_KEY, KMS_URI, dek, kmsNonce)));
+          break;
+        }
+      }
+      i++;
+    }
+    byte[] header =
+        SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), SpecWriter.context(stored), nonce);
+    byte[] body =
+        SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, SpecWriter.context(external), plaintext);
+    byte[] envelope = cat(header, body);
+
+    t.put("suite", suite.name());
+    t.set("recipients", recipients);
+    if (suite != SuiteSpec.AES_256_SIV) {
+      t.put("dek", HEX.formatHex(dek));
+    }
+    t.put("nonce", HEX.formatHex(nonce));
+    t.set("storedContext", ctx(stored));
+    t.set("externalContext", ctx(external));
+    t.put("plaintext", HEX.formatHex(plaintext));
+    t.put("envelope", HEX.formatHex(envelope));
+    t.put("result", "valid");
+
+    Built b = new Built(envelope, header.length, t);
+    int off = 7;
+    for (Entry e : entries) {
+      int typeOff = off;
+      int keyIdOff = off + 2;
+      int versionOff = keyIdOff + e.keyId.length;
+      int wrappedOff = versionOff + 6;
+      off = wrappedOff + e.wrapped.length;
+      b.recipientSpans.add(new int[] {typeOff, keyIdOff, versionOff, wrappedOff, off});
+    }
+    b.commitmentOffset = off;
+    b.contextOffset = off + 32;
+    b.nonceOffset = header.length - nonce.length;
+    return b;
+  }
+
+  static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static final Map<String, String> NONE = Map.of();
+  static final Map<String, String> STORED = Map.of("tenant", "acme", "region", "eu-west");
+  static final Map<String, String> EXTERNAL = Map.of("topic", "payments");
+
+  static ObjectNode fileRoot(String schema, String description) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("algorithm", "SEALPOST-V1");
+    root.put("formatVersion", 1);
+    root.put("schema", schema);
+    ArrayNode header = root.putArray("header");
+    header.add(description);
+    header.add("Generated by java-codec/src/test/java/dev/sealpost/vectors/VectorGenerator.java; do not edit.");
+    return root;
+  }
+
+  static void finish(ObjectNode root, ArrayNode groups, Map<String, String> notes) {
+    int n = 0;
+    for (var g : groups) {
+      n += g.get("tests").size();
+    }
+    root.put("numberOfTests", n);
+    ObjectNode notesNode = root.putObject("notes");
+    new TreeMap<>(notes).forEach((flag, text) -> notesNode.putObject(flag).put("description", text));
+    root.set("testGroups", groups);
+  }
+
+  // =============================================================================================
+  /** Positive, byte-exact encryption vectors. */
+  static final class EncryptFile {
+    private final ArrayNode tests = JSON.createArrayNode();
+    private int tcId = 1;
+
+    ObjectNode build() throws GeneralSecurityException {
+      List<List<To>> sets = List.of(
+          List.of(To.sym("orders", 2)),
+          List.of(To.sym("orders", 1)),
+          List.of(To.x25519("consumer-a")),
+          List.of(To.kms()),
+          List.of(To.sym("orders", 2), To.x25519("consumer-a"), To.x25519("consumer-b"), To.kms(), To.sym("audit", 1)));
+      List<String> setNames = List.of("symmetric KEK", "symmetric KEK, older version", "X25519 HPKE", "test KMS",
+          "five recipients of every type");
+      List<byte[]> plaintexts = List.of(new byte[0], new byte[] {0x42}, text("{\"card\":\"4111 1111 1111 1111\",\"amount\":\"12.50\"}"));
+      List<String> ptNames = List.of("empty plaintext", "1-byte plaintext", "short JSON plaintext");
+      List<List<Map<String, String>>> contexts = List.of(
+          List.of(NONE, NONE), List.of(STORED, NONE), List.of(NONE, EXTERNAL), List.of(STORED, EXTERNAL));
+      List<String> ctxNames = List.of("no context", "stored context", "external context", "stored and external context");
+
+      int variant = 0;
+      for (SuiteSpec suite : List.of(SuiteSpec.AES_256_GCM, SuiteSpec.CHACHA20_POLY1305)) {
+        for (int s = 0; s < sets.size(); s++) {
+          for (int p = 0; p < plaintexts.size(); p++) {
+            int c = variant++ % contexts.size();
+            add(suite, sets.get(s), contexts.get(c).get(0), contexts.get(c).get(1), plaintexts.get(p),
+                suite + ", " + setNames.get(s) + ", " + ptNames.get(p) + ", " + ctxNames.get(c),
+                flags(sets.get(s), p, c, s == 1));
+          }
+        }
+        byte[] large = Drbg.bytes("large plaintext " + suite, 65536 + 7);
+        add(suite, sets.get(0), STORED, EXTERNAL, large, suite + ", symmetric KEK, 65543-byte plaintext",
+            List.of("Symmetric", "LargePlaintext", "StoredContext", "ExternalContext"));
+      }
+      List<List<To>> sivSets = List.of(List.of(To.sym("orders", 2)), List.of(To.sym("orders", 2), To.sym("audit", 1)),
+          List.of(To.sym("orders", 1)));
+      List<String> sivNames = List.of("symmetric KEK", "two symmetric KEKs", "symmetric KEK, older version");
+      List<byte[]> keys = List.of(new byte[0], new byte[] {0x07}, text("customer-000042"));
+      List<String> keyNames = List.of("empty plaintext", "1-byte plaintext", "record key");
+      for (int s = 0; s < sivSets.size(); s++) {
+        for (int p = 0; p < keys.size(); p++) {
+          int c = (s + p) % 2 == 0 ? 0 : 3;
+          List<String> f = new ArrayList<>(flags(sivSets.get(s), p, c, s == 2));
+          f.add("Deterministic");
+          add(SuiteSpec.AES_256_SIV, sivSets.get(s), contexts.get(c).get(0), contexts.get(c).get(1), keys.get(p),
+              "AES_256_SIV, " + sivNames.get(s) + ", " + keyNames.get(p) + ", " + ctxNames.get(c), f);
+        }
+      }
+      ObjectNode root = fileRoot("sealpost_v1_encrypt.schema.json",
+          "Byte-exact encryption: every input is given; a passing implementation writes exactly `envelope` and decrypts it back.");
+      ArrayNode groups = JSON.createArrayNode();
+      ObjectNode g = groups.addObject();
+      g.put("type", "SealpostEncrypt");
+      g.set("keys", allKeys());
+      g.set("tests", tests);
+      finish(root, groups, NOTES);
+      return root;
+    }
+
+    private static List<String> flags(List<To> to, int plaintext, int context, boolean older) {
+      List<String> f = new ArrayList<>();
+      if (to.size() > 1) {
+        f.add("MultipleRecipients");
+      }
+      for (String type : List.of("symmetric", "x25519", "kms")) {
+        if (to.stream().anyMatch(r -> r.type.equals(type))) {
+          f.add(type.equals("symmetric") ? "Symmetric" : type.equals("x25519") ? "X25519" : "Kms");
+        }
+      }
+      if (plaintext == 0) {
+        f.add("EmptyPlaintext");
+      }
+      if (context == 1 || context == 3) {
+        f.add("StoredContext");
+      }
+      if (context == 2 || context == 3) {
+        f.add("ExternalContext");
+      }
+      if (older) {
+        f.add("OlderKeyVersion");
+      }
+      return f;
+    }
+
+    private void add(SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external,
+        byte[] plaintext, String comment, List<String> flags) throws GeneralSecurityException {
+      Built b = encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext);
+      ObjectNode t = JSON.createObjectNode();
+      t.put("tcId", tcId++);
+      t.put("comment", comment);
+      ArrayNode fl = t.putArray("flags");
+      flags.forEach(fl::add);
+      t.setAll(b.encryptTest);
+      tests.add(t);
+    }
+  }
+
+  static final Map<String, String> NOTES = new LinkedHashMap<>();
+
+  static {
+    NOTES.put("Symmetric", "A symmetric-KEK recipient (type 01, AES-KW) [SYM-1].");
+    NOTES.put("X25519", "An X25519 HPKE recipient (type 02) [HPKE-1].");
+    NOTES.put("Kms", "A KMS recipient (type 03) served by the test KMS of SPEC.md Appendix A [KMS-1].");
+    NOTES.put("MultipleRecipients", "More than one recipient entry; every one wraps the same DEK [RCP-2].");
+    NOTES.put("EmptyPlaintext", "A zero-length plaintext: the body is the tag alone.");
+    NOTES.put("LargePlaintext", "A plaintext larger than 64 KiB.");
+    NOTES.put("StoredContext", "A stored context in the header (SPEC.md section 7) [CTX-1].");
+    NOTES.put("ExternalContext", "An external context, only in the AAD [AUTH-1], [CTX-5].");
+    NOTES.put("OlderKeyVersion", "Wrapped under a KEK version other than the current one [DEK-5].");
+    NOTES.put("Deterministic", "The deterministic suite 0003: the DEK is derived [SIV-1], the nonce empty [SIV-2].");
+    NOTES.put("NotAnEnvelope", "Input without the magic; a reader never guesses [DET-2].");
+    NOTES.put("MalformedHeader", "A header that cannot be parsed [HDR-2], [HDR-3], [HDR-4], [RCP-3], [CTX-2].");
+    NOTES.put("UnknownVersion", "A version byte other than 01 [DET-4].");
+    NOTES.put("UnknownSuite", "A reserved, unassigned or private suite id [SUITE-2].");
+    NOTES.put("UnknownRecipientType", "A recipient type the reader does not know, or the reserved 00, is skipped [RCP-4], [RCP-6].");
+    NOTES.put("LimitExceeded", "A count or length beyond SPEC.md section 10 [LIM-1], [LIM-2], [LIM-3].");
+    NOTES.put("Truncated", "The envelope cut at a field boundary [HDR-2], [AUTH-4].");
+    NOTES.put("BitFlip", "One bit of one field flipped; the category follows from the field (SPEC.md section 11).");
+    NOTES.put("WrongKey", "The reader holds a key with the right reference but other bytes [SYM-2].");
+    NOTES.put("NoMatchingKey", "The reader holds no key for any recipient [RCP-4], [RCP-5].");
+    NOTES.put("UnwrapFailed", "A held key fails to unwrap [SYM-2], [HPKE-3], [KMS-2].");
+    NOTES.put("CommitmentMismatch", "The unwrapped DEK does not match the commitment [COM-2].");
+    NOTES.put("ContextMismatch", "The stored context lacks a required entry or holds another value [CTX-4].");
+    NOTES.put("ExternalContextMismatch", "The reader's external context differs from the writer's [CTX-5].");
+    NOTES.put("TrailingBytes", "Bytes appended after a valid envelope become body and fail authentication [HDR-5].");
+    NOTES.put("ErrorOrder", "Several faults; the one SPEC.md section 11 meets first is reported [ERR-2].");
+    NOTES.put("SuiteSwap", "The suite id changed to another valid suite: the commitment binds the suite [KDF-1], [COM-2].");
+    NOTES.put("SmallOrderPoint", "An HPKE enc whose X25519 shared secret is all zeros [HPKE-3].");
+    NOTES.put("InvalidUtf8", "A key id or context string that is not well-formed UTF-8 [HDR-4].");
+  }
+
+  // =============================================================================================
+  /** Decryption vectors: valid outcomes and one expected category per invalid case. */
+  static final class DecryptFile {
+    private final ArrayNode groups = JSON.createArrayNode();
+    private int tcId = 1;
+    private ArrayNode current;
+
+    private void group(String description, ObjectNode keys) {
+      ObjectNode g = groups.addObject();
+      g.put("type", "SealpostDecrypt");
+      g.put("description", description);
+      g.set("keys", keys);
+      current = g.putArray("tests");
+    }
+
+    private ObjectNode test(String comment, byte[] envelope, Map<String, String> external, String error, String... flags) {
+      ObjectNode t = current.addObject();
+      t.put("tcId", tcId++);
+      t.put("comment", comment);
+      ArrayNode f = t.putArray("flags");
+      Arrays.stream(flags).forEach(f::add);
+      t.put("envelope", HEX.formatHex(envelope));
+      t.set("externalContext", ctx(external));
+      t.set("requiredContext", ctx(NONE));
+      if (error == null) {
+        t.put("result", "valid");
+      } else {
+        t.put("result", "invalid");
+        t.put("error", error);
+      }
+      return t;
+    }
+
+    private void valid(String comment, Built b, Map<String, String> external, byte[] plaintext, String... flags) {
+      test(comment, b.envelope, external, null, flags).put("plaintext", HEX.formatHex(plaintext));
+    }
+
+    private void invalid(String comment, byte[] envelope, Map<String, String> external, String error, String... flags) {
+      test(comment, envelope, external, error, flags);
+    }
+
+    ObjectNode build() throws GeneralSecurityException {
+      byte[] pt = text("{\"iban\":\"DE89 3704 0044 0532 0130 00\",\"amount\":\"99.00\"}");
+      Built sym = encryptCase("decrypt base symmetric", SuiteSpec.AES_256_GCM, List.of(To.sym("orders", 2)), STORED, EXTERNAL, pt);
+      Built x = encryptCase("decrypt base x25519", SuiteSpec.AES_256_GCM, List.of(To.x25519("consumer-a")), NONE, EXTERNAL, pt);
+      Built kms = encryptCase("decrypt base kms", SuiteSpec.CHACHA20_POLY1305, List.of(To.kms()), NONE, EXTERNAL, pt);
+      Built siv = encryptCase("decrypt base siv", SuiteSpec.AES_256_SIV, List.of(To.sym("orders", 2)), NONE, EXTERNAL, text("customer-42"));
+      Built multi = encryptCase("decrypt base multi", SuiteSpec.AES_256_GCM,
+          List.of(To.sym("audit", 1), To.x25519("consumer-a"), To.x25519("consumer-b"), To.kms()), NONE, EXTERNAL, pt);
+
+      group("The reader holds every key.", allKeys());
+      validCases(sym, x, kms, siv, multi, pt);
+      notAnEnvelope();
+      truncations(sym, "symmetric GCM");
+      truncations(x, "X25519 GCM");
+      bitFlips(sym, x, kms, siv);
+      crafted();
+      contexts(sym, pt);
+      errorOrder(sym);
+      composed(pt);
+
+      group("The reader holds only consumer-b's X25519 key.", keys(x25519Key("consumer-b")));
+      valid("multi-recipient envelope, the reader holds the third entry's key", multi, EXTERNAL, pt, "MultipleRecipients", "X25519");
+      invalid("symmetric envelope, no key held", sym.envelope, EXTERNAL, "no-matching-key", "NoMatchingKey");
+
+      group("The reader holds only the test KMS.", keys(kmsKey()));
+      valid("multi-recipient envelope, the reader holds the KMS entry", multi, EXTERNAL, pt, "MultipleRecipients", "Kms");
+      invalid("X25519 envelope, no key held", x.envelope, EXTERNAL, "no-matching-key", "NoMatchingKey");
+
+      group("The reader holds 'orders' version 2 with the wrong bytes, and 'audit'.",
+          keys(symKey("orders", 2, ORDERS_V2_WRONG), symKey("audit", 1, AUDIT_V1)));
+      invalid("AES-KW integrity check fails under the wrong KEK", sym.envelope, EXTERNAL, "unwrap-failed", "WrongKey", "UnwrapFailed");
+      invalid("deterministic envelope under the wrong KEK", siv.envelope, EXTERNAL, "unwrap-failed", "WrongKey", "UnwrapFailed", "Deterministic");
+      valid("multi-recipient envelope through the 'audit' entry", multi, EXTERNAL, pt, "MultipleRecipients", "Symmetric");
+
+      group("The reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
+      invalid("version 2 is not held: the triple must match exactly", sym.envelope, EXTERNAL, "no-matching-key", "NoMatchingKey");
+
+      ObjectNode root = fileRoot("sealpost_v1_decrypt.schema.json",
+          "Decryption: one envelope, the group's keys, the contexts, and exactly one expected outcome.");
+      finish(root, groups, NOTES);
+      return root;
+    }
+
+    private void validCases(Built sym, Built x, Built kms, Built siv, Built multi, byte[] pt) {
+      valid("symmetric KEK, AES-256-GCM, stored and external context", sym, EXTERNAL, pt, "Symmetric", "StoredContext", "ExternalContext");
+      valid("X25519 HPKE, AES-256-GCM", x, EXTERNAL, pt, "X25519", "ExternalContext");
+      valid("test KMS, ChaCha20-Poly1305", kms, EXTERNAL, pt, "Kms", "ExternalContext");
+      valid("deterministic suite", siv, EXTERNAL, text("customer-42"), "Deterministic", "Symmetric");
+      valid("four recipients of three types", multi, EXTERNAL, pt, "MultipleRecipients", "Symmetric", "X25519", "Kms");
+      ObjectNode t = test("required stored context present with equal values", sym.envelope, EXTERNAL, null, "StoredContext");
+      t.set("requiredContext", ctx(Map.of("tenant", "acme")));
+      t.put("plaintext", HEX.formatHex(pt));
+      ObjectNode limit = test("plaintext exactly at the reader's limit", sym.envelope, EXTERNAL, null, "LimitExceeded");
+      limit.put("maxPlaintextLength", pt.length);
+      limit.put("plaintext", HEX.formatHex(pt));
+    }
+
+    private void notAnEnvelope() {
+      Map<String, byte[]> cases = new LinkedHashMap<>();
+      cases.put("empty input", new byte[0]);
+      cases.put("two bytes of the magic", new byte[] {(byte) 0xF7, 0x53});
+      cases.put("magic with its last byte changed", new byte[] {(byte) 0xF7, 0x53, 0x51, 0x01, 0x00, 0x01});
+      cases.put("JSON text: plaintext where an envelope is required", text("{\"amount\":\"12.50\"}"));
+      cases.put("Confluent Schema Registry framing", HEX.parseHex("000000002a0c68656c6c6f"));
+      cases.put("gzip stream", HEX.parseHex("1f8b08000000000000ff"));
+      cases.put("zstd frame", HEX.parseHex("28b52ffd0058"));
+      cases.put("protobuf message", HEX.parseHex("089601120474657374"));
+      cases.forEach((comment, bytes) -> invalid(comment, bytes, NONE, "not-an-envelope", "NotAnEnvelope"));
+      invalid("magic without a version byte", new byte[] {(byte) 0xF7, 0x53, 0x50}, NONE, "malformed-header", "MalformedHeader", "Truncated");
+    }
+
+    /** Cut at every field boundary [HDR-2], and inside the body [AUTH-4]. */
+    private void truncations(Built b, String what) {
+      java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>(List.of(0, 3, 4, 6, 7));
+      for (int[] r : b.recipientSpans) {
+        cuts.addAll(List.of(r[0] + 1, r[1], r[2], r[2] + 4, r[3], r[3] + 1));
+      }
+      cuts.addAll(List.of(b.commitmentOffset, b.contextOffset, b.contextOffset + 1, b.nonceOffset));
+      for (int cut : cuts) {
+        String error = cut < 3 ? "not-an-envelope" : "malformed-header";
+        invalid(what + " cut to " + cut + " bytes (inside the header)", Arrays.copyOf(b.envelope, cut), EXTERNAL, error, "Truncated");
+      }
+      int h = b.headerLength;
+      for (int cut : new int[] {h, h + 15, b.envelope.length - 1}) {
+        invalid(what + " cut to " + cut + " bytes (inside the body)", Arrays.copyOf(b.envelope, cut), EXTERNAL,
+            "authentication-failed", "Truncated");
+      }
+    }
+
+    private byte[] flip(byte[] env, int offset, int bit) {
+      byte[] copy = env.clone();
+      copy[offset] ^= (byte) (1 << bit);
+      return copy;
+    }
+
+    /** One flip per field; the expected category follows from the field alone. */
+    private void bitFlips(Built sym, Built x, Built kms, Built siv) {
+      byte[] e = sym.envelope;
+      int[] r = sym.recipientSpans.get(0);
+      invalid("flip in the magic", flip(e, 0, 0), EXTERNAL, "not-an-envelope", "BitFlip", "NotAnEnvelope");
+      invalid("flip in the version: 01 -> 03", flip(e, 3, 1), EXTERNAL, "unsupported-version", "BitFlip", "UnknownVersion");
+      invalid("flip in the suite id: 0001 -> 0000 (reserved)", flip(e, 5, 0), EXTERNAL, "unsupported-suite", "BitFlip", "UnknownSuite");
+      invalid("flip in the suite id: 0001 -> 0081 (unassigned)", flip(e, 5, 7), EXTERNAL, "unsupported-suite", "BitFlip", "UnknownSuite");
+      invalid("flip in the suite id: 0001 -> 8001 (private use)", flip(e, 4, 7), EXTERNAL, "unsupported-suite", "BitFlip", "UnknownSuite");
+      invalid("flip in the suite id: 0001 -> 0003, another valid suite", flip(e, 5, 1), EXTERNAL, "commitment-mismatch", "BitFlip", "SuiteSwap");
+      invalid("flip in the recipient count: 1 -> 0", flip(e, 6, 0), EXTERNAL, "malformed-header", "BitFlip", "MalformedHeader");
+      invalid("flip in the recipient count: 1 -> 129", flip(e, 6, 7), EXTERNAL, "limit-exceeded", "BitFlip", "LimitExceeded");
+      invalid("flip in the recipient type: 01 -> 81 (private use, skipped)", flip(e, r[0], 7), EXTERNAL, "no-matching-key", "BitFlip", "UnknownRecipientType");
+      invalid("flip in the recipient type: 01 -> 00 (reserved, skipped)", flip(e, r[0], 0), EXTERNAL, "no-matching-key", "BitFlip", "UnknownRecipientType");
+      invalid("flip in the key id: 'orders' -> 'orderr'", flip(e, r[2] - 1, 0), EXTERNAL, "no-matching-key", "BitFlip", "NoMatchingKey");
+      invalid("flip in the key version: 2 -> 3", flip(e, r[2] + 3, 0), EXTERNAL, "no-matching-key", "BitFlip", "NoMatchingKey");
+      for (int i : new int[] {0, 20, 39}) {
+        invalid("flip in the AES-KW wrapped DEK, byte " + i, flip(e, r[3] + i, 3), EXTERNAL, "unwrap-failed", "BitFlip", "UnwrapFailed");
+      }
+      for (int i : new int[] {0, 31}) {
+        invalid("flip in the commitment, byte " + i, flip(e, sym.commitmentOffset + i, 0), EXTERNAL, "commitment-mismatch", "BitFlip", "CommitmentMismatch");
+      }
+      invalid("flip in a stored context value (still valid UTF-8)", flip(e, sym.nonceOffset - 1, 1), EXTERNAL, "authentication-failed", "BitFlip", "StoredContext");
+      invalid("flip in the nonce", flip(e, sym.nonceOffset, 0), EXTERNAL, "authentication-failed", "BitFlip");
+      invalid("flip in the ciphertext", flip(e, sym.headerLength, 0), EXTERNAL, "authentication-failed", "BitFlip");
+      invalid("flip in the tag", flip(e, e.length - 1, 7), EXTERNAL, "authentication-failed", "BitFlip");
+      int[] xr = x.recipientSpans.get(0);
+      invalid("flip in the HPKE enc", flip(x.envelope, xr[3], 2), EXTERNAL, "unwrap-failed", "BitFlip", "X25519", "UnwrapFailed");
+      invalid("flip in the HPKE ciphertext", flip(x.envelope, xr[3] + 40, 2), EXTERNAL, "unwrap-failed", "BitFlip", "X25519", "UnwrapFailed");
+      invalid("flip in the X25519 body", flip(x.envelope, x.envelope.length - 20, 5), EXTERNAL, "authentication-failed", "BitFlip", "X25519");
+      int[] kr = kms.recipientSpans.get(0);
+      invalid("flip in the KMS blob", flip(kms.envelope, kr[3] + 30, 4), EXTERNAL, "unwrap-failed", "BitFlip", "Kms", "UnwrapFailed");
+      invalid("flip in the ChaCha20-Poly1305 body", flip(kms.envelope, kms.headerLength + 3, 4), EXTERNAL, "authentication-failed", "BitFlip", "Kms");
+      invalid("flip in the synthetic IV", flip(siv.envelope, siv.headerLength, 0), EXTERNAL, "authentication-failed", "BitFlip", "Deterministic");
+      invalid("flip in the SIV ciphertext", flip(siv.envelope, siv.envelope.length - 1, 0), EXTERNAL, "authentication-failed", "BitFlip", "Deterministic");
+      byte[] chacha = e.clone();
+      chacha[5] = 0x02;
+      invalid("suite id 0001 replaced by 0002 (same nonce length)", chacha, EXTERNAL, "commitment-mismatch", "SuiteSwap");
+      invalid("trailing zero byte", cat(e, new byte[] {0}), EXTERNAL, "authentication-failed", "TrailingBytes");
+      invalid("a second envelope appended", cat(e, e), EXTERNAL, "authentication-failed", "TrailingBytes");
+    }
+
+    /** A hand-built header up to the point of interest; the rest is filler the reader never reaches. */
+    private static byte[] head(int suite, int count) {
+      return cat(SpecWriter.MAGIC, new byte[] {1}, u16(suite), new byte[] {(byte) count});
+    }
+
+    private static byte[] symEntry(String keyId) {
+      byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+      return cat(new byte[] {1, (byte) id.length}, id, u32(2), u16(40), Drbg.bytes("filler wrapped " + keyId, 40));
+    }
+
+    private static byte[] entry(int type, byte[] keyId, int wrappedLength, int present) {
+      return cat(new byte[] {(byte) type, (byte) keyId.length}, keyId, u32(1), u16(wrappedLength), new byte[present]);
+    }
+
+    private static final byte[] FILLER = Drbg.bytes("filler", 64);
+
+    private void crafted() {
+      byte[] commitment = Drbg.bytes("filler commitment", 32);
+      byte[] tail = cat(commitment, new byte[] {0}, Drbg.bytes("filler nonce and body", 40));
+      invalid("version 00", cat(SpecWriter.MAGIC, new byte[] {0}, FILLER), NONE, "unsupported-version", "UnknownVersion");
+      invalid("version FF", cat(SpecWriter.MAGIC, new byte[] {(byte) 0xFF}, FILLER), NONE, "unsupported-version", "UnknownVersion");
+      invalid("suite id 0004 (unassigned)", cat(head(4, 1), FILLER), NONE, "unsupported-suite", "UnknownSuite");
+      invalid("suite id FF00 (private use)", cat(head(0xFF00, 1), FILLER), NONE, "unsupported-suite", "UnknownSuite");
+      invalid("suite id truncated", cat(SpecWriter.MAGIC, new byte[] {1, 0}), NONE, "malformed-header", "Truncated", "MalformedHeader");
+      invalid("recipient count 0", cat(head(1, 0), FILLER), NONE, "malformed-header", "MalformedHeader");
+      invalid("recipient count 33", cat(head(1, 33), FILLER), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("recipient count 255", cat(head(1, 255), FILLER), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("key id length 0", cat(head(1, 1), new byte[] {1, 0}, FILLER), NONE, "malformed-header", "MalformedHeader");
+      invalid("wrapped DEK length 0", cat(head(1, 1), entry(1, text("orders"), 0, 0), FILLER), NONE, "malformed-header", "MalformedHeader");
+      invalid("wrapped DEK length 4097, input ends right after it",
+          cat(head(1, 1), entry(3, text(KMS_URI), 4097, 0)), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("wrapped DEK length 65535", cat(head(1, 1), entry(3, text(KMS_URI), 0xFFFF, 8)), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("symmetric entry with a 41-byte wrapped DEK", cat(head(1, 1), entry(1, text("orders"), 41, 41), tail), NONE,
+          "malformed-header", "MalformedHeader");
+      invalid("X25519 entry with a 79-byte wrapped DEK", cat(head(1, 1), entry(2, text("consumer-a"), 79, 79), tail), NONE,
+          "malformed-header", "MalformedHeader");
+      invalid("wrapped DEK declared longer than the input", cat(head(1, 1), entry(3, text(KMS_URI), 200, 10)), NONE,
+          "malformed-header", "Truncated", "MalformedHeader");
+      invalid("key id is an overlong UTF-8 encoding", cat(head(1, 1), entry(1, HEX.parseHex("c0af"), 40, 40), tail), NONE,
+          "malformed-header", "InvalidUtf8", "MalformedHeader");
+      invalid("key id is a UTF-8-encoded surrogate", cat(head(1, 1), entry(1, HEX.parseHex("eda080"), 40, 40), tail), NONE,
+          "malformed-header", "InvalidUtf8", "MalformedHeader");
+      invalid("key id encodes a code point above U+10FFFF", cat(head(1, 1), entry(1, HEX.parseHex("f4908080"), 40, 40), tail), NONE,
+          "malformed-header", "InvalidUtf8", "MalformedHeader");
+      // A header past 16384 bytes: the limit is hit before the end of input [LIM-2].
+      byte[] id255 = new byte[255];
+      Arrays.fill(id255, (byte) 'k');
+      byte[] big = entry(0x80, id255, 4096, 4096);
+      invalid("header beyond 16384 bytes: the fourth 4096-byte wrapped DEK crosses the limit",
+          cat(head(1, 4), big, big, big, entry(0x80, id255, 4096, 0)), NONE, "limit-exceeded", "LimitExceeded");
+      // Context faults, after one well-formed symmetric entry and a commitment.
+      byte[] pre = cat(head(1, 1), symEntry("orders"), commitment);
+      byte[] rest = Drbg.bytes("filler nonce and body", 40);
+      invalid("context entry count 33", cat(pre, new byte[] {33}, FILLER), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("context key length 0", cat(pre, new byte[] {1, 0}, FILLER), NONE, "malformed-header", "MalformedHeader");
+      invalid("context value length 1025", cat(pre, new byte[] {1, 1, 'a'}, u16(1025), FILLER), NONE, "limit-exceeded", "LimitExceeded");
+      invalid("context keys out of order", cat(pre, new byte[] {2}, ctxEntry("b", "1"), ctxEntry("a", "2"), rest), NONE,
+          "malformed-header", "MalformedHeader");
+      invalid("duplicate context key", cat(pre, new byte[] {2}, ctxEntry("a", "1"), ctxEntry("a", "2"), rest), NONE,
+          "malformed-header", "MalformedHeader");
+      invalid("context value is not UTF-8", cat(pre, new byte[] {1, 1, 'a'}, u16(2), HEX.parseHex("ff41"), rest), NONE,
+          "malformed-header", "InvalidUtf8", "MalformedHeader");
+      invalid("input ends inside the nonce", cat(pre, new byte[] {0}, new byte[5]), NONE, "malformed-header", "Truncated");
+    }
+
+    private static byte[] ctxEntry(String k, String v) {
+      return cat(new byte[] {(byte) k.length()}, text(k), u16(v.length()), text(v));
+    }
+
+    private void contexts(Built sym, byte[] pt) {
+      invalid("external context differs: another topic", sym.envelope, Map.of("topic", "refunds"), "authentication-failed", "ExternalContextMismatch");
+      invalid("external context missing", sym.envelope, NONE, "authentication-failed", "ExternalContextMismatch");
+      invalid("external context has an extra entry", sym.envelope, Map.of("topic", "payments", "x", ""), "authentication-failed", "ExternalContextMismatch");
+      ObjectNode t = test("required stored context holds another value", sym.envelope, EXTERNAL, "context-mismatch", "ContextMismatch");
+      t.set("requiredContext", ctx(Map.of("tenant", "globex")));
+      t = test("required stored context entry absent", sym.envelope, EXTERNAL, "context-mismatch", "ContextMismatch");
+      t.set("requiredContext", ctx(Map.of("tenant", "acme", "purpose", "billing")));
+      t = test("plaintext one byte over the reader's limit", sym.envelope, EXTERNAL, "limit-exceeded", "LimitExceeded");
+      t.put("maxPlaintextLength", pt.length - 1);
+    }
+
+    private void errorOrder(Built sym) {
+      invalid("unknown version and an unknown suite: version first", cat(SpecWriter.MAGIC, new byte[] {2, 0, 0, 0}), NONE,
+          "unsupported-version", "ErrorOrder", "UnknownVersion");
+      invalid("unknown suite and recipient count 0: suite first", cat(head(9, 0), FILLER), NONE, "unsupported-suite", "ErrorOrder", "UnknownSuite");
+      invalid("recipient count 33 and the input ends: count first", head(1, 33), NONE, "limit-exceeded", "ErrorOrder", "LimitExceeded");
+      byte[] shortBody = Arrays.copyOf(sym.envelope, sym.headerLength + 10);
+      shortBody[sym.recipientSpans.get(0)[2] + 3] ^= 1; // also no matching key
+      invalid("body shorter than the tag and no matching key: body first", shortBody, EXTERNAL, "authentication-failed", "ErrorOrder", "Truncated");
+      byte[] noKey = flip(sym.envelope, sym.recipientSpans.get(0)[2] + 3, 0);
+      ObjectNode t = test("required context mismatch and no matching key: context first", noKey, EXTERNAL, "context-mismatch", "ErrorOrder", "ContextMismatch");
+      t.set("requiredContext", ctx(Map.of("tenant", "globex")));
+      t = test("plaintext over the limit and no matching key: limit first", noKey, EXTERNAL, "limit-exceeded", "ErrorOrder", "LimitExceeded");
+      t.put("maxPlaintextLength", 1);
+    }
+
+    /** Envelopes whose entries the generator composes by hand. */
+    private void composed(byte[] pt) throws GeneralSecurityException {
+      SuiteSpec gcm = SuiteSpec.AES_256_GCM;
+      byte[] dek1 = Drbg.bytes("composed dek 1", 32);
+      byte[] dek2 = Drbg.bytes("composed dek 2", 32);
+      byte[] nonce = Drbg.bytes("composed nonce", 12);
+      byte[] eph = Drbg.bytes("composed ephemeral", 32);
+      Entry orders = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, dek1));
+      // Invisible salamander: consumer-a receives another DEK than the commitment names [COM-2].
+      Entry evil = new Entry(2, "consumer-a", 1, SpecWriter.hpke(x25519Public("consumer-a"), dek2, eph));
+      byte[] salamander = envelope(gcm, List.of(evil, orders), dek1, nonce, pt);
+      group("Two recipients wrapping different DEKs; the reader holds only consumer-a.", keys(x25519Key("consumer-a")));
+      invalid("consumer-a's entry wraps a DEK that does not match the commitment", salamander, NONE, "commitment-mismatch", "CommitmentMismatch", "MultipleRecipients");
+      group("Two recipients wrapping different DEKs; the reader holds only 'orders'.", keys(symKey("orders", 2, ORDERS_V2)));
+      valid("the 'orders' entry wraps the committed DEK", new Built(salamander, 0, null), NONE, pt, "MultipleRecipients");
+
+      group("Composed envelopes; the reader holds every key.", allKeys());
+      Entry vendor = new Entry(0x80, "vendor-hsm", 7, Drbg.bytes("vendor blob", 5));
+      Entry future = new Entry(0x04, "future", 1, Drbg.bytes("future blob", 33));
+      valid("unknown recipient types 80 and 04 are skipped; the symmetric entry is used",
+          new Built(envelope(gcm, List.of(vendor, future, orders), dek1, nonce, pt), 0, null), NONE, pt, "UnknownRecipientType");
+      invalid("only unknown recipient types", envelope(gcm, List.of(vendor, future), dek1, nonce, pt), NONE,
+          "no-matching-key", "UnknownRecipientType", "NoMatchingKey");
+      Entry broken = new Entry(1, "audit", 1, Drbg.bytes("broken wrap", 40));
+      valid("the first held entry fails to unwrap, the second succeeds",
+          new Built(envelope(gcm, List.of(broken, orders), dek1, nonce, pt), 0, null), NONE, pt, "UnwrapFailed", "MultipleRecipients");
+      invalid("every held entry fails to unwrap", envelope(gcm, List.of(broken), dek1, nonce, pt), NONE, "unwrap-failed", "UnwrapFailed");
+      Entry zeroPoint = new Entry(2, "consumer-a", 1, cat(new byte[32], Drbg.bytes("small order ct", 48)));
+      invalid("HPKE enc is the point u=0: zero shared secret", envelope(gcm, List.of(zeroPoint), dek1, nonce, pt), NONE,
+          "unwrap-failed", "SmallOrderPoint", "UnwrapFailed");
+      Entry wrongLength = new Entry(3, KMS_URI, 0, Drbg.bytes("short kms blob", 59));
+      invalid("test-KMS blob of 59 bytes", envelope(gcm, List.of(wrongLength), dek1, nonce, pt), NONE, "unwrap-failed", "Kms", "UnwrapFailed");
+      // [LIM-2] boundary: padding entries of a private type bring the header to exactly 16384 bytes.
+      List<Entry> exact = new ArrayList<>();
+      for (int w : new int[] {4096, 4096, 4096, 3946}) {
+        exact.add(new Entry(0x80, "pad", 1, Drbg.bytes("pad " + w, w)));
+      }
+      exact.add(orders);
+      valid("a header of exactly 16384 bytes", new Built(envelope(gcm, exact, dek1, nonce, pt), 0, null), NONE, pt,
+          "LimitExceeded", "UnknownRecipientType");
+      exact.set(3, new Entry(0x80, "pad", 1, Drbg.bytes("pad 3947", 3947)));
+      invalid("a header of 16385 bytes: the nonce crosses the limit", envelope(gcm, exact, dek1, nonce, pt), NONE,
+          "limit-exceeded", "LimitExceeded");
+      Entry otherDek = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, dek2));
+      invalid("the only entry wraps a DEK other than the committed one", envelope(gcm, List.of(otherDek), dek1, nonce, pt), NONE,
+          "commitment-mismatch", "CommitmentMismatch");
+    }
+
+    /** Header with the commitment of {@code dek}, body under {@code dek}; entries as given. */
+    private static byte[] envelope(SuiteSpec suite, List<Entry> entries, byte[] dek, byte[] nonce, byte[] pt)
+        throws GeneralSecurityException {
+      byte[] header = SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), new byte[] {0}, nonce);
+      return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, new byte[] {0}, pt));
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.sealpost.vectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.Encryptor;
+import dev.sealpost.codec.ErrorCategory;
+import dev.sealpost.codec.Recipient;
+import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.codec.keys.X25519PrivateKey;
+import dev.sealpost.codec.keys.X25519PublicKey;
+import dev.sealpost.codec.kms.TestKms;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The reference codec against every committed vector [VEC-1]: encryption through the public
+ * {@link Encryptor} with scripted randomness must give the exact envelope, and decryption must
+ * give the exact plaintext or exactly the expected category.
+ */
+class VectorTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void vectorFilesAreNotEmpty() throws Exception {
+    assertTrue(VectorFiles.read(VectorGenerator.ENCRYPT_FILE).get("numberOfTests").asInt() >= 40);
+    assertTrue(VectorFiles.read(VectorGenerator.DECRYPT_FILE).get("numberOfTests").asInt() >= 100);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> encryptVectors() throws Exception {
+    JsonNode root = VectorFiles.read(VectorGenerator.ENCRYPT_FILE);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode group : root.get("testGroups")) {
+      for (JsonNode t : group.get("tests")) {
+        tests.add(DynamicTest.dynamicTest(
+            "encrypt tcId " + t.get("tcId").asInt() + ": " + t.get("comment").asText(),
+            () -> checkEncrypt(group.get("keys"), t)));
+      }
+    }
+    return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> decryptVectors() throws Exception {
+    JsonNode root = VectorFiles.read(VectorGenerator.DECRYPT_FILE);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode group : root.get("testGroups")) {
+      for (JsonNode t : group.get("tests")) {
+        tests.add(DynamicTest.dynamicTest(
+            "decrypt tcId " + t.get("tcId").asInt() + ": " + t.get("comment").asText(),
+            () -> checkDecrypt(group.get("keys"), t)));
+      }
+    }
+    return tests.stream();
+  }
+
+  /** [SIV-3], [NONCE-2], [ENC-1]: the public encryptor writes exactly the vector's bytes. */
+  private static void checkEncrypt(JsonNode keys, JsonNode t) throws Exception {
+    Suite suite = Suite.valueOf(t.get("suite").asText());
+    ScriptedRandom random = new ScriptedRandom();
+    if (suite.randomized()) {
+      random.then(HEX.parseHex(t.get("dek").asText()));
+    }
+    ScriptedRandom kmsRandom = new ScriptedRandom();
+    Map<String, byte[]> kmsKeys = new HashMap<>();
+    for (JsonNode k : keys.get("kms")) {
+      kmsKeys.put(k.get("keyUri").asText(), HEX.parseHex(k.get("key").asText()));
+    }
+    TestKms kms = TestKms.of(kmsKeys, kmsRandom);
+    Encryptor.Builder b = Encryptor.builder().suite(suite).storedContext(VectorFiles.context(t.get("storedContext")));
+    for (JsonNode r : t.get("recipients")) {
+      String keyId = r.get("keyId").asText();
+      int version = r.get("version").asInt();
+      switch (r.get("type").asText()) {
+        case "symmetric":
+          // A keyring holding only the vector's version makes it the current one.
+          b.recipient(Recipient.symmetric(Keyring.builder().add(keyId, version, symmetricKey(keys, keyId, version)).build(), keyId));
+          break;
+        case "x25519":
+          random.then(HEX.parseHex(r.get("ephemeralPrivateKey").asText()));
+          b.recipient(Recipient.x25519(keyId, version, x25519Public(keys, keyId, version)));
+          break;
+        default:
+          kmsRandom.then(HEX.parseHex(r.get("kmsNonce").asText()));
+          b.recipient(Recipient.kms(kms, keyId));
+      }
+    }
+    if (suite.nonceLength() > 0) {
+      random.then(HEX.parseHex(t.get("nonce").asText())); // the nonce base; message 0's nonce is the base itself
+    }
+    Encryptor encryptor = b.random(random).build();
+    byte[] plaintext = HEX.parseHex(t.get("plaintext").asText());
+    byte[] envelope = encryptor.encrypt(plaintext, VectorFiles.context(t.get("externalContext")));
+    assertEquals(t.get("envelope").asText(), HEX.formatHex(envelope));
+    assertTrue(random.exhausted() && kmsRandom.exhausted(), "the codec drew fewer random values than the vector gives");
+    assertArrayEquals(plaintext, decryptor(keys, Integer.MAX_VALUE).decrypt(envelope, VectorFiles.context(t.get("externalContext"))));
+  }
+
+  private static void checkDecrypt(JsonNode keys, JsonNode t) throws Exception {
+    int max = t.has("maxPlaintextLength") ? t.get("maxPlaintextLength").asInt() : 1 << 30;
+    Decryptor decryptor = decryptor(keys, max);
+    byte[] envelope = HEX.parseHex(t.get("envelope").asText());
+    Map<String, String> required = VectorFiles.map(t.get("requiredContext"));
+    if (t.get("result").asText().equals("valid")) {
+      byte[] plaintext = decryptor.decrypt(envelope, 0, envelope.length, VectorFiles.context(t.get("externalContext")), required);
+      assertEquals(t.get("plaintext").asText(), HEX.formatHex(plaintext));
+    } else {
+      SealpostException e = assertThrows(SealpostException.class,
+          () -> decryptor.decrypt(envelope, 0, envelope.length, VectorFiles.context(t.get("externalContext")), required));
+      assertEquals(ErrorCategory.fromId(t.get("error").asText()), e.category(), e.getMessage());
+    }
+  }
+
+  static Decryptor decryptor(JsonNode keys, int maxPlaintextLength) throws SealpostException {
+    Decryptor.Builder b = Decryptor.builder().maxPlaintextLength(Math.min(maxPlaintextLength, 1 << 30)).dekCacheCapacity(0);
+    Keyring.Builder ring = Keyring.builder();
+    for (JsonNode k : keys.get("symmetric")) {
+      ring.add(k.get("keyId").asText(), k.get("version").asInt(), HEX.parseHex(k.get("key").asText()));
+    }
+    b.kekSource(ring.build());
+    for (JsonNode k : keys.get("x25519")) {
+      b.x25519Key(k.get("keyId").asText(), k.get("version").asInt(),
+          X25519PrivateKey.fromBytes(HEX.parseHex(k.get("privateKey").asText())));
+    }
+    Map<String, byte[]> kms = new HashMap<>();
+    for (JsonNode k : keys.get("kms")) {
+      kms.put(k.get("keyUri").asText(), HEX.parseHex(k.get("key").asText()));
+    }
+    if (!kms.isEmpty()) {
+      b.kmsClient(TestKms.of(kms, new java.security.SecureRandom()));
+    }
+    return b.build();
+  }
+
+  private static byte[] symmetricKey(JsonNode keys, String keyId, int version) {
+    for (JsonNode k : keys.get("symmetric")) {
+      if (k.get("keyId").asText().equals(keyId) && k.get("version").asInt() == version) {
+        return HEX.parseHex(k.get("key").asText());
+      }
+    }
+    throw new IllegalStateException("vector names an unknown key " + keyId + " v" + version);
+  }
+
+  private static X25519PublicKey x25519Public(JsonNode keys, String keyId, int version) throws SealpostException {
+    for (JsonNode k : keys.get("x25519")) {
+      if (k.get("keyId").asText().equals(keyId) && k.get("version").asInt() == version) {
+        return X25519PublicKey.fromBytes(HEX.parseHex(k.get("publicKey").asText()));
+      }
+    }
+    throw new IllegalStateException("vector names an unknown key " + keyId);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sealpost.kafka;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/**
+ * The plaintext the adapter encrypts for a record <em>value</em>: the secret headers, then the
+ * inner serializer's bytes. Record keys are not framed: their plaintext is the inner
+ * serializer's bytes alone. In ABNF (RFC 5234), integers unsigned big-endian:
+ *
+ * <pre>
+ * framed-value  = frame-version header-count *header payload
+ * frame-version = %x01
+ * header-count  = 2OCTET          ; u16: number of header entries
+ * header        = name-len name value-len value
+ * name-len      = 2OCTET          ; u16: length of name in bytes
+ * name          = *OCTET          ; the header name, UTF-8
+ * value-len     = 4OCTET          ; u32: length of value; %xFF.FF.FF.FF = null value, no bytes
+ * value         = *OCTET
+ * payload       = *OCTET          ; the inner serializer's bytes, to the end
+ * </pre>
+ *
+ * A value with no secret headers costs 3 bytes: {@code 01 00 00} then the payload. Headers keep
+ * their order. A reader fails on any other version byte, a length that runs past the end, or a
+ * name that is not well-formed UTF-8.
+ */
+public final class InnerFraming {
+  /** The only frame version this adapter writes and reads. */
+  public static final int VERSION = 1;
+
+  private static final long NULL_VALUE = 0xFFFFFFFFL;
+
+  private InnerFraming() {}
+
+  /** A decoded value: the secret headers, in order, and the inner serializer's bytes. */
+  public static final class Framed {
+    private final List<Header> headers;
+    private final byte[] payload;
+
+    Framed(List<Header> headers, byte[] payload) {
+      this.headers = headers;
+      this.payload = payload;
+    }
+
+    public List<Header> headers() {
+      return headers;
+    }
+
+    public byte[] payload() {
+      return payload;
+    }
+  }
+
+  /** Thrown when decoded bytes do not follow the framing. */
+  public static final class FramingException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    FramingException(String message) {
+      super(message);
+    }
+  }
+
+  public static byte[] encode(List<Header> headers, byte[] payload) {
+    Objects.requireNonNull(payload, "payload");
+    if (headers.size() > 0xFFFF) {
+      throw new IllegalArgumentException("at most 65535 secret headers per record");
+    }
+    int size = 3 + payload.length;
+    List<byte[]> names = new ArrayList<>(headers.size());
+    for (Header h : headers) {
+      byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
+      if (name.length > 0xFFFF) {
+        throw new IllegalArgumentException("header name longer than 65535 bytes");
+      }
+      names.add(name);
+      size += 2 + name.length + 4 + (h.value() == null ? 0 : h.value().length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put((byte) VERSION);
+    out.putShort((short) headers.size());
+    for (int i = 0; i < headers.size(); i++) {
+      byte[] name = names.get(i);
+      byte[] value = headers.get(i).value();
+      out.putShort((short) name.length);
+      out.put(name);
+      if (value == null) {
+        out.putInt((int) NULL_VALUE);
+      } else {
+        out.putInt(value.length);
+        out.put(value);
+      }
+    }
+    out.put(payload);
+    return out.array();
+  }
+
+  public static Framed decode(byte[] framed) throws FramingException {
+    ByteBuffer in = ByteBuffer.wrap(framed);
+    if (in.remaining() < 3) {
+      throw new FramingException("framed value shorter than 3 bytes");
+    }
+    int version = in.get() & 0xFF;
+    if (version != VERSION) {
+      throw new FramingException("unknown inner frame version " + version);
+    }
+    int count = in.getShort() & 0xFFFF;
+    List<Header> headers = count == 0 ? Collections.emptyList() : new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      if (in.remaining() < 2) {
+        throw new FramingException("truncated header name length");
+      }
+      int nameLength = in.getShort() & 0xFFFF;
+      if (in.remaining() < nameLength) {
+        throw new FramingException("truncated header name");
+      }
+      String name;
+      try {
+        name = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(in.slice().limit(nameLength))
+            .toString();
+      } catch (CharacterCodingException e) {
+        throw new FramingException("header name is not UTF-8");
+      }
+      in.position(in.position() + nameLength);
+      if (in.remaining() < 4) {
+        throw new FramingException("truncated header value length");
+      }
+      long valueLength = in.getInt() & NULL_VALUE;
+      byte[] value = null;
+      if (valueLength != NULL_VALUE) {
+        if (in.remaining() < valueLength) {
+          throw new FramingException("truncated header value");
+        }
+        value = new byte[(int) valueLength];
+        in.get(value);
+      }
+      headers.add(new RecordHeader(name, value));
+    }
+    byte[] payload = new byte[in.remaining()];
+    in.get(payload);
+    return new Framed(Collections.unmodifiableList(headers), payload);
+  }
+}

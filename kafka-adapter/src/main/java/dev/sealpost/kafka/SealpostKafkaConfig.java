@@ -1,0 +1,356 @@
+package dev.sealpost.kafka;
+
+import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.Recipient;
+import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.dek.DekPolicy;
+import dev.sealpost.codec.keys.KekSource;
+import dev.sealpost.codec.keys.KeyringFile;
+import dev.sealpost.codec.keys.PemKeys;
+import dev.sealpost.codec.keys.X25519PublicKey;
+import dev.sealpost.codec.kms.KmsClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The client properties of the Sealpost serializers, deserializers and serde; all start with
+ * {@code sealpost.}. docs/kafka.md has the table with examples. Fixed keys are in {@link
+ * #configDef()}; these families take a name in the key:
+ *
+ * <ul>
+ *   <li>{@code sealpost.topic.<topic>} = recipients for exactly that topic;
+ *   <li>{@code sealpost.rule.<name>.recipients}, {@code .topics} (exact names, comma-separated)
+ *       and {@code .pattern} (a regex matched against the whole topic name): a named key
+ *       reference; patterns are tried in rule-name order;
+ *   <li>{@code sealpost.x25519.public.<label>} = path of a recipient's public key PEM (writers),
+ *       {@code sealpost.x25519.private.<label>} = path of a private key PEM (readers), each with
+ *       an optional {@code .version} (default 1).
+ * </ul>
+ *
+ * Recipients are written as a comma-separated list of {@code kek:<key-id>} (a keyring KEK, current
+ * version), {@code x25519:<label>} (a public key configured above) and {@code kms:<key-uri>}
+ * (served by {@link #KMS_CLIENT_CLASS}).
+ */
+public final class SealpostKafkaConfig {
+  public static final String PREFIX = "sealpost.";
+
+  public static final String VALUE_INNER_SERIALIZER = "sealpost.value.inner.serializer";
+  public static final String KEY_INNER_SERIALIZER = "sealpost.key.inner.serializer";
+  public static final String VALUE_INNER_DESERIALIZER = "sealpost.value.inner.deserializer";
+  public static final String KEY_INNER_DESERIALIZER = "sealpost.key.inner.deserializer";
+  public static final String VALUE_INNER_SERDE = "sealpost.value.inner.serde";
+  public static final String KEY_INNER_SERDE = "sealpost.key.inner.serde";
+
+  public static final String KEYRING_PATH = "sealpost.keyring.path";
+  public static final String KEYRING_PASSWORD = "sealpost.keyring.password";
+  public static final String KEYRING_RELOAD_MS = "sealpost.keyring.reload.ms";
+  public static final String X25519_PUBLIC_PREFIX = "sealpost.x25519.public.";
+  public static final String X25519_PRIVATE_PREFIX = "sealpost.x25519.private.";
+  public static final String X25519_PASSWORD = "sealpost.x25519.password";
+  public static final String KMS_CLIENT_CLASS = "sealpost.kms.client.class";
+
+  public static final String TOPIC_PREFIX = "sealpost.topic.";
+  public static final String RULE_PREFIX = "sealpost.rule.";
+  public static final String DEFAULT_RECIPIENTS = "sealpost.default.recipients";
+  public static final String PLAINTEXT_TOPICS = "sealpost.plaintext.topics";
+  public static final String CONSUME_PLAINTEXT_TOPICS = "sealpost.consume.plaintext.topics";
+  public static final String SECRET_HEADERS = "sealpost.secret.headers";
+  public static final String VALUE_SUITE = "sealpost.value.suite";
+  public static final String DEK_MAX_MESSAGES = "sealpost.dek.max.messages";
+  public static final String DEK_MAX_AGE_MS = "sealpost.dek.max.age.ms";
+
+  private static final String VERSION_SUFFIX = ".version";
+
+  private static final ConfigDef CONFIG = new ConfigDef()
+      .define(VALUE_INNER_SERIALIZER, Type.CLASS, null, Importance.HIGH,
+          "Serializer for record values before encryption. Default: ByteArraySerializer.")
+      .define(KEY_INNER_SERIALIZER, Type.CLASS, null, Importance.HIGH,
+          "Serializer for record keys before encryption. Default: ByteArraySerializer.")
+      .define(VALUE_INNER_DESERIALIZER, Type.CLASS, null, Importance.HIGH,
+          "Deserializer for record values after decryption. Default: ByteArrayDeserializer.")
+      .define(KEY_INNER_DESERIALIZER, Type.CLASS, null, Importance.HIGH,
+          "Deserializer for record keys after decryption. Default: ByteArrayDeserializer.")
+      .define(VALUE_INNER_SERDE, Type.CLASS, null, Importance.HIGH,
+          "Serde for values inside SealpostSerde. Default: the inner (de)serializers above, else byte[].")
+      .define(KEY_INNER_SERDE, Type.CLASS, null, Importance.HIGH,
+          "Serde for keys inside SealpostSerde. Default: the inner (de)serializers above, else byte[].")
+      .define(KEYRING_PATH, Type.STRING, null, Importance.HIGH, "Keyring file with the symmetric KEKs.")
+      .define(KEYRING_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+          "Password of an encrypted keyring file; unset for a plain one.")
+      .define(KEYRING_RELOAD_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          "Re-read the keyring file when it changes, checking at most this often; 0 reads it once.")
+      .define(X25519_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+          "Password of encrypted (ENCRYPTED PRIVATE KEY) X25519 private key files.")
+      .define(KMS_CLIENT_CLASS, Type.CLASS, null, Importance.MEDIUM,
+          "A dev.sealpost.codec.kms.KmsClient with a public no-argument constructor, for kms: recipients"
+              + " and for decrypting them; configured with these properties if it is Configurable.")
+      .define(DEFAULT_RECIPIENTS, Type.STRING, null, Importance.HIGH,
+          "Recipients for topics that no topic or rule matches. Unset: such topics fail on produce.")
+      .define(PLAINTEXT_TOPICS, Type.LIST, "", Importance.HIGH,
+          "Topics never encrypted: produced as-is, and records without an envelope read as-is.")
+      .define(CONSUME_PLAINTEXT_TOPICS, Type.LIST, "", Importance.MEDIUM,
+          "Topics whose consumers also accept records without an envelope (migration); produce still encrypts.")
+      .define(SECRET_HEADERS, Type.STRING, null, Importance.MEDIUM,
+          "Regex; headers whose whole name matches travel inside the value's envelope.")
+      .define(VALUE_SUITE, Type.STRING, "AES_256_GCM",
+          ConfigDef.ValidString.in("AES_256_GCM", "CHACHA20_POLY1305"), Importance.LOW,
+          "Suite for record values. Record keys always use AES_256_SIV (deterministic).")
+      .define(DEK_MAX_MESSAGES, Type.LONG, DekPolicy.DEFAULT_MAX_MESSAGES,
+          ConfigDef.Range.between(1, DekPolicy.HARD_MAX_MESSAGES), Importance.LOW,
+          "Rotate the data key after this many records [DEK-3].")
+      .define(DEK_MAX_AGE_MS, Type.LONG, DekPolicy.DEFAULT_MAX_AGE.toMillis(), ConfigDef.Range.atLeast(1),
+          Importance.LOW, "Rotate the data key after this age, picking up a rotated KEK [DEK-4].");
+
+  private SealpostKafkaConfig() {}
+
+  /** The fixed keys, with types, defaults and documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  /** Parses client properties and loads the key material they name. */
+  public static SealpostSettings parse(Map<String, ?> configs) {
+    AbstractConfig c = new AbstractConfig(CONFIG, configs, false);
+    Map<String, String> dynamic = new TreeMap<>();
+    for (Map.Entry<String, ?> e : configs.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(TOPIC_PREFIX) || k.startsWith(RULE_PREFIX)
+          || k.startsWith(X25519_PUBLIC_PREFIX) || k.startsWith(X25519_PRIVATE_PREFIX)) {
+        Object v = e.getValue();
+        dynamic.put(k, v instanceof Password ? ((Password) v).value() : String.valueOf(v).trim());
+      }
+    }
+    try {
+      return parse(c, configs, dynamic);
+    } catch (SealpostException e) {
+      throw new ConfigException("sealpost: " + e.getMessage());
+    }
+  }
+
+  private static SealpostSettings parse(AbstractConfig c, Map<String, ?> configs, Map<String, String> dynamic)
+      throws SealpostException {
+    SealpostSettings.Builder b = SealpostSettings.builder();
+
+    // Key material.
+    KekSource kekSource = null;
+    String keyringPath = c.getString(KEYRING_PATH);
+    if (keyringPath != null && !keyringPath.isBlank()) {
+      Password pw = c.getPassword(KEYRING_PASSWORD);
+      char[] password = pw == null ? null : pw.value().toCharArray();
+      long reload = c.getLong(KEYRING_RELOAD_MS);
+      kekSource = reload > 0
+          ? new ReloadingKeyring(Path.of(keyringPath), password, reload)
+          : KeyringFile.load(Path.of(keyringPath), password);
+    }
+    KmsClient kms = null;
+    Class<?> kmsClass = c.getClass(KMS_CLIENT_CLASS);
+    if (kmsClass != null) {
+      kms = instantiate(kmsClass, KmsClient.class, KMS_CLIENT_CLASS);
+      if (kms instanceof Configurable) {
+        ((Configurable) kms).configure(configs);
+      }
+    }
+    Map<String, Integer> publicVersions = new HashMap<>();
+    Map<String, String> publicPaths = new TreeMap<>();
+    Map<String, Integer> privateVersions = new HashMap<>();
+    Map<String, String> privatePaths = new TreeMap<>();
+    Map<String, String> topics = new TreeMap<>();
+    Map<String, Map<String, String>> rules = new TreeMap<>();
+    for (Map.Entry<String, String> e : dynamic.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(X25519_PUBLIC_PREFIX)) {
+        labelled(k.substring(X25519_PUBLIC_PREFIX.length()), e.getValue(), k, publicPaths, publicVersions);
+      } else if (k.startsWith(X25519_PRIVATE_PREFIX)) {
+        labelled(k.substring(X25519_PRIVATE_PREFIX.length()), e.getValue(), k, privatePaths, privateVersions);
+      } else if (k.startsWith(TOPIC_PREFIX)) {
+        topics.put(k.substring(TOPIC_PREFIX.length()), e.getValue());
+      } else {
+        String rest = k.substring(RULE_PREFIX.length());
+        int dot = rest.lastIndexOf('.');
+        String field = dot < 0 ? "" : rest.substring(dot + 1);
+        if (dot <= 0 || !(field.equals("recipients") || field.equals("topics") || field.equals("pattern"))) {
+          throw new ConfigException(k, e.getValue(), "expected " + RULE_PREFIX + "<name>.recipients, .topics or .pattern");
+        }
+        rules.computeIfAbsent(rest.substring(0, dot), n -> new HashMap<>()).put(field, e.getValue());
+      }
+    }
+    Map<String, X25519PublicKey> publics = new HashMap<>();
+    for (Map.Entry<String, String> e : publicPaths.entrySet()) {
+      publics.put(e.getKey(), PemKeys.loadPublicKey(Path.of(e.getValue())));
+    }
+    RecipientParser recipients = new RecipientParser(kekSource, publics, publicVersions, kms);
+
+    // Decryption side.
+    Password x25519Password = c.getPassword(X25519_PASSWORD);
+    if (kekSource != null || !privatePaths.isEmpty() || kms != null) {
+      Decryptor.Builder d = Decryptor.builder();
+      if (kekSource != null) {
+        d.kekSource(kekSource);
+      }
+      if (kms != null) {
+        d.kmsClient(kms);
+      }
+      for (Map.Entry<String, String> e : privatePaths.entrySet()) {
+        char[] pw = x25519Password == null ? null : x25519Password.value().toCharArray();
+        d.x25519Key(e.getKey(), privateVersions.getOrDefault(e.getKey(), 1), PemKeys.loadPrivateKey(Path.of(e.getValue()), pw));
+      }
+      b.decryptor(d.build());
+    }
+
+    // Topic to key references.
+    for (Map.Entry<String, String> e : topics.entrySet()) {
+      b.topic(e.getKey(), SealpostSettings.Builder.target(TOPIC_PREFIX + e.getKey(), recipients.parse(e.getValue(), TOPIC_PREFIX + e.getKey())));
+    }
+    for (Map.Entry<String, Map<String, String>> r : rules.entrySet()) {
+      String name = RULE_PREFIX + r.getKey();
+      String spec = r.getValue().get("recipients");
+      if (spec == null) {
+        throw new ConfigException(name + ".recipients is required");
+      }
+      SealpostSettings.Target target = SealpostSettings.Builder.target(name, recipients.parse(spec, name + ".recipients"));
+      String ruleTopics = r.getValue().get("topics");
+      String pattern = r.getValue().get("pattern");
+      if (ruleTopics == null && pattern == null) {
+        throw new ConfigException(name + " needs .topics or .pattern");
+      }
+      if (ruleTopics != null) {
+        for (String t : ruleTopics.split(",")) {
+          if (!t.isBlank()) {
+            b.topic(t.trim(), target);
+          }
+        }
+      }
+      if (pattern != null) {
+        try {
+          b.pattern(Pattern.compile(pattern), target);
+        } catch (PatternSyntaxException ex) {
+          throw new ConfigException(name + ".pattern", pattern, "not a valid regular expression: " + ex.getDescription());
+        }
+      }
+    }
+    String def = c.getString(DEFAULT_RECIPIENTS);
+    if (def != null && !def.isBlank()) {
+      b.defaultTarget(SealpostSettings.Builder.target("default", recipients.parse(def, DEFAULT_RECIPIENTS)));
+    }
+    b.plaintextTopics(c.getList(PLAINTEXT_TOPICS).toArray(new String[0]));
+    b.consumePlaintextTopics(c.getList(CONSUME_PLAINTEXT_TOPICS).toArray(new String[0]));
+
+    String headers = c.getString(SECRET_HEADERS);
+    if (headers != null && !headers.isEmpty()) {
+      try {
+        b.secretHeaders(Pattern.compile(headers));
+      } catch (PatternSyntaxException ex) {
+        throw new ConfigException(SECRET_HEADERS, headers, "not a valid regular expression: " + ex.getDescription());
+      }
+    }
+    b.valueSuite(Suite.valueOf(c.getString(VALUE_SUITE)));
+    b.dekPolicy(DekPolicy.of(c.getLong(DEK_MAX_MESSAGES), Duration.ofMillis(c.getLong(DEK_MAX_AGE_MS))));
+    return b.build();
+  }
+
+  private static void labelled(
+      String rest, String value, String key, Map<String, String> paths, Map<String, Integer> versions) {
+    if (rest.endsWith(VERSION_SUFFIX)) {
+      String label = rest.substring(0, rest.length() - VERSION_SUFFIX.length());
+      try {
+        int v = Integer.parseInt(value);
+        if (v < 0) {
+          throw new NumberFormatException();
+        }
+        versions.put(label, v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, value, "a key version is an integer 0..2147483647");
+      }
+    } else if (rest.isEmpty()) {
+      throw new ConfigException(key, value, "a label is required after the prefix");
+    } else {
+      paths.put(rest, value);
+    }
+  }
+
+  /** The class configured under {@code property}, or null. */
+  static Class<?> configuredClass(Map<String, ?> configs, String property) {
+    return new AbstractConfig(CONFIG, configs, false).getClass(property);
+  }
+
+  static <T> T instantiate(Class<?> cls, Class<T> type, String property) {
+    if (!type.isAssignableFrom(cls)) {
+      throw new ConfigException(property, cls.getName(), "is not a " + type.getName());
+    }
+    try {
+      return type.cast(cls.getDeclaredConstructor().newInstance());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new ConfigException(property, cls.getName(), "cannot be instantiated: " + e);
+    }
+  }
+
+  /** Parses {@code kek:<id>, x25519:<label>, kms:<uri>} lists. */
+  private static final class RecipientParser {
+    private final KekSource kekSource;
+    private final Map<String, X25519PublicKey> publics;
+    private final Map<String, Integer> publicVersions;
+    private final KmsClient kms;
+
+    RecipientParser(KekSource kekSource, Map<String, X25519PublicKey> publics, Map<String, Integer> publicVersions, KmsClient kms) {
+      this.kekSource = kekSource;
+      this.publics = publics;
+      this.publicVersions = publicVersions;
+      this.kms = kms;
+    }
+
+    List<Recipient> parse(String spec, String property) throws SealpostException {
+      List<Recipient> out = new ArrayList<>();
+      for (String raw : spec.split(",")) {
+        String item = raw.trim();
+        if (item.isEmpty()) {
+          continue;
+        }
+        int colon = item.indexOf(':');
+        String kind = colon < 0 ? "" : item.substring(0, colon);
+        String id = colon < 0 ? "" : item.substring(colon + 1).trim();
+        switch (kind) {
+          case "kek":
+            if (kekSource == null) {
+              throw new ConfigException(property, spec, "kek: recipients need " + KEYRING_PATH);
+            }
+            out.add(Recipient.symmetric(kekSource, id));
+            break;
+          case "x25519":
+            X25519PublicKey pub = publics.get(id);
+            if (pub == null) {
+              throw new ConfigException(property, spec, "no " + X25519_PUBLIC_PREFIX + id + " is configured");
+            }
+            out.add(Recipient.x25519(id, publicVersions.getOrDefault(id, 1), pub));
+            break;
+          case "kms":
+            if (kms == null) {
+              throw new ConfigException(property, spec, "kms: recipients need " + KMS_CLIENT_CLASS);
+            }
+            out.add(Recipient.kms(kms, id));
+            break;
+          default:
+            throw new ConfigException(property, spec, "recipients are kek:<key-id>, x25519:<label> or kms:<key-uri>");
+        }
+      }
+      if (out.isEmpty()) {
+        throw new ConfigException(property, spec, "no recipients");
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Sealpost conformance testee for the Python port.
+
+The conformance runner (conformance-suite/ in this repository) starts this script and sends it
+framed requests on stdin: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (the
+proto3 JSON form of sealpost_conformance.proto's ConformanceRequest). For each request it
+writes one framed ConformanceResponse to stdout. It exits when stdin ends.
+
+Run from a checkout without installing the package (needs only ``cryptography``):
+
+    python3 ports/python/conformance_testee.py
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import struct
+import sys
+import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
+
+import sealpost  # noqa: E402
+
+MAX_PLAINTEXT = 1 << 30
+
+
+def unb64(value: str | None) -> bytes:
+    return base64.b64decode(value) if value else b""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+class RequestError(Exception):
+    """The request is not one this testee can make sense of (a runner or protocol problem)."""
+
+
+# ------------------------------------------------------------------------------------------ keys
+
+
+def reader_keys(keys: dict) -> list:
+    out: list = []
+    for k in keys.get("symmetric", []):
+        out.append(sealpost.SymmetricKek(k.get("keyId", ""), k.get("version", 0), unb64(k.get("key"))))
+    for k in keys.get("x25519", []):
+        if k.get("privateKey"):
+            out.append(sealpost.X25519PrivateKey(k.get("keyId", ""), k.get("version", 0), unb64(k["privateKey"])))
+    kms = {k.get("keyUri", ""): unb64(k.get("key")) for k in keys.get("kms", [])}
+    if kms:
+        client = sealpost.TestKms(kms)
+        out.extend(sealpost.KmsKey(uri, client) for uri in kms)
+    return out
+
+
+def writer_recipients(req: dict) -> list:
+    keys = req.get("keys", {})
+    fixed = req.get("fixedRandomness", False)
+    kms_keys = {k.get("keyUri", ""): unb64(k.get("key")) for k in keys.get("kms", [])}
+    out: list = []
+    for r in req.get("recipients", []):
+        kind = r.get("type", "RECIPIENT_TYPE_UNSPECIFIED")
+        key_id = r.get("keyId", "")
+        version = r.get("version", 0)
+        if kind == "SYMMETRIC":
+            key = next(
+                (unb64(k.get("key")) for k in keys.get("symmetric", [])
+                 if k.get("keyId", "") == key_id and k.get("version", 0) == version),
+                None,
+            )
+            if key is None:
+                raise RequestError(f"no symmetric key {key_id!r} v{version} in the request")
+            out.append(sealpost.SymmetricKek(key_id, version, key))
+        elif kind == "X25519":
+            entry = next(
+                (k for k in keys.get("x25519", [])
+                 if k.get("keyId", "") == key_id and k.get("version", 0) == version),
+                None,
+            )
+            if entry is None:
+                raise RequestError(f"no X25519 key {key_id!r} v{version} in the request")
+            public = unb64(entry.get("publicKey"))
+            if not public:
+                public = sealpost.X25519PrivateKey(key_id, version, unb64(entry.get("privateKey"))).public_key
+            ephemeral = unb64(r.get("ephemeralPrivateKey")) if fixed else None
+            out.append(sealpost.X25519Recipient(key_id, version, public, ephemeral_private_key=ephemeral))
+        elif kind == "KMS":
+            if fixed:
+                nonce = unb64(r.get("kmsNonce"))
+                client = sealpost.TestKms(kms_keys, nonce_source=lambda n, nonce=nonce: nonce)
+            else:
+                client = sealpost.TestKms(kms_keys)
+            out.append(sealpost.KmsKey(key_id, client, version))
+        else:
+            raise RequestError(f"unknown recipient type {kind}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ requests
+
+
+def decrypt(req: dict) -> dict:
+    limit = min(req.get("maxPlaintextLength", MAX_PLAINTEXT), MAX_PLAINTEXT)
+    plaintext = sealpost.decrypt(
+        unb64(req.get("envelope")),
+        reader_keys(req.get("keys", {})),
+        external_context=req.get("externalContext", {}),
+        required_context=req.get("requiredContext", {}),
+        max_plaintext_length=limit,
+    )
+    return {"plaintext": b64(plaintext)}
+
+
+def encrypt(req: dict) -> dict:
+    suite = sealpost.Suite[req.get("suite", "SUITE_UNSPECIFIED")]
+    fixed = req.get("fixedRandomness", False)
+    deterministic = suite is sealpost.Suite.AES_256_SIV
+    envelope = sealpost.encrypt(
+        unb64(req.get("plaintext")),
+        writer_recipients(req),
+        suite=suite,
+        stored_context=req.get("storedContext", {}),
+        external_context=req.get("externalContext", {}),
+        dek=unb64(req.get("dek")) if fixed and not deterministic else None,
+        nonce=unb64(req.get("nonce")) if fixed and not deterministic else None,
+    )
+    return {"envelope": b64(envelope)}
+
+
+def inspect(req: dict) -> dict:
+    info = sealpost.inspect(unb64(req.get("envelope")))
+    h = info.header
+    return {
+        "header": {
+            "version": h.version,
+            "suiteId": int(h.suite),
+            "recipients": [
+                {
+                    "type": r.type,
+                    "keyId": r.key_id_text,
+                    "version": r.key_version,
+                    "wrappedLength": len(r.wrapped_dek),
+                }
+                for r in h.recipients
+            ],
+            "commitment": b64(h.commitment),
+            "storedContext": [
+                {"key": k.decode("utf-8"), "value": v.decode("utf-8")} for k, v in h.stored_context_entries
+            ],
+            "nonce": b64(h.nonce),
+            "headerLength": len(h.raw),
+            "bodyLength": info.body_length,
+        }
+    }
+
+
+HANDLERS = {"decrypt": decrypt, "encrypt": encrypt, "inspect": inspect}
+
+
+def handle(request: dict) -> dict:
+    kinds = [k for k in HANDLERS if k in request]
+    if len(kinds) != 1:
+        return {"skipped": f"no request this testee knows among {sorted(request)}"}
+    try:
+        return HANDLERS[kinds[0]](request[kinds[0]])
+    except sealpost.SealpostError as e:
+        return {"error": {"category": e.category.value, "message": str(e)}}
+    except Exception as e:  # a bug or a request outside the API: report, keep serving
+        return {"runtimeError": f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"}
+
+
+# ------------------------------------------------------------------------------------------ framing
+
+
+def read_exact(stream, n: int) -> bytes | None:
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            if data:
+                raise EOFError("stdin ended inside a frame")
+            return None
+        data += chunk
+    return data
+
+
+def main() -> int:
+    stdin = sys.stdin.buffer
+    stdout = sys.stdout.buffer
+    sys.stdout = sys.stderr  # stdout carries frames only
+    while True:
+        head = read_exact(stdin, 4)
+        if head is None:
+            return 0
+        (length,) = struct.unpack(">I", head)
+        body = read_exact(stdin, length)
+        if body is None and length:
+            raise EOFError("stdin ended inside a frame")
+        response = handle(json.loads(body or b"{}"))
+        out = json.dumps(response).encode("utf-8")
+        stdout.write(struct.pack(">I", len(out)) + out)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Sealpost: a broker-agnostic envelope-encryption format for messages (v1).
+
+Typical use::
+
+    import sealpost
+
+    kek = sealpost.SymmetricKek("orders", 1, key_bytes)
+    envelope = sealpost.encrypt(b"hello", [kek], external_context={"topic": "payments"})
+    plaintext = sealpost.decrypt(envelope, [kek], external_context={"topic": "payments"})
+
+Every failure raises :class:`SealpostError`, whose ``category`` is an :class:`ErrorCategory`.
+"""
+
+from .envelope import Encryptor, EnvelopeInfo, decrypt, encrypt, inspect, is_envelope
+from .errors import ErrorCategory, SealpostError
+from .header import Header, RecipientEntry, RecipientType
+from .recipients import (
+    DecryptionKey,
+    KmsClient,
+    KmsKey,
+    Recipient,
+    SymmetricKek,
+    TestKms,
+    X25519PrivateKey,
+    X25519Recipient,
+)
+from .suites import Suite
+
+__all__ = [
+    "encrypt",
+    "decrypt",
+    "inspect",
+    "is_envelope",
+    "Encryptor",
+    "EnvelopeInfo",
+    "ErrorCategory",
+    "SealpostError",
+    "Header",
+    "RecipientEntry",
+    "RecipientType",
+    "Recipient",
+    "DecryptionKey",
+    "SymmetricKek",
+    "X25519Recipient",
+    "X25519PrivateKey",
+    "KmsClient",
+    "KmsKey",
+    "TestKms",
+    "Suite",
+]
+
+__version__ = "0.1.0"

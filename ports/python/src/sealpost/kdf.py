@@ -1,0 +1,66 @@
+"""Key derivation: HKDF-SHA256 (RFC 5869) and the derivations of SPEC.md 4.1 and 5.2."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import struct
+
+__all__ = [
+    "hkdf_extract",
+    "hkdf_expand",
+    "DerivedKeys",
+    "derive_message_keys",
+    "derive_deterministic_dek",
+]
+
+_HASH_LEN = 32
+_SALT_MAIN = b"sealpost/v1"
+_INFO_KEY = b"sealpost/v1 key"
+_INFO_COMMIT = b"sealpost/v1 commit"
+_SALT_SIV_DEK = b"sealpost/v1 deterministic-dek"
+
+
+def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
+    """``HKDF-Extract(salt, ikm)`` with SHA-256 (RFC 5869, 2.2)."""
+    return hmac.new(salt, ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
+    """``HKDF-Expand(prk, info, length)`` with SHA-256 (RFC 5869, 2.3)."""
+    if not 0 <= length <= 255 * _HASH_LEN:
+        raise ValueError("HKDF-Expand length out of range")
+    out = b""
+    block = b""
+    counter = 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out += block
+        counter += 1
+    return out[:length]
+
+
+class DerivedKeys:
+    """``K_msg`` and ``commitment`` of SPEC.md 5.2 for one DEK and suite ([KDF-1])."""
+
+    __slots__ = ("message_key", "commitment")
+
+    def __init__(self, message_key: bytes, commitment: bytes) -> None:
+        self.message_key = message_key
+        self.commitment = commitment
+
+
+def derive_message_keys(dek: bytes, suite_id: int, key_length: int) -> DerivedKeys:
+    """Derive ``K_msg`` (``key_length`` bytes) and the 32-byte commitment from a DEK (5.2)."""
+    prk = hkdf_extract(_SALT_MAIN, dek)
+    suffix = struct.pack(">H", suite_id)
+    return DerivedKeys(
+        message_key=hkdf_expand(prk, _INFO_KEY + suffix, key_length),
+        commitment=hkdf_expand(prk, _INFO_COMMIT + suffix, 32),
+    )
+
+
+def derive_deterministic_dek(kek: bytes, suite_id: int, key_id: bytes, key_version: int) -> bytes:
+    """The DEK of the deterministic suite, derived from the first recipient's KEK ([SIV-1])."""
+    info = struct.pack(">HB", suite_id, len(key_id)) + key_id + struct.pack(">I", key_version)
+    return hkdf_expand(hkdf_extract(_SALT_SIV_DEK, kek), info, 32)
