@@ -1,6 +1,8 @@
 package dev.sealpost.fuzz;
 
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.keys.KeyringFile;
+import dev.sealpost.codec.keys.PemKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Writes valid envelopes of every suite and recipient type into the fuzz targets' input
- * directories, as seeds for fuzzing and as regression inputs. Off by default; run with
+ * Writes valid envelopes of every suite and recipient type, and valid keyring and PEM files,
+ * into the fuzz targets' input directories, as seeds for fuzzing and as regression inputs. Off by default; run with
  * {@code -Dsealpost.writeSeeds=true -Dtest=SeedCorpusWriter}. The keys are fixed
  * ({@link FuzzKeys}), so the seeds stay valid.
  */
@@ -28,5 +30,21 @@ class SeedCorpusWriter {
         Files.write(dir.resolve("seed-" + c.name), c.envelope);
       }
     }
+    FuzzKeys k = FuzzKeys.INSTANCE;
+    Path keyring = resources.resolve("KeyMaterialFuzzTestInputs/keyringFile");
+    Files.createDirectories(keyring);
+    Files.writeString(keyring.resolve("seed-plain"), KeyringFile.format(k.keyring));
+    Files.writeString(keyring.resolve("seed-comments-crlf-primary"),
+        "sealpost-keyring v1\r\n# ops keys\r\n\r\nkey orders 7 "
+            + java.util.Base64.getEncoder().encodeToString(FuzzKeys.pattern(9, 32)) + " primary\r\n"
+            + "key orders\t8  " + java.util.Base64.getEncoder().encodeToString(FuzzKeys.pattern(10, 32)) + "\n");
+    Files.writeString(keyring.resolve("seed-encrypted"),
+        KeyringFile.formatEncrypted(k.keyring, "pw".toCharArray(), new java.security.SecureRandom(), 100_000));
+    Path priv = resources.resolve("KeyMaterialFuzzTestInputs/privateKeyPem");
+    Files.createDirectories(priv);
+    Files.writeString(priv.resolve("seed-private"), PemKeys.toPem(k.consumer));
+    Path pub = resources.resolve("KeyMaterialFuzzTestInputs/publicKeyPem");
+    Files.createDirectories(pub);
+    Files.writeString(pub.resolve("seed-public"), PemKeys.toPem(k.consumer.publicKey()));
   }
 }
