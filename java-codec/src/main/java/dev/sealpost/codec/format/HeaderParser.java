@@ -35,6 +35,28 @@ final class HeaderParser {
   /** The recipient or context entry being read, for failure messages. */
   private int item;
 
+  // Enum lookups without the array copy values() makes on every call.
+  private static final Suite[] SUITES = Suite.values();
+  private static final RecipientType[] TYPES = RecipientType.values();
+
+  private static Optional<Suite> suite(int id) {
+    for (Suite s : SUITES) {
+      if (s.id() == id) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<RecipientType> recipientType(int id) {
+    for (RecipientType t : TYPES) {
+      if (t.id() == id) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
   private HeaderParser(byte[] buf, int offset, int length) {
     if (offset < 0 || length < 0 || offset > buf.length - length) {
       throw new IndexOutOfBoundsException("offset/length outside the array");
@@ -66,7 +88,7 @@ final class HeaderParser {
     }
     // Step 3 [SUITE-2]
     int suiteId = u16("suite id");
-    Optional<Suite> suite = Suite.fromId(suiteId);
+    Optional<Suite> suite = suite(suiteId);
     if (suite.isEmpty()) {
       throw new SealpostException(
           ErrorCategory.UNSUPPORTED_SUITE, String.format("suite id 0x%04x is not supported", suiteId));
@@ -120,7 +142,7 @@ final class HeaderParser {
     if (keyId == null) {
       throw new SealpostException(MALFORMED_HEADER, "recipient " + index + ": key id is not well-formed UTF-8");
     }
-    Optional<RecipientType> known = RecipientType.fromId(type);
+    Optional<RecipientType> known = recipientType(type);
     if (known.isPresent() && known.get().wrappedLength() >= 0 && known.get().wrappedLength() != wrappedLength) {
       throw new SealpostException(
           MALFORMED_HEADER,
