@@ -36,6 +36,24 @@ public final class Decryptor {
   private final List<KmsClient> kmsClients;
   private final int maxPlaintextLength;
   private final UnwrappedDekCache cache;
+  /**
+   * The entry that gave the DEK of the previous envelope, with its derived keys: consecutive
+   * envelopes of one writer share the DEK, so this avoids building and hashing a cache key per
+   * message. Same semantics as the cache (exact entry and suite); unused when caching is off.
+   */
+  private volatile LastEntry last;
+
+  private static final class LastEntry {
+    final int suiteId;
+    final RecipientEntry entry;
+    final DekKeys keys;
+
+    LastEntry(int suiteId, RecipientEntry entry, DekKeys keys) {
+      this.suiteId = suiteId;
+      this.entry = entry;
+      this.keys = keys;
+    }
+  }
 
   private Decryptor(Builder b) {
     this.kekSources = List.copyOf(b.kekSources);
@@ -130,9 +148,14 @@ public final class Decryptor {
         continue;
       }
       held = true;
+      LastEntry previous = last;
+      if (previous != null && previous.suiteId == suite.id() && previous.entry.equals(r)) {
+        return previous.keys;
+      }
       byte[] wrapped = r.wrappedDek();
       DekKeys cached = cache.get(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped);
       if (cached != null) {
+        last = new LastEntry(suite.id(), r, cached);
         return cached;
       }
       byte[] dek = null;
@@ -143,6 +166,9 @@ public final class Decryptor {
         }
         DekKeys keys = DekKeys.derive(suite, dek);
         cache.put(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped, keys);
+        if (cache.size() > 0) {
+          last = new LastEntry(suite.id(), r, keys);
+        }
         return keys;
       } catch (SealpostException e) {
         if (e.category() == ErrorCategory.KEY_SERVICE_FAILURE) {
