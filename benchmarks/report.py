@@ -12,6 +12,7 @@ NAMES = {
     "JceAesGcmBenchmark": "raw JCE AES-256-GCM",
     "TinkAeadBenchmark": "Tink AEAD AES256_GCM",
     "TinkEnvelopeBenchmark": "Tink KmsEnvelopeAead",
+    "TinkAeadAadBenchmark": "Tink AEAD AES256_GCM, 120 B AAD",
     "CodecSivBenchmark": "codec AES_256_SIV",
 }
 
@@ -43,7 +44,7 @@ def main(paths):
     print()
     print("| implementation | op | size | ops/s | MB/s | B/op (alloc) | B/op beyond payload |")
     print("|---|---|---|---:|---:|---:|---:|")
-    order = ["raw JCE AES-256-GCM", "Tink AEAD AES256_GCM", "Tink KmsEnvelopeAead",
+    order = ["raw JCE AES-256-GCM", "Tink AEAD AES256_GCM", "Tink AEAD AES256_GCM, 120 B AAD", "Tink KmsEnvelopeAead",
              "codec AES_256_GCM", "codec CHACHA20_POLY1305", "codec AES_256_SIV"]
     for impl in order:
         for op in ("encrypt", "encryptChunked", "decrypt"):
@@ -60,7 +61,8 @@ def main(paths):
     print("| target | op | codec ops/s | baseline ops/s | ratio | required | met |")
     print("|---|---|---:|---:|---:|---:|---|")
     codec = "codec AES_256_GCM"
-    checks = [(1024, "Tink AEAD AES256_GCM", 0.8), (1024, "Tink KmsEnvelopeAead", 4.0),
+    checks = [(1024, "Tink AEAD AES256_GCM", 0.8), (1024, "Tink AEAD AES256_GCM, 120 B AAD", 0.8),
+              (1024, "Tink KmsEnvelopeAead", 4.0),
               (16384, "raw JCE AES-256-GCM", 0.9), (1 << 20, "raw JCE AES-256-GCM", 0.9)]
     missed = 0
     for size, base, need in checks:
