@@ -267,6 +267,7 @@ final class DemoCommand implements Callable<Integer> {
           records / produceSecs, plain / produceSecs / 1e6);
       out.printf(Locale.ROOT, "  consume (fetch + decrypt)     %,.0f records/s, %.2f MB/s plain (one consumer)%n",
           consumed / consumeSecs, plain / consumeSecs / 1e6);
+      out.println("                                (a short run: cold JIT, broker in this JVM; codec speed is in benchmarks/)");
       out.println("  broker disk                   " + scan);
       out.println("  keys                          AES_256_SIV (deterministic: compaction, partitioning)");
       out.println("  ------------------------------------------------------------");
