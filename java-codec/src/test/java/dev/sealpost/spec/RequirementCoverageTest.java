@@ -124,9 +124,7 @@ class RequirementCoverageTest {
       } else if (!line.startsWith("  ")) {
         inRequirement = false;
       }
-      boolean boilerplate = line.contains("are to be interpreted as described in BCP 14")
-          || line.startsWith("and OPTIONAL") || line.startsWith("The key words");
-      if (!inRequirement && !inFence && !boilerplate && (MUST.matcher(line).find() || SHOULD.matcher(line).find())) {
+      if (!inRequirement && !inFence && (MUST.matcher(line).find() || SHOULD.matcher(line).find())) {
         bare.add(line.trim());
       }
     }

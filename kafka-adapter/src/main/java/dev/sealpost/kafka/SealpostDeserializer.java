@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -41,7 +40,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
   private boolean innerConfigured;
   private SealpostSettings settings;
   private boolean key;
-  private final Map<String, EncryptionContext> contexts = new ConcurrentHashMap<>();
+  private volatile TopicBinding binding;
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
   public SealpostDeserializer() {}
@@ -79,6 +78,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       return; // configured programmatically
     }
     this.key = isKey;
+    this.binding = null; // the record part may have changed
     String property = isKey ? SealpostKafkaConfig.KEY_INNER_DESERIALIZER : SealpostKafkaConfig.VALUE_INNER_DESERIALIZER;
     if (inner == null) {
       Class<?> cls = SealpostKafkaConfig.configuredClass(configs, property);
@@ -157,17 +157,15 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
   }
 
   private EncryptionContext context(String topic) {
-    EncryptionContext c = contexts.get(topic);
-    if (c == null) {
-      try {
-        c = SealpostSerializer.externalContext(topic, key);
-      } catch (SealpostException e) {
-        throw new SealpostRecordException(SealpostRecordException.Reason.DECRYPTION_FAILED, e.category(), topic, key,
-            e.getMessage(), e);
-      }
-      contexts.put(topic, c);
+    if (binding == null) {
+      binding = new TopicBinding(key);
     }
-    return c;
+    try {
+      return binding.context(topic);
+    } catch (SealpostException e) {
+      throw new SealpostRecordException(SealpostRecordException.Reason.DECRYPTION_FAILED, e.category(), topic, key,
+          e.getMessage(), e);
+    }
   }
 
   @Override

@@ -52,7 +52,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
   private SealpostSettings settings;
   private boolean key;
   private final Map<SealpostSettings.Target, Encryptor> encryptors = new ConcurrentHashMap<>();
-  private final Map<String, EncryptionContext> contexts = new ConcurrentHashMap<>();
+  private volatile TopicBinding binding;
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
   public SealpostSerializer() {}
@@ -93,6 +93,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
       return; // configured programmatically
     }
     this.key = isKey;
+    this.binding = null; // the record part may have changed
     if (inner == null) {
       Class<?> cls = SealpostKafkaConfig.configuredClass(
           configs, isKey ? SealpostKafkaConfig.KEY_INNER_SERIALIZER : SealpostKafkaConfig.VALUE_INNER_SERIALIZER);
@@ -197,17 +198,15 @@ public class SealpostSerializer<T> implements Serializer<T> {
   }
 
   private EncryptionContext context(String topic) throws SealpostException {
-    EncryptionContext c = contexts.get(topic);
-    if (c == null) {
-      c = externalContext(topic, key);
-      contexts.put(topic, c);
+    if (binding == null) {
+      binding = new TopicBinding(key);
     }
-    return c;
+    return binding.context(topic);
   }
 
   /** The external context a record of {@code topic} is bound to (SPEC.md 7, [CTX-5]). */
   public static EncryptionContext externalContext(String topic, boolean key) throws SealpostException {
-    return EncryptionContext.of(Map.of(CONTEXT_TOPIC, topic, CONTEXT_PART, key ? "key" : "value"));
+    return TopicBinding.of(topic, key);
   }
 
   @Override
