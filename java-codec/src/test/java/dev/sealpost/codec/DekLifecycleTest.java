@@ -141,7 +141,7 @@ class DekLifecycleTest {
         EnvelopeHeader.parse(v2Envelope).commitment());
     assertThrows(Exception.class, () -> IndependentCrypto.aesKwUnwrap(KEK_1, e2.wrappedDek()));
 
-    // [DEK-5] reader side: any version still held decrypts; old envelopes too.
+    // [DEK-7]: any version still held decrypts; old envelopes too.
     Decryptor both = Decryptor.builder().kekSource(source).build();
     assertArrayEquals("one".getBytes(), both.decrypt(v1Envelope));
     assertArrayEquals("two".getBytes(), both.decrypt(stillV1));

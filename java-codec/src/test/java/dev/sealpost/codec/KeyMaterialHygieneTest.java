@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** [SEC-2]: key material never reaches messages or toString, and KEK copies are wiped. */
+/** [SEC-2], [SEC-3]: key material never reaches messages or toString, and KEK copies are wiped. */
 class KeyMaterialHygieneTest {
   private static final byte[] KEK = TestKeys.pattern(61, 32);
   private static final byte[] OTHER_KEK = TestKeys.pattern(62, 32);
@@ -64,7 +64,7 @@ class KeyMaterialHygieneTest {
     return assertThrows(SealpostException.class, e);
   }
 
-  // [SEC-2]: no failure message or cause chain names KEK, DEK or private-key bytes.
+  // [SEC-3]: no failure message or cause chain names KEK, DEK or private-key bytes.
   @Test
   void sec2_exceptionMessagesCarryNoKeyBytes() throws Exception {
     Keyring keyring = Keyring.builder().add("orders", 1, KEK).build();
@@ -104,7 +104,7 @@ class KeyMaterialHygieneTest {
     }
   }
 
-  // [SEC-2]: toString of key holders is redacted.
+  // [SEC-3]: toString of key holders is redacted.
   @Test
   void sec2_toStringRedacts() throws Exception {
     Keyring keyring = Keyring.builder().add("orders", 1, KEK).add("orders", 2, OTHER_KEK).build();

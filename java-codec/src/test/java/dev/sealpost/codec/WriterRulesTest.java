@@ -172,4 +172,15 @@ class WriterRulesTest {
     assertEquals(ErrorCategory.INVALID_KEY_MATERIAL,
         assertThrows(SealpostException.class, () -> Recipient.symmetric(TestKeys.keyring(), broken)).category());
   }
+
+  /** [DEK-6]: independent writers never share a DEK, even with identical configuration. */
+  @Test
+  void independentWritersHaveTheirOwnDeks() throws Exception {
+    Set<String> commitments = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      Encryptor e = encryptor(Suite.AES_256_GCM, Recipient.symmetric(TestKeys.keyring(), "orders"));
+      assertTrue(commitments.add(Bytes.hex(EnvelopeHeader.parse(e.encrypt(PLAINTEXT)).commitment())),
+          "two independent encryptors produced the same DEK");
+    }
+  }
 }
