@@ -42,30 +42,30 @@ class VectorTest {
 
   @TestFactory
   Stream<DynamicTest> encryptVectors() throws Exception {
-    JsonNode root = VectorFiles.read(VectorGenerator.ENCRYPT_FILE);
+    return tests(VectorGenerator.ENCRYPT_FILE, "encrypt", VectorTest::checkEncrypt);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> decryptVectors() throws Exception {
+    return tests(VectorGenerator.DECRYPT_FILE, "decrypt", VectorTest::checkDecrypt);
+  }
+
+  /** One dynamic test per vector of {@code file}, named by its tcId and comment. */
+  private static Stream<DynamicTest> tests(String file, String kind, VectorCheck check) throws Exception {
+    JsonNode root = VectorFiles.read(file);
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode group : root.get("testGroups")) {
       for (JsonNode t : group.get("tests")) {
         tests.add(DynamicTest.dynamicTest(
-            "encrypt tcId " + t.get("tcId").asInt() + ": " + t.get("comment").asText(),
-            () -> checkEncrypt(group.get("keys"), t)));
+            kind + " tcId " + t.get("tcId").asInt() + ": " + t.get("comment").asText(),
+            () -> check.run(group.get("keys"), t)));
       }
     }
     return tests.stream();
   }
 
-  @TestFactory
-  Stream<DynamicTest> decryptVectors() throws Exception {
-    JsonNode root = VectorFiles.read(VectorGenerator.DECRYPT_FILE);
-    List<DynamicTest> tests = new ArrayList<>();
-    for (JsonNode group : root.get("testGroups")) {
-      for (JsonNode t : group.get("tests")) {
-        tests.add(DynamicTest.dynamicTest(
-            "decrypt tcId " + t.get("tcId").asInt() + ": " + t.get("comment").asText(),
-            () -> checkDecrypt(group.get("keys"), t)));
-      }
-    }
-    return tests.stream();
+  private interface VectorCheck {
+    void run(JsonNode keys, JsonNode test) throws Exception;
   }
 
   /** [SIV-3], [NONCE-2], [ENC-1]: the public encryptor writes exactly the vector's bytes. */
