@@ -45,7 +45,19 @@ public class SealpostRecordException extends SerializationException {
     /** Consume: the decrypted plaintext does not follow the adapter's inner framing. */
     BAD_INNER_FRAMING,
     /** Produce: a tombstone (null value) carries headers that would have to travel encrypted. */
-    SECRET_HEADERS_ON_TOMBSTONE
+    SECRET_HEADERS_ON_TOMBSTONE,
+    /**
+     * Produce: a record for a topic that is not encrypted (plaintext list) carries headers that
+     * must travel encrypted; consume: a clear header has the name of a secret header.
+     */
+    SECRET_HEADERS_IN_CLEAR,
+    /** Produce: the inner serializer returned bytes for a null key or value on an encrypted topic. */
+    INNER_BYTES_FOR_NULL,
+    /**
+     * Produce: the value serializer does not know the record key's digest, because the key
+     * serializer is not a {@link SealpostSerializer} (or the value is not bound to the key).
+     */
+    NO_KEY_BINDING
   }
 
   private final Reason reason;
