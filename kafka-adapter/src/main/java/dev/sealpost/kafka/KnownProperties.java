@@ -56,10 +56,12 @@ final class KnownProperties {
 
   /** The known key or family shape closest to {@code k} by edit distance. */
   static String nearest(String k, Set<String> fixed) {
+    // Scores are doubled edit distances; a family cut that does not fall after a dot costs one
+    // more, so 'sealpost.topics.x' suggests 'sealpost.topic.x', not 'sealpost.topic.s.x'.
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String f : fixed) {
-      int d = distance(k, f);
+      int d = 2 * distance(k, f);
       if (d < bestDistance) {
         bestDistance = d;
         best = f;
@@ -74,7 +76,7 @@ final class KnownProperties {
         if (rest.isEmpty()) {
           continue;
         }
-        int d = distance(k.substring(0, cut), p);
+        int d = 2 * distance(k.substring(0, cut), p) + (k.charAt(cut - 1) == '.' ? 0 : 1);
         String shape;
         if (p.equals(SealpostKafkaConfig.RULE_PREFIX)) {
           int dot = rest.lastIndexOf('.');
@@ -89,7 +91,7 @@ final class KnownProperties {
               bestField = candidate;
             }
           }
-          d += fieldDistance;
+          d += 2 * fieldDistance;
           shape = p + name + "." + bestField;
         } else {
           shape = p + rest;
