@@ -124,7 +124,7 @@ class RecordBindingTest {
 
   @Test
   void splicedRecordIsRejected() {
-    // Finding 4 exploit: "spliced record accepted: key=alice value=limit=1000000".
+    // Finding 4 exploit: "spliced record accepted: key=alice value=limit=1000000". [KB-19]
     Records.Wire alice = produce("orders", "alice", "limit=10", new RecordHeaders());
     Records.Wire bob = produce("orders", "bob", "limit=1000000", new RecordHeaders());
     SealpostRecordException e = rejected(alice.with("orders", alice.key, bob.value, new RecordHeaders()));
@@ -243,6 +243,35 @@ class RecordBindingTest {
     assertEquals("42", de(props, false).deserialize("orders-app-totals-changelog", new RecordHeaders(), value));
   }
 
+  @Test
+  void badInnerFramingIsMalformed() throws Exception {
+    // [KB-18]: a well-bound envelope whose plaintext is not frame version 1.
+    Headers h = new RecordHeaders();
+    byte[] key = ser(props, true).serialize("orders", h, "k");
+    EncryptionContext c = EncryptionContext.of(Map.of("kafka.topic", "orders", "kafka.record.part", "value",
+        "kafka.record.key-sha256", sha256Hex(key), "kafka.record.headers-sha256", sha256Hex(new byte[0])));
+    for (byte[] plain : new byte[][] {{2, 0, 0, 'v'}, {1, 0, 1, 0, 9, 'x'}, {1, 0}}) {
+      byte[] value = dev.sealpost.codec.Encryptor.builder()
+          .recipient(dev.sealpost.codec.Recipient.symmetric(Keys.keyring(1), "orders")).build().encrypt(plain, c);
+      SealpostRecordException e = rejected(new Records.Wire("orders", key, value, new RecordHeaders()));
+      assertEquals(SealpostRecordException.Reason.BAD_INNER_FRAMING, e.reason());
+      assertEquals(ErrorCategory.MALFORMED_HEADER, e.category());
+    }
+  }
+
+  @Test
+  void magicMeansEnvelopeEvenOnPlaintextTopics() {
+    // [KB-13]: an envelope on a plaintext topic is decrypted (here: fails), never passed on as is.
+    props.put(SealpostKafkaConfig.PLAINTEXT_TOPICS, "metrics");
+    Records.Wire w = produce("orders", "k", "v", new RecordHeaders());
+    SealpostRecordException e = rejected(w.with("metrics", null, w.value, new RecordHeaders()));
+    assertEquals(SealpostRecordException.Reason.DECRYPTION_FAILED, e.reason());
+    // [KB-22]: and without the magic, only named topics pass plaintext.
+    assertEquals("cpu=3", consume(w.with("metrics", null, "cpu=3".getBytes(UTF_8), new RecordHeaders())).value);
+    assertEquals(ErrorCategory.NOT_AN_ENVELOPE,
+        rejected(w.with("orders", null, "cpu=3".getBytes(UTF_8), new RecordHeaders())).category());
+  }
+
   // --- tombstones ---
 
   private ConsumerRecords<String, String> intercepted(Map<String, Object> p, Records.Wire... wires) {
@@ -297,6 +326,7 @@ class RecordBindingTest {
 
   @Test
   void forwardedTombstoneGetsAFreshAuthenticator() throws Exception {
+    // [KB-21]: the old authenticator is removed, one fresh one is attached.
     Records.Wire first = produce("orders", "alice", null, new RecordHeaders());
     Headers forwarded = first.copyHeaders();
     Records.Wire second = produce("orders-eu", "alice", null, forwarded);

@@ -54,7 +54,7 @@ class SecretHeaderPolicyTest {
 
   @Test
   void secretHeaderOnAPlaintextTopicIsRefused() {
-    // [KB-10] exploit: the header used to go out in the clear on a plaintext-listed topic.
+    // [KB-20] exploit: the header used to go out in the clear on a plaintext-listed topic.
     Headers h = new RecordHeaders().add("x-pii-ssn", "078-05-1120".getBytes(UTF_8));
     SealpostRecordException e = assertThrows(SealpostRecordException.class,
         () -> Records.produce(keys(), values(), "metrics", "k", "cpu=3", h));
@@ -64,7 +64,7 @@ class SecretHeaderPolicyTest {
 
   @Test
   void secretHeaderWhenTheInnerSerializerReturnsNullIsRefused() {
-    // [KB-10] exploit: an inner serializer that maps a value to null made a tombstone that kept
+    // [KB-20] exploit: an inner serializer that maps a value to null made a tombstone that kept
     // its secret headers in the clear.
     SealpostSerializer<String> values = serializer(new SealpostSerializer<>(nullFor("drop-me")), false);
     Headers h = new RecordHeaders().add("x-pii-name", "alice".getBytes(UTF_8));
@@ -106,7 +106,7 @@ class SecretHeaderPolicyTest {
         .add("X-PII-Email", "a@example.com".getBytes(UTF_8))
         .add("trace", "t".getBytes(UTF_8));
     Records.Wire w = Records.produce(keys(), values(), "orders", "k", "v", h);
-    assertNull(w.headers.lastHeader("Authorization"), "moved into the envelope");
+    assertNull(w.headers.lastHeader("Authorization"), "[KB-10] moved into the envelope");
     assertNull(w.headers.lastHeader("X-PII-Email"));
     assertNotNull(w.headers.lastHeader("trace"));
     Records.Read<String, String> r = Records.consume(reader(true), reader(false), w);
@@ -123,7 +123,7 @@ class SecretHeaderPolicyTest {
     assertNotNull(consumed.headers.lastHeader("x-pii-ssn"), "restored for the application");
     SealpostRecordException e = assertThrows(SealpostRecordException.class,
         () -> Records.produce(keys(), values(), "metrics", consumed.key, consumed.value, consumed.headers));
-    assertEquals(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR, e.reason());
+    assertEquals(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR, e.reason(), "[KB-20]");
   }
 
   @Test
