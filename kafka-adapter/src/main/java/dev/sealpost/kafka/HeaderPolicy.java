@@ -12,7 +12,9 @@ import org.apache.kafka.common.header.Headers;
  * are bound into it (authenticated). Names are matched against the whole pattern,
  * case-insensitively ({@code Authorization} and {@code authorization} are the same header to
  * Sealpost, as they are to most tools that set them); a pattern that wants case-sensitive
- * matching says so itself with {@code (?-i)}. A name that matches both patterns is secret.
+ * matching says so itself with {@code (?-i)}. {@code .} also matches line terminators, so an odd
+ * name such as {@code "x-pii-\nfoo"} cannot slip past {@code x-pii-.*}. A name that matches both
+ * patterns is secret.
  */
 public final class HeaderPolicy {
   /** The header that carries a tombstone's authenticator (docs/bindings/kafka.md [KB-11]). */
@@ -28,7 +30,7 @@ public final class HeaderPolicy {
     this.authenticated = authenticated;
   }
 
-  /** A policy; either pattern may be null (no such headers). Patterns are made case-insensitive. */
+  /** A policy; either pattern may be null (no such headers). Patterns are made case-insensitive and DOTALL. */
   public static HeaderPolicy of(Pattern secret, Pattern authenticated) {
     return secret == null && authenticated == null
         ? NONE : new HeaderPolicy(caseInsensitive(secret), caseInsensitive(authenticated));
@@ -38,9 +40,10 @@ public final class HeaderPolicy {
     return NONE;
   }
 
-  /** The pattern with case-insensitive (Unicode) matching added to its own flags. */
+  /** The pattern with case-insensitive (Unicode) and DOTALL matching added to its own flags. */
   static Pattern caseInsensitive(Pattern p) {
-    return p == null ? null : Pattern.compile(p.pattern(), p.flags() | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    return p == null ? null
+        : Pattern.compile(p.pattern(), p.flags() | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
   }
 
   public Optional<Pattern> secret() {

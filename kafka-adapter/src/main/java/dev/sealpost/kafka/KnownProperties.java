@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +28,8 @@ final class KnownProperties {
         .filter(k -> !isKnown(k, fixed))
         .findFirst()
         .ifPresent(k -> {
-          throw new ConfigException("sealpost: unknown property '" + k + "'; did you mean '"
-              + nearest(k, fixed) + "'? (unknown sealpost.* properties are refused so that a typo cannot"
+          throw new ConfigException("sealpost: unknown property '" + LogSafe.escape(k) + "'; did you mean '"
+              + LogSafe.escape(nearest(k, fixed)) + "'? (unknown sealpost.* properties are refused so that a typo cannot"
               + " turn a protection off)");
         });
   }

@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.ErrorCategory;
@@ -98,6 +99,11 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
 
   /** A reader without any key fails at startup, not at the first record. */
   private static void requireKeys(SealpostSettings settings, boolean isKey) {
+    if (settings.kmsWithoutAllowList()) {
+      throw new ConfigException("sealpost: " + SealpostKafkaConfig.KMS_CLIENT_CLASS + " is set, but no KMS key may be"
+          + " called to decrypt: list the keys in " + SealpostKafkaConfig.KMS_KEY_URIS + " (an entry ending in '*' is a"
+          + " prefix), or opt in to " + SealpostKafkaConfig.KMS_DISCOVERY + "=true [KMS-3]");
+    }
     if (settings.decryptor().isEmpty() && !(isKey && settings.keyMode() == SealpostSettings.KeyMode.CLEAR)) {
       throw new ConfigException("sealpost: a deserializer needs key material to decrypt with: "
           + SealpostKafkaConfig.KEYRING_PATH + ", " + SealpostKafkaConfig.X25519_PRIVATE_PREFIX + "<label> or "
@@ -204,7 +210,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       if (names.contains(h.key().toLowerCase(Locale.ROOT)) || policy.isSecret(h.key())) {
         throw new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR,
             ErrorCategory.AUTHENTICATION_FAILED, topic, key,
-            "a clear header '" + h.key() + "' has the name of a secret header; it was not written by Sealpost", null);
+            "a clear header '" + LogSafe.escape(h.key()) + "' has the name of a secret header; it was not written by Sealpost", null);
       }
     }
     for (Header h : framed.headers()) {

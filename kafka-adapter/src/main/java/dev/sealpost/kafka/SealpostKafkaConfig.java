@@ -226,23 +226,6 @@ public final class SealpostKafkaConfig {
     }
     RecipientParser recipients = new RecipientParser(kekSource, publics, publicVersions, kms);
 
-    // Decryption side.
-    Password x25519Password = c.getPassword(X25519_PASSWORD);
-    if (kekSource != null || !privatePaths.isEmpty() || kms != null) {
-      Decryptor.Builder d = Decryptor.builder();
-      if (kekSource != null) {
-        d.kekSource(kekSource);
-      }
-      if (kms != null) {
-        d.kmsClient(kms);
-      }
-      for (Map.Entry<String, String> e : privatePaths.entrySet()) {
-        char[] pw = x25519Password == null ? null : x25519Password.value().toCharArray();
-        d.x25519Key(e.getKey(), privateVersions.getOrDefault(e.getKey(), 1), PemKeys.loadPrivateKey(Path.of(e.getValue()), pw));
-      }
-      b.decryptor(d.build());
-    }
-
     // Topic to key references.
     for (Map.Entry<String, String> e : topics.entrySet()) {
       b.topic(e.getKey(), SealpostSettings.Builder.target(TOPIC_PREFIX + e.getKey(), recipients.parse(e.getValue(), TOPIC_PREFIX + e.getKey())));
@@ -278,6 +261,28 @@ public final class SealpostKafkaConfig {
     if (def != null && !def.isBlank()) {
       b.defaultTarget(SealpostSettings.Builder.target("default", recipients.parse(def, DEFAULT_RECIPIENTS)));
     }
+    // Decryption side.
+    Password x25519Password = c.getPassword(X25519_PASSWORD);
+    KmsAllowList allowed = kms == null ? null : KmsAllowList.of(c.getList(KMS_KEY_URIS), recipients.kmsUris(),
+        c.getBoolean(KMS_DISCOVERY));
+    boolean kmsReadable = allowed != null && !allowed.isEmpty();
+    if (kekSource != null || !privatePaths.isEmpty() || kmsReadable) {
+      Decryptor.Builder d = Decryptor.builder();
+      if (kekSource != null) {
+        d.kekSource(kekSource);
+      }
+      if (kmsReadable) {
+        d.kmsClient(kms);
+        allowed.applyTo(d);
+      }
+      for (Map.Entry<String, String> e : privatePaths.entrySet()) {
+        char[] pw = x25519Password == null ? null : x25519Password.value().toCharArray();
+        d.x25519Key(e.getKey(), privateVersions.getOrDefault(e.getKey(), 1), PemKeys.loadPrivateKey(Path.of(e.getValue()), pw));
+      }
+      b.decryptor(d.build());
+    }
+    b.kmsWithoutAllowList(kms != null && !kmsReadable);
+
     b.plaintextTopics(c.getList(PLAINTEXT_TOPICS).toArray(new String[0]));
     b.consumePlaintextTopics(c.getList(CONSUME_PLAINTEXT_TOPICS).toArray(new String[0]));
 
@@ -356,12 +361,18 @@ public final class SealpostKafkaConfig {
     private final Map<String, X25519PublicKey> publics;
     private final Map<String, Integer> publicVersions;
     private final KmsClient kms;
+    private final java.util.Set<String> kmsUris = new java.util.TreeSet<>();
 
     RecipientParser(KekSource kekSource, Map<String, X25519PublicKey> publics, Map<String, Integer> publicVersions, KmsClient kms) {
       this.kekSource = kekSource;
       this.publics = publics;
       this.publicVersions = publicVersions;
       this.kms = kms;
+    }
+
+    /** The kms: key URIs this configuration names as recipients: explicitly chosen keys. */
+    java.util.Set<String> kmsUris() {
+      return kmsUris;
     }
 
     List<Recipient> parse(String spec, String property) throws SealpostException {
@@ -393,6 +404,7 @@ public final class SealpostKafkaConfig {
               throw new ConfigException(property, spec, "kms: recipients need " + KMS_CLIENT_CLASS);
             }
             out.add(Recipient.kms(kms, id));
+            kmsUris.add(id);
             break;
           default:
             throw new ConfigException(property, spec, "recipients are kek:<key-id>, x25519:<label> or kms:<key-uri>");

@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.ErrorCategory;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * }
  * }</pre>
  *
- * Messages never contain key material or plaintext.
+ * Messages never contain key material or plaintext; record-derived text (topic, header names) is
+ * escaped [SEC-4].
  */
 public class SealpostRecordException extends SerializationException {
   private static final long serialVersionUID = 1L;
@@ -94,7 +96,7 @@ public class SealpostRecordException extends SerializationException {
       Reason reason, ErrorCategory category, String topic, boolean key, int partition, long offset, String message) {
     StringBuilder sb = new StringBuilder("sealpost: ").append(message);
     sb.append(" [").append(reason).append(", ").append(category.id());
-    sb.append(", topic '").append(topic).append('\'');
+    sb.append(", topic '").append(LogSafe.escape(topic)).append('\'');
     if (partition >= 0) {
       sb.append(", partition ").append(partition);
     }

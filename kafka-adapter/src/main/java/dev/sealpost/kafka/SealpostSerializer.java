@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.ErrorCategory;
@@ -287,7 +288,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
 
   private static String names(List<Header> headers) {
     List<String> out = new ArrayList<>();
-    headers.forEach(h -> out.add(h.key()));
+    headers.forEach(h -> out.add(LogSafe.escape(h.key())));
     return out.toString();
   }
 

@@ -93,6 +93,7 @@ public final class SealpostSettings {
   private final KeyMode keyMode;
   private final boolean bindValueToKey;
   private final java.security.SecureRandom random;
+  private final boolean kmsWithoutAllowList;
   private final Suite valueSuite;
   private final DekPolicy dekPolicy;
   private final Decryptor decryptor;
@@ -108,6 +109,7 @@ public final class SealpostSettings {
     this.keyMode = b.keyMode;
     this.bindValueToKey = b.bindValueToKey;
     this.random = b.random;
+    this.kmsWithoutAllowList = b.kmsWithoutAllowList;
     this.valueSuite = b.valueSuite;
     this.dekPolicy = b.dekPolicy;
     this.decryptor = b.decryptor;
@@ -198,6 +200,11 @@ public final class SealpostSettings {
     return bindValueToKey;
   }
 
+  /** A KMS client is configured but no key URI is allowed, so it cannot decrypt [KMS-3]. */
+  boolean kmsWithoutAllowList() {
+    return kmsWithoutAllowList;
+  }
+
   /** Randomness for the encryptors; null means the codec's default. For vector tests. */
   java.security.SecureRandom random() {
     return random;
@@ -229,6 +236,7 @@ public final class SealpostSettings {
     private KeyMode keyMode = KeyMode.ENCRYPT;
     private boolean bindValueToKey = true;
     private java.security.SecureRandom random;
+    private boolean kmsWithoutAllowList;
     private Suite valueSuite = Suite.AES_256_GCM;
     private DekPolicy dekPolicy = DekPolicy.defaults();
     private Decryptor decryptor;
@@ -319,6 +327,11 @@ public final class SealpostSettings {
     /** Bind values to the record key (default true); writers and readers must agree [KB-8]. */
     public Builder bindValueToKey(boolean bind) {
       this.bindValueToKey = bind;
+      return this;
+    }
+
+    Builder kmsWithoutAllowList(boolean none) {
+      this.kmsWithoutAllowList = none;
       return this;
     }
 

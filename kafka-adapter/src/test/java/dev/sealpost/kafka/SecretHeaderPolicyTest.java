@@ -137,6 +137,17 @@ class SecretHeaderPolicyTest {
     assertEquals(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR, e.reason());
   }
 
+  @Test
+  void headerNamesInMessagesAreEscaped() {
+    // [SEC-4]: a forged header name cannot forge a log line.
+    Records.Wire w = Records.produce(keys(), values(), "orders", "k", "v", new RecordHeaders());
+    Headers forged = w.copyHeaders().add("x-pii-a\nINFO fake line\u001b[31m", "x".getBytes(UTF_8));
+    SealpostRecordException e = assertThrows(SealpostRecordException.class,
+        () -> Records.consume(reader(true), reader(false), w.with(w.topic, w.key, w.value, forged)));
+    assertTrue(e.getMessage().contains("x-pii-a\\nINFO fake line\\x1B[31m"), e.getMessage());
+    assertTrue(e.getMessage().indexOf('\n') < 0 && e.getMessage().indexOf('\u001b') < 0, e.getMessage());
+  }
+
   /** A StringSerializer that maps one value to null, as some application serializers do. */
   private static Serializer<String> nullFor(String dropped) {
     return new StringSerializer() {
