@@ -39,9 +39,23 @@ public class SealpostTombstoneInterceptor<K, V> implements ConsumerInterceptor<K
 
   private boolean dropUnauthenticated = true;
   private Decryptor decryptor;
+  private boolean configuredInCode;
+
+  /** For Kafka's reflection: everything comes from {@link #configure}. */
+  public SealpostTombstoneInterceptor() {}
+
+  /** A configured interceptor, for code that builds its consumer by hand. */
+  public SealpostTombstoneInterceptor(Decryptor decryptor, boolean dropUnauthenticated) {
+    this.decryptor = dropUnauthenticated ? java.util.Objects.requireNonNull(decryptor, "decryptor") : decryptor;
+    this.dropUnauthenticated = dropUnauthenticated;
+    this.configuredInCode = true;
+  }
 
   @Override
   public void configure(Map<String, ?> configs) {
+    if (configuredInCode) {
+      return;
+    }
     dropUnauthenticated = SealpostKafkaConfig.dropUnauthenticatedTombstones(configs);
     if (dropUnauthenticated) {
       decryptor = SealpostKafkaConfig.parse(configs).decryptor().orElseThrow(() -> new ConfigException(
