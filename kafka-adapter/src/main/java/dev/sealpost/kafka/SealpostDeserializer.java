@@ -22,15 +22,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * application's deserializer.
  *
  * <ul>
- *   <li>The topic is the external context: an envelope copied from another topic fails with
- *       {@code authentication-failed} [CTX-5].
+ *   <li>The record is the external context (docs/bindings/kafka.md): an envelope copied from
+ *       another topic, a value paired with another key, or changed authenticated headers fail
+ *       with {@code authentication-failed}. The key digest comes from the key deserializer of the
+ *       same record; Kafka skips it for a null key, so no digest means a null key.
  *   <li>A record without an envelope is rejected ({@code PLAINTEXT_REJECTED}, {@code
  *       not-an-envelope}) unless its topic is listed in {@code sealpost.plaintext.topics} or
  *       {@code sealpost.consume.plaintext.topics} [SEC-1]. Input that starts with the magic is
  *       always treated as an envelope [DET-2].
- *   <li>Secret headers found inside a value's envelope are put back on the record (after
- *       removing any clear header of the same name, or matching {@code sealpost.secret.headers},
- *       so a forged clear header cannot stand in for an authenticated one).
+ *   <li>Secret headers found inside a value's envelope are put back on the record; a clear
+ *       header with a secret name fails the record, as it was forged.
  *   <li>Null stays null.
  * </ul>
  *

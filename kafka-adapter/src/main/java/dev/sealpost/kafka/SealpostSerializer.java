@@ -30,11 +30,15 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>Record keys (when this class is the {@code key.serializer}) are encrypted with the
  *       deterministic suite AES_256_SIV for the topic's symmetric recipients, so equal keys give
  *       equal bytes: compaction and the default partitioner keep working (SPEC.md 4.1, 13.4).
- *   <li>The topic is bound as external context (SPEC.md 7): a record copied to another topic
- *       fails to decrypt [CTX-5].
+ *   <li>The record is bound as external context (SPEC.md 7, docs/bindings/kafka.md): keys to
+ *       topic and part; values also to the digest of the stored key and of the authenticated
+ *       headers ({@link RecordBinding}), which the key serializer of the same record hands over
+ *       through {@link KeyDigestChannel}. Values serialized without headers, or for a state-store
+ *       topic, are bound to topic and part only.
  *   <li>A topic with no key that is not listed as plaintext fails with {@link
  *       SealpostRecordException} ({@code NO_KEY_FOR_TOPIC}): nothing is sent in plaintext by
- *       mistake. Null (tombstones) stay null.
+ *       mistake; nor is a secret header without an envelope, or inner bytes for a null value.
+ *       Null (tombstones) stay null and carry a {@code sealpost.tombstone} authenticator.
  * </ul>
  *
  * <p>Configured by properties ({@code value.serializer=dev.sealpost.kafka.SealpostSerializer}
@@ -292,7 +296,10 @@ public class SealpostSerializer<T> implements Serializer<T> {
     return out.toString();
   }
 
-  /** The external context a record of {@code topic} is bound to (SPEC.md 7, [CTX-5]). */
+  /**
+   * The topic-only external context (SPEC.md 7, [CTX-5]): that of record keys, and of values
+   * serialized without headers. Values of records are bound to the whole record instead.
+   */
   public static EncryptionContext externalContext(String topic, boolean key) throws SealpostException {
     return TopicBinding.of(topic, key);
   }
