@@ -124,7 +124,8 @@ public final class KeyringFile {
 
   /**
    * Reads and parses a keyring file, encrypted when {@code password} is not null, and logs a
-   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read it.
+   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read or
+   * write it.
    */
   public static Keyring load(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "keyring file");

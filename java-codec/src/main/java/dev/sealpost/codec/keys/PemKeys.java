@@ -51,7 +51,9 @@ public final class PemKeys {
 
   /**
    * Parses a {@code PRIVATE KEY}, when {@code password} is null, or an {@code ENCRYPTED PRIVATE
-   * KEY}, when it is not. The password is used as its UTF-8 bytes and is not modified.
+   * KEY}, when it is not. The password is used as its UTF-8 bytes and is not modified. A key
+   * protected by fewer than 100,000 PBKDF2 iterations loads with a WARNING (System.Logger
+   * {@code dev.sealpost.codec.keys}); fewer than 1,000 or more than 5,000,000 fail.
    */
   public static X25519PrivateKey privateKeyFromPem(String pem, char[] password) throws SealpostException {
     return privateKeyFromPem(pem, password, "encrypted private key");
@@ -111,7 +113,8 @@ public final class PemKeys {
 
   /**
    * Reads a private key file as {@link #privateKeyFromPem(String, char[])} does, and logs a
-   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read it.
+   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read or
+   * write it.
    */
   public static X25519PrivateKey loadPrivateKey(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "key file");
