@@ -93,6 +93,7 @@ class KmsAllowListTest {
 
   @Test
   void discoveryIsAnExplicitOptIn() {
+    // [KMS-4]: only with sealpost.kms.discovery=true.
     Map<String, Object> p = base();
     p.put(SealpostKafkaConfig.KMS_DISCOVERY, "true");
     assertEquals("v", reader(p).deserialize("orders", new RecordHeaders(), write(EVIL)));
