@@ -285,7 +285,8 @@ class SealpostSerdeTest {
     assertThrows(ConfigException.class, () -> values(props));
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.recipients", "kek:no-such-key");
     ConfigException missing = assertThrows(ConfigException.class, () -> values(props));
-    assertTrue(missing.getMessage().contains("no-matching-key"), missing.getMessage());
+    // [ENC-2]: a key the writer does not hold is invalid-key-material.
+    assertTrue(missing.getMessage().contains("invalid-key-material"), missing.getMessage());
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.recipients", "kek:orders");
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.pattern", "orders(");
     assertThrows(ConfigException.class, () -> values(props));
