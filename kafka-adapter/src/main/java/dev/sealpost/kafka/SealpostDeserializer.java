@@ -122,16 +122,19 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     if (settings == null) {
       throw new IllegalStateException("SealpostDeserializer used before configure()");
     }
-    return key ? deserializeKey(topic, headers, data) : deserializeValue(topic, headers, data);
+    // A state store passes the headers of the record being processed, not of the stored value
+    // [KB-9]: they are not this value's, so nothing is bound to them or restored into them.
+    Headers own = settings.isStoreTopic(topic) ? null : headers;
+    return key ? deserializeKey(topic, headers, own, data) : deserializeValue(topic, headers, own, data);
   }
 
-  private T deserializeKey(String topic, Headers headers, byte[] data) {
-    if (headers != null) {
+  private T deserializeKey(String topic, Headers headers, Headers own, byte[] data) {
+    if (own != null) {
       // [KB-16]: digest of the key bytes exactly as stored, for the value of this record.
       String digest = RecordBinding.keyDigest(data);
-      KeyDigestChannel.put(headers, topic, digest);
-      if (headers.lastHeader(HeaderPolicy.TOMBSTONE_HEADER) != null) {
-        KeyDigestChannel.putTombstoneCandidate(headers, topic, digest);
+      KeyDigestChannel.put(own, topic, digest);
+      if (own.lastHeader(HeaderPolicy.TOMBSTONE_HEADER) != null) {
+        KeyDigestChannel.putTombstoneCandidate(own, topic, digest);
       }
     }
     if (data == null) {
@@ -144,21 +147,21 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     return plain == null ? inner.deserialize(topic, headers, data) : inner.deserialize(topic, headers, plain);
   }
 
-  private T deserializeValue(String topic, Headers headers, byte[] data) {
+  private T deserializeValue(String topic, Headers headers, Headers own, byte[] data) {
     if (data == null) {
       return null;
     }
     HeaderPolicy policy = settings.headerPolicy();
     EncryptionContext context;
-    if (headers == null || settings.isStoreTopic(topic)) {
+    if (own == null) {
       context = topicContext(topic); // [KB-9]
     } else {
       // Kafka does not call the key deserializer for a null key: no digest means a null key.
-      String k = KeyDigestChannel.take(headers, topic).orElse(RecordBinding.NULL_KEY);
-      String h = RecordBinding.headersDigest(policy.authenticatedHeaders(headers));
+      String k = KeyDigestChannel.take(own, topic).orElse(RecordBinding.NULL_KEY);
+      String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
       context = bind(topic, () -> RecordBinding.valueContext(topic, settings.bindValueToKey() ? k : null, h));
     }
-    byte[] plain = open(topic, headers, data, context);
+    byte[] plain = open(topic, own, data, context);
     if (plain == null) {
       return inner.deserialize(topic, headers, data);
     }
@@ -169,8 +172,8 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       throw new SealpostRecordException(SealpostRecordException.Reason.BAD_INNER_FRAMING,
           ErrorCategory.MALFORMED_HEADER, topic, key, "decrypted value is not framed: " + e.getMessage(), null);
     }
-    if (headers != null) {
-      restore(topic, headers, framed, policy);
+    if (own != null) {
+      restore(topic, own, framed, policy);
     }
     return inner.deserialize(topic, headers, framed.payload());
   }

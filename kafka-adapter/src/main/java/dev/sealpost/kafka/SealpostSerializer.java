@@ -162,10 +162,13 @@ public class SealpostSerializer<T> implements Serializer<T> {
     if (settings == null) {
       throw new IllegalStateException("SealpostSerializer used before configure()");
     }
-    return key ? serializeKey(topic, headers, data) : serializeValue(topic, headers, data);
+    // A state store passes the headers of the record being processed, not of the stored value:
+    // they are not this value's, so they are neither bound, moved nor changed [KB-9].
+    Headers own = settings.isStoreTopic(topic) ? null : headers;
+    return key ? serializeKey(topic, headers, own, data) : serializeValue(topic, headers, own, data);
   }
 
-  private byte[] serializeKey(String topic, Headers headers, T data) {
+  private byte[] serializeKey(String topic, Headers headers, Headers own, T data) {
     byte[] plain = inner.serialize(topic, headers, data);
     byte[] stored = plain;
     if (plain != null && settings.keyMode() == SealpostSettings.KeyMode.ENCRYPT) {
@@ -177,20 +180,20 @@ public class SealpostSerializer<T> implements Serializer<T> {
         stored = encrypt(target.get(), plain, topicContext(topic), topic);
       }
     }
-    if (headers != null) {
+    if (own != null) {
       // [KB-16]: the value serializer of this record finds the digest by the Headers object.
-      KeyDigestChannel.put(headers, topic, RecordBinding.keyDigest(stored));
+      KeyDigestChannel.put(own, topic, RecordBinding.keyDigest(stored));
     }
     return stored;
   }
 
-  private byte[] serializeValue(String topic, Headers headers, T data) {
+  private byte[] serializeValue(String topic, Headers headers, Headers own, T data) {
     HeaderPolicy policy = settings.headerPolicy();
-    if (headers != null && headers.lastHeader(HeaderPolicy.TOMBSTONE_HEADER) != null) {
-      // A forwarded record's authenticator belongs to its old record; a tombstone gets a fresh one.
-      headers.remove(HeaderPolicy.TOMBSTONE_HEADER);
+    if (own != null && own.lastHeader(HeaderPolicy.TOMBSTONE_HEADER) != null) {
+      // [KB-21]: a forwarded record's authenticator belongs to its old record.
+      own.remove(HeaderPolicy.TOMBSTONE_HEADER);
     }
-    List<Header> secret = policy.secretHeaders(headers);
+    List<Header> secret = policy.secretHeaders(own);
     byte[] plain = inner.serialize(topic, headers, data);
     Optional<SealpostSettings.Target> target = plain == null ? tombstoneTarget(topic) : settings.resolve(topic, false);
     if (plain == null) {
@@ -200,10 +203,10 @@ public class SealpostSerializer<T> implements Serializer<T> {
             ErrorCategory.INVALID_KEY_MATERIAL, topic, false,
             "a tombstone has no envelope to carry its secret headers " + names(secret) + "; remove them", null);
       }
-      if (target.isPresent() && headers != null && !settings.isStoreTopic(topic) && settings.bindValueToKey()) {
+      if (target.isPresent() && own != null && settings.bindValueToKey()) {
         // [KB-11]: an authenticator a consumer's tombstone policy can check.
-        EncryptionContext c = context(() -> RecordBinding.tombstoneContext(topic, keyDigest(headers, topic)), topic);
-        headers.add(HeaderPolicy.TOMBSTONE_HEADER, encrypt(target.get(), new byte[0], c, topic));
+        EncryptionContext c = context(() -> RecordBinding.tombstoneContext(topic, keyDigest(own, topic)), topic);
+        own.add(HeaderPolicy.TOMBSTONE_HEADER, encrypt(target.get(), new byte[0], c, topic));
       }
       return null;
     }
@@ -220,16 +223,16 @@ public class SealpostSerializer<T> implements Serializer<T> {
       throw innerBytesForNull(topic);
     }
     EncryptionContext context;
-    if (headers == null || settings.isStoreTopic(topic)) {
+    if (own == null) {
       context = topicContext(topic); // [KB-9]
     } else {
-      String k = settings.bindValueToKey() ? keyDigest(headers, topic) : null;
-      String h = RecordBinding.headersDigest(policy.authenticatedHeaders(headers));
+      String k = settings.bindValueToKey() ? keyDigest(own, topic) : null;
+      String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
       context = context(() -> RecordBinding.valueContext(topic, k, h), topic);
     }
     byte[] envelope = encrypt(target.get(), InnerFraming.encode(secret, plain), context, topic);
     for (Header h : secret) {
-      headers.remove(h.key());
+      own.remove(h.key());
     }
     return envelope;
   }

@@ -236,11 +236,20 @@ class RecordBindingTest {
     // [KB-9]: Streams state stores pass the headers of the record being processed, not of the
     // stored one, so the changelog of <application.id> is bound to topic and part only.
     props.put("application.id", "orders-app");
-    Headers processing = new RecordHeaders().add("approved-by", "x".getBytes(UTF_8));
-    byte[] value = ser(props, false).serialize("orders-app-totals-changelog", processing, "42");
-    EncryptionContext topicOnly = EncryptionContext.of(Map.of("kafka.topic", "orders-app-totals-changelog", "kafka.record.part", "value"));
-    assertEquals(3 + 2, decryptor().decrypt(value, topicOnly).length);
-    assertEquals("42", de(props, false).deserialize("orders-app-totals-changelog", new RecordHeaders(), value));
+    props.put(SealpostKafkaConfig.SECRET_HEADERS, "x-pii-.*");
+    // The record being processed: restored secret header, an authenticated one, a stale authenticator.
+    Headers processing = new RecordHeaders().add("approved-by", "x".getBytes(UTF_8))
+        .add("x-pii-ssn", "078-05-1120".getBytes(UTF_8)).add(HeaderPolicy.TOMBSTONE_HEADER, new byte[] {1});
+    String store = "orders-app-totals-changelog";
+    byte[] key = ser(props, true).serialize(store, processing, "alice");
+    byte[] value = ser(props, false).serialize(store, processing, "42");
+    assertNull(ser(props, false).serialize(store, processing, null), "a store delete");
+    EncryptionContext topicOnly = EncryptionContext.of(Map.of("kafka.topic", store, "kafka.record.part", "value"));
+    assertArrayEquals(new byte[] {1, 0, 0, '4', '2'}, decryptor().decrypt(value, topicOnly), "nothing of the processed record framed");
+    assertEquals(3, processing.toArray().length, "the processed record's headers are left alone");
+    assertEquals("alice", de(props, true).deserialize(store, processing, key));
+    assertEquals("42", de(props, false).deserialize(store, processing, value), "no forged-header check on another record's headers");
+    assertEquals(3, processing.toArray().length);
   }
 
   @Test
