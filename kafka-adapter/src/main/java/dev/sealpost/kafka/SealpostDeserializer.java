@@ -178,7 +178,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     return inner.deserialize(topic, headers, framed.payload());
   }
 
-  /** The plaintext of an envelope; null for a record without one that the topic may carry [KB-13]. */
+  /** The plaintext of an envelope; null for a record without one that the topic may carry [KB-13], [KB-22]. */
   private byte[] open(String topic, Headers headers, byte[] data, EncryptionContext context) {
     if (!EnvelopeHeader.hasMagic(data, 0, data.length)) {
       if (settings.acceptsPlaintextOnConsume(topic)) {

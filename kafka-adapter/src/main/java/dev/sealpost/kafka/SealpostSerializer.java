@@ -198,7 +198,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
     Optional<SealpostSettings.Target> target = plain == null ? tombstoneTarget(topic) : settings.resolve(topic, false);
     if (plain == null) {
       if (!secret.isEmpty()) {
-        // [KB-10]: no envelope, so nowhere to carry them.
+        // [KB-20]: no envelope, so nowhere to carry them.
         throw new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_ON_TOMBSTONE,
             ErrorCategory.INVALID_KEY_MATERIAL, topic, false,
             "a tombstone has no envelope to carry its secret headers " + names(secret) + "; remove them", null);
@@ -214,7 +214,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
       if (!secret.isEmpty()) {
         throw new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR,
             ErrorCategory.INVALID_KEY_MATERIAL, topic, false,
-            "the topic is not encrypted, so its secret headers " + names(secret) + " would go out in the clear [KB-10]",
+            "the topic is not encrypted, so its secret headers " + names(secret) + " would go out in the clear [KB-20]",
             null);
       }
       return plain;
@@ -230,6 +230,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
       String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
       context = context(() -> RecordBinding.valueContext(topic, k, h), topic);
     }
+    // [KB-1], [KB-10]: secret headers travel in the frame and leave the record.
     byte[] envelope = encrypt(target.get(), InnerFraming.encode(secret, plain), context, topic);
     for (Header h : secret) {
       own.remove(h.key());
