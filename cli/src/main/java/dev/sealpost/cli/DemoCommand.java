@@ -71,12 +71,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (records < 1 || records > 10_000_000) {
-      throw new CliException("--records must be 1..10000000");
+      throw CliException.usage("--records must be 1..10000000");
     }
     if (timeoutSeconds < 1) {
-      throw new CliException("--timeout-seconds must be at least 1");
+      throw CliException.usage("--timeout-seconds must be at least 1");
     }
-    PrintStream out = Main.STDOUT.get();
+    PrintStream out = Session.get().text;
     String t = topic != null ? topic : "payments-" + UUID.randomUUID().toString().substring(0, 8);
     Path work = Files.createTempDirectory("sealpost-demo");
     EmbeddedBroker broker = null;
