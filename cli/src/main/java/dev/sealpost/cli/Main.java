@@ -30,11 +30,12 @@ import picocli.CommandLine.Command;
       "  sealpost keygen kek --keyring app.keyring --key-id orders",
       "  sealpost encrypt --keyring app.keyring --kek orders --in db.dump --out db.sp",
       "  sealpost decrypt --keyring app.keyring --in db.sp --out db.dump",
-      "  sealpost help encrypt"
+      "  sealpost help keys"
     },
     subcommands = {
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
+      KeysCommand.class,
       EncryptCommand.class,
       DecryptCommand.class,
       InspectCommand.class,

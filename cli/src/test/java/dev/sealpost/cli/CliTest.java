@@ -64,8 +64,9 @@ class CliTest {
   @Test
   void keygenEncryptInspectDecryptRoundTrip() {
     Path ring = keyring();
-    // A second keygen of the same key id must not rotate silently.
-    assertOneLineError(run("keygen", "kek", "--keyring", ring.toString(), "--key-id", "orders"), 1, "already has key id 'orders'");
+    Result add = run("keys", "add", "--keyring", ring.toString(), "--key-id", "orders", "--promote");
+    assertEquals(0, add.code(), add.err());
+    assertTrue(add.outText().contains("version 2"), add.outText());
 
     byte[] plain = "a payment of 12.50 EUR".getBytes(UTF_8);
     Result enc = run(plain, "encrypt", "--keyring", ring.toString(), "--kek", "orders", "--context", "topic=payments",
@@ -77,7 +78,7 @@ class CliTest {
     assertEquals(0, inspect.code(), inspect.err());
     String json = inspect.outText();
     assertTrue(json.contains("\"name\": \"AES_256_GCM\""), json);
-    assertTrue(json.contains("\"keyId\": \"orders\", \"keyVersion\": 1"), json);
+    assertTrue(json.contains("\"keyId\": \"orders\", \"keyVersion\": 2"), json);
     assertTrue(json.contains("\"tenant\": \"acme\""), json);
     assertTrue(json.contains("\"plaintext\": " + plain.length), json);
 

@@ -62,6 +62,7 @@ class OutputSafetyTest {
     CliTest.assertOneLineError(toFullDisk(envelope, "decrypt", "--keyring", ring.toString()), 1, "cannot write standard output");
     CliTest.assertOneLineError(toFullDisk(envelope, "inspect"), 1, "cannot write standard output");
     CliTest.assertOneLineError(toFullDisk(envelope, "inspect", "--json"), 1, "cannot write standard output");
+    CliTest.assertOneLineError(toFullDisk(new byte[0], "keys", "list", "--keyring", ring.toString()), 1, "cannot write standard output");
     CliTest.assertOneLineError(toFullDisk(new byte[0], "--help"), 1, "cannot write standard output");
   }
 
