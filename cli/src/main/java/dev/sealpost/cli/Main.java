@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       EncryptCommand.class,
       DecryptCommand.class,
+      RewrapCommand.class,
       InspectCommand.class,
       DemoCommand.class
     })
