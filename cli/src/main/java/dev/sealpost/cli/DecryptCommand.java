@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     footer = {
       "  sealpost decrypt --keyring app.keyring --in db.sp --out db.dump",
       "  sealpost decrypt --private-key analytics=analytics.key < report.sp > report.csv",
-      "  kcat -C -t payments -o 0 -c 1 -e -f '%s' | sealpost decrypt --keyring app.keyring \\",
+      "  kcat -C -t payments -o 0 -c 1 -e -f '%%s' | sealpost decrypt --keyring app.keyring \\",
       "      --context kafka.topic=payments --context kafka.record.part=value",
       "",
       "Plaintext is written only after the whole envelope is authenticated. An --out file is created",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     footer = {
       "  sealpost inspect --in db.sp",
       "  sealpost inspect --json < db.sp | jq .recipients",
-      "  kcat -C -t payments -o 0 -c 1 -e -f '%s' | sealpost inspect"
+      "  kcat -C -t payments -o 0 -c 1 -e -f '%%s' | sealpost inspect"
     })
 final class InspectCommand implements Callable<Integer> {
   @Option(names = {"-i", "--in"}, paramLabel = "FILE", description = "Input file (default: stdin).") Path in;

@@ -55,7 +55,7 @@ final class KeysAddCommand implements Callable<Integer> {
       } else {
         Session.get().text.println("added '" + keyId + "' version " + version + " to " + h.path + "; current stays version "
             + was + ". Once every reader has this keyring: sealpost keys promote --keyring " + h.path
-            + " --key-id " + keyId + " --version " + version);
+            + " --key-id " + keyId + " --key-version " + version);
       }
       return 0;
     } finally {

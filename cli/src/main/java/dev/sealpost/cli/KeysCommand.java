@@ -20,9 +20,9 @@ import picocli.CommandLine.Command;
       "  sealpost keys list --keyring app.keyring",
       "  sealpost keys add --keyring app.keyring --key-id orders          # v2, not yet current",
       "  # ...copy app.keyring to every reader, then:",
-      "  sealpost keys promote --keyring app.keyring --key-id orders --version 2",
+      "  sealpost keys promote --keyring app.keyring --key-id orders --key-version 2",
       "  sealpost rewrap --keyring app.keyring --in old.sp --out new.sp",
-      "  sealpost keys retire --keyring app.keyring --key-id orders --version 1 --yes",
+      "  sealpost keys retire --keyring app.keyring --key-id orders --key-version 1 --yes",
       "",
       "The keyring format records key ids, versions and the primary mark only: no creation time and",
       "no disabled state. A keyring is rewritten atomically in canonical form (comments are not kept)."

@@ -8,14 +8,14 @@ import picocli.CommandLine.Option;
 @Command(name = "promote", mixinStandardHelpOptions = true,
     description = "Make a version the current one of its key id (writers wrap new DEKs under it), by marking it primary.",
     footerHeading = "%nExamples:%n",
-    footer = {"  sealpost keys promote --keyring app.keyring --key-id orders --version 2"})
+    footer = {"  sealpost keys promote --keyring app.keyring --key-id orders --key-version 2"})
 final class KeysPromoteCommand implements Callable<Integer> {
   @Mixin KeyringOptions keyring;
 
   @Option(names = "--key-id", required = true, paramLabel = "ID", description = "Key id.")
   String keyId;
 
-  @Option(names = "--version", required = true, paramLabel = "N", description = "The version to make current.")
+  @Option(names = "--key-version", required = true, paramLabel = "N", description = "The version to make current.")
   int version;
 
   @Override

@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
         + "decrypted, so rewrap them first. The current and the highest version cannot be retired (the keyring "
         + "format keeps no record of retired versions, and the highest must stay so that no version number is reused).",
     footerHeading = "%nExamples:%n",
-    footer = {"  sealpost keys retire --keyring app.keyring --key-id orders --version 1 --yes"})
+    footer = {"  sealpost keys retire --keyring app.keyring --key-id orders --key-version 1 --yes"})
 final class KeysRetireCommand implements Callable<Integer> {
   @Mixin KeyringOptions keyring;
 
   @Option(names = "--key-id", required = true, paramLabel = "ID", description = "Key id.")
   String keyId;
 
-  @Option(names = "--version", required = true, paramLabel = "N", description = "The version to remove.")
+  @Option(names = "--key-version", required = true, paramLabel = "N", description = "The version to remove.")
   int version;
 
   @Option(names = "--yes", description = "Confirm: the KEK is destroyed.")

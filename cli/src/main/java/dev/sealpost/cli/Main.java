@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
       DecryptCommand.class,
       RewrapCommand.class,
       InspectCommand.class,
+      CompletionCommand.class,
       DemoCommand.class
     })
 public final class Main implements Runnable {
@@ -99,8 +100,10 @@ public final class Main implements Runnable {
       return EXIT_USAGE;
     });
     cli.setExecutionExceptionHandler((e, c, p) -> {
-      session.err.println("sealpost: " + describe(e));
-      return e instanceof CliException ? ((CliException) e).exitCode : EXIT_FAILURE;
+      int code = e instanceof CliException ? ((CliException) e).exitCode : EXIT_FAILURE;
+      session.err.println("sealpost: " + describe(e)
+          + (code == EXIT_USAGE ? " (see '" + c.getCommandSpec().qualifiedName() + " --help')" : ""));
+      return code;
     });
     return cli;
   }

@@ -63,21 +63,21 @@ class KeysTest {
     assertTrue(text.outText().contains("plain keyring, 2 keys"), text.outText());
 
     // The current and the highest version cannot be retired.
-    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--version", "1", "--yes"), 1, "is current");
-    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--version", "2", "--yes"), 1, "highest");
+    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "1", "--yes"), 1, "is current");
+    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "2", "--yes"), 1, "highest");
 
-    assertEquals(0, CliTest.run("keys", "promote", "--keyring", r, "--key-id", "orders", "--version", "2").code());
+    assertEquals(0, CliTest.run("keys", "promote", "--keyring", r, "--key-id", "orders", "--key-version", "2").code());
     assertEquals(2, KeyringFile.load(ring).currentVersion("orders"));
     // Without --yes: a usage error, nothing removed.
-    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--version", "1"), 2, "--yes");
+    CliTest.assertOneLineError(CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "1"), 2, "--yes");
     assertTrue(KeyringFile.load(ring).holds("orders", 1));
-    assertEquals(0, CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--version", "1", "--yes").code());
+    assertEquals(0, CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "1", "--yes").code());
     assertFalse(KeyringFile.load(ring).holds("orders", 1));
     assertEquals(0, CliTest.run("keys", "add", "--keyring", r, "--key-id", "orders", "--promote").code());
     assertEquals(3, KeyringFile.load(ring).currentVersion("orders"), "no version number is reused");
 
     CliTest.assertOneLineError(CliTest.run("keys", "add", "--keyring", r, "--key-id", "nope"), 1, "no key id 'nope'");
-    CliTest.assertOneLineError(CliTest.run("keys", "promote", "--keyring", r, "--key-id", "orders", "--version", "9"), 1, "no version 9");
+    CliTest.assertOneLineError(CliTest.run("keys", "promote", "--keyring", r, "--key-id", "orders", "--key-version", "9"), 1, "no version 9");
   }
 
   @Test

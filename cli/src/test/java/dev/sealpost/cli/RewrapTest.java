@@ -69,7 +69,7 @@ class RewrapTest {
     assertEquals("CHACHA20_POLY1305", h.suite().name(), "suite kept");
     assertEquals("acme", h.storedContext().asMap().get("tenant"), "stored context kept");
 
-    assertEquals(0, CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--version", "1", "--yes").code());
+    assertEquals(0, CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "1", "--yes").code());
     assertEquals("invoice 42", decrypt(fresh));
     CliTest.assertOneLineError(CliTest.run(old, "decrypt", "--keyring", r, "--context", "topic=payments"), 1, "no-matching-key");
   }
