@@ -98,6 +98,32 @@ class OutputSafetyTest {
   }
 
   @Test
+  void aStoppedRunLeavesNoTemporaryFile() throws Exception {
+    // encrypt opens its --out before reading: with standard input held open, it waits with the
+    // temporary file in place. SIGTERM (as Ctrl-C's SIGINT) must remove it.
+    Path target = dir.resolve("db.sp");
+    Process p = new ProcessBuilder(Proc.command(List.of(), 0, "encrypt", "--keyring", ring.toString(), "--kek", "orders",
+        "--out", target.toString())).redirectErrorStream(true).start();
+    try {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (countFiles() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(2, countFiles(), "the temporary file appeared");
+    } finally {
+      p.destroy();
+    }
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertOnlyFiles("app.keyring");
+  }
+
+  private long countFiles() throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+
+  @Test
   void plaintextFilesAreOwnerOnlyAndWholeOnlyAfterAuthentication() throws Exception {
     Path out = dir.resolve("plain.txt");
     CliTest.Result ok = CliTest.run(envelope, "decrypt", "--keyring", ring.toString(), "--out", out.toString());

@@ -30,7 +30,7 @@ final class Proc {
     return run(command(jvm, 0, args), null, null, bytes);
   }
 
-  private static List<String> command(List<String> jvm, int fileSizeKib, String... args) {
+  static List<String> command(List<String> jvm, int fileSizeKib, String... args) {
     List<String> cmd = new ArrayList<>();
     if (fileSizeKib > 0) {
       cmd.addAll(List.of("sh", "-c", "ulimit -f " + (fileSizeKib * 2) + " && exec \"$@\"", "sh"));
