@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
-    description = "Decrypt one envelope (binary, or base64 starting with 91NQ) from stdin (or --in) to stdout (or --out).",
+    description = {"Decrypt one envelope from stdin (or --in) to stdout (or --out).",
+        "The envelope may be binary or base64 (which starts with 91NQ)."},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost decrypt --keyring app.keyring --in db.sp --out db.dump",
@@ -41,15 +42,18 @@ final class DecryptCommand implements Callable<Integer> {
   static final long MAX_ENVELOPE = Limits.MAX_HEADER_LENGTH + (long) Limits.MAX_PLAINTEXT_LENGTH + Suite.TAG_LENGTH;
   static final long MAX_ENVELOPE_TEXT = MAX_ENVELOPE / 3 * 4 + 8 + MAX_ENVELOPE / 32;
 
+  /** Input-sized arrays held at once: the input, its decoded form when base64, the plaintext, the codec's copy. */
+  private static final double COPIES = 3.6;
+
   @Override
   public Integer call() throws Exception {
     EncryptionContext external = Io.context(context);
     EncryptionContext required = Io.context(require);
-    var decryptor = keys.decryptor();
     Input input = Input.of(in);
+    input.checkSize("decrypt", MAX_ENVELOPE_TEXT, COPIES);
+    var decryptor = keys.decryptor();
     try (Output output = Output.open(out, force)) {
-      // Held at once: the input, its decoded form when base64, the plaintext and the codec's working copy.
-      byte[] raw = input.readAll("decrypt", MAX_ENVELOPE_TEXT, 3.6);
+      byte[] raw = input.readAll("decrypt", MAX_ENVELOPE_TEXT, COPIES);
       boolean text = Io.isBase64(raw);
       if (!text && raw.length > MAX_ENVELOPE) {
         throw new CliException(input.name() + ": " + raw.length + " bytes is more than one envelope holds");

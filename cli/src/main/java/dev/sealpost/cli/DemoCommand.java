@@ -42,8 +42,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start an embedded Kafka broker (or use a cluster), produce fake payments through the encrypting "
-        + "serializer, show what the broker stores and what the consumer reads, scan the broker's files for plaintext.",
+    description = {"Encrypted Kafka records end to end, on an embedded broker or a cluster.",
+        "Produces fake payments through the encrypting serializer, shows what the broker stores and what the "
+            + "consumer reads, and scans the broker's files for plaintext."},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost demo",

@@ -55,6 +55,9 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Stored context entry (in the header, visible); repeatable.") List<String> stored;
   @Option(names = "--base64", description = "Write the envelope as base64 text (one line).") boolean base64;
 
+  /** Input-sized arrays held at once: the plaintext, and the envelope with the codec's working copy (measured). */
+  private static final double COPIES = 3.3;
+
   @Override
   public Integer call() throws Exception {
     if (keks.isEmpty() && publics.isEmpty()) {
@@ -63,14 +66,14 @@ final class EncryptCommand implements Callable<Integer> {
     if (!keks.isEmpty() && !keyring.given()) {
       throw CliException.usage("--kek needs --keyring");
     }
-    Encryptor encryptor = encryptor(suite.suite, Io.context(stored));
     Input input = Input.of(in);
+    input.checkSize("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
+    Encryptor encryptor = encryptor(suite.suite, Io.context(stored));
     try (Output output = Output.open(out, force)) {
       if (!base64) {
         output.refuseBinaryOnTerminal(force || out != null, "an envelope (binary)");
       }
-      // Held at once: the plaintext, and the envelope with the codec's working copy (measured: about 3x).
-      byte[] plaintext = input.readAll("encrypt", Limits.MAX_PLAINTEXT_LENGTH, 3.3);
+      byte[] plaintext = input.readAll("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
       byte[] envelope;
       try {
         envelope = encryptor.encrypt(plaintext, Io.context(context));

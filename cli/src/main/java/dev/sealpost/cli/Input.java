@@ -49,10 +49,7 @@ final class Input {
   byte[] readAll(String command, long formatLimit, double copies) throws IOException {
     long memoryLimit = memoryLimit(copies);
     long limit = Math.min(formatLimit, memoryLimit);
-    long size = knownSize();
-    if (size > limit) {
-      throw tooLarge(command, size, formatLimit, memoryLimit);
-    }
+    long size = checkSize(command, formatLimit, copies);
     try (InputStream in = open()) {
       if (size >= 0) {
         byte[] data = in.readNBytes((int) size);
@@ -83,6 +80,19 @@ final class Input {
       }
       return data;
     }
+  }
+
+  /**
+   * Fails now if the size is known and too large, so that a command refuses an input before
+   * asking for passwords; returns the size, or -1 when unknown.
+   */
+  long checkSize(String command, long formatLimit, double copies) throws IOException {
+    long memoryLimit = memoryLimit(copies);
+    long size = knownSize();
+    if (size > Math.min(formatLimit, memoryLimit)) {
+      throw tooLarge(command, size, formatLimit, memoryLimit);
+    }
+    return size;
   }
 
   /** The size in bytes, or -1 when it is not known before reading (pipes, terminals). */

@@ -32,9 +32,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rewrap", mixinStandardHelpOptions = true,
-    description = "Re-encrypt envelopes for new recipients (by default: the current versions of the same KEK key ids), "
-        + "so that an old KEK version can be retired. The plaintext stays in memory, never on disk or in a pipe; "
-        + "suite and stored context are kept.",
+    description = {"Re-encrypt envelopes for new recipients, so that an old KEK version can be retired.",
+        "New recipients: --kek and --recipient, by default the current versions of the envelope's KEK key ids. "
+            + "The plaintext stays in memory, never on disk or in a pipe; suite and stored context are kept."},
     footerHeading = "%nInput forms (--records):%n",
     footer = {
       "  envelope         the whole input is one envelope, binary or base64 (kept in the same form)",

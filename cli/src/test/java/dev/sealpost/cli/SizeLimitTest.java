@@ -56,6 +56,17 @@ class SizeLimitTest {
     assertOneLine(r.code(), r.err(), "db.dump is 2,147,483,648 bytes");
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused without reading 2 GiB");
     assertFalse(Files.exists(dir.resolve("db.sp")));
+
+    // Refused before a keyring password is asked for.
+    Path locked = dir.resolve("locked.keyring");
+    var typed = new java.util.ArrayDeque<>(List.of("a password", "a password"));
+    assertEquals(0, CliTest.run(new byte[0], true, typed, "keygen", "kek", "--keyring", locked.toString(), "--key-id", "orders",
+        "--encrypt").code());
+    typed.add("a password");
+    CliTest.Result locked2 = CliTest.run(new byte[0], true, typed, "encrypt", "--keyring", locked.toString(), "--kek", "orders",
+        "--in", big.toString(), "--out", dir.resolve("db.sp").toString());
+    assertOneLine(locked2.code(), locked2.err(), "db.dump is 2,147,483,648 bytes");
+    assertEquals(1, typed.size(), "the password was not asked");
   }
 
   @Test
