@@ -19,7 +19,8 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
 fi
 version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-exec "$java" -Xms1g -Xmx1g -cp "$here/target/benchmarks.jar" dev.sealpost.bench.kafka.KafkaEndToEnd \
+cp="$here/target/classes:$(cat "$here/target/harness.classpath")"
+exec "$java" -Xms1g -Xmx1g -cp "$cp" dev.sealpost.bench.kafka.KafkaEndToEnd \
   --broker-classpath "$here/target/broker.classpath" \
   --broker-java "$(command -v "$java")" \
   --out "$here/target/kafka-e2e-jdk${version}-${stamp}.md" \

@@ -50,6 +50,7 @@ public final class CodecAb {
     System.out.println("| size | op | codec ops/s | Tink AEAD (same AAD) ops/s | raw JCE ops/s | codec / Tink, median (IQR, min-max) | codec / raw JCE, median (IQR, min-max) |");
     System.out.println("|---|---|---:|---:|---:|---|---|");
     long sink = 0;
+    List<String> notes = new ArrayList<>();
     for (int size : args.ints("sizes")) {
       CodecBenchmark codec = new CodecBenchmark();
       codec.suite = Suite.AES_256_GCM;
@@ -80,10 +81,15 @@ public final class CodecAb {
             Spread.of(t[0]).median, Spread.of(t[1]).median, Spread.of(t[2]).median,
             Spread.of(Spread.ratios(t[0], t[1])).ratio(), Spread.of(Spread.ratios(t[0], t[2])).ratio());
       }
-      System.out.printf("%n(%d B: codec AAD = %d-byte header + encoded context = %d bytes; Tink gets %d bytes of AAD)%n%n",
-          size, EnvelopeHeader.parse(envelope).headerLength(), aadLength, aadLength);
+      notes.add(String.format("%d B: the codec's AAD is its %d-byte header plus the encoded external context, %d bytes;"
+          + " Tink gets %d bytes of associated data", size, EnvelopeHeader.parse(envelope).headerLength(), aadLength, aadLength));
       sink += Arrays.hashCode(envelope);
     }
+    System.out.println();
+    for (String n : notes) {
+      System.out.println("- " + n);
+    }
+    System.out.println();
     System.out.println("(sink " + (sink ^ il.sink()) + ")");
   }
 

@@ -51,7 +51,9 @@ public final class ProviderAb {
         Provider p = load(name);
         selfTest(p);
         providers.add(p);
-        System.out.println("- " + name + ": loaded, " + p.getName() + " " + p.getVersionStr() + " (" + p.getClass().getName() + ")");
+        String jar = p.getClass().getPackage().getImplementationVersion();
+        System.out.println("- " + name + ": loaded, " + p.getName() + " " + p.getVersionStr() + " (" + p.getClass().getName()
+            + (jar == null ? "" : ", jar " + jar) + "); self-test against SunJCE passed");
       } catch (Throwable e) {
         System.out.println("- " + name + ": NOT LOADED: " + reason(e));
       }
