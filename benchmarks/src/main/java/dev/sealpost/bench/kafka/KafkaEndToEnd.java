@@ -137,7 +137,7 @@ public final class KafkaEndToEnd {
     r.append(Env.describe().replace("\n", "  \n")).append("  \n");
     r.append(String.format(Locale.ROOT, "load average at start %.2f, at end %.2f (a loaded machine: do not believe these numbers)  %n", loadBefore, loadAfter));
     r.append("Kafka clients ").append(clientsVersion()).append(", broker ").append(run.brokerVersion)
-        .append(" (KRaft, own JVM, same JDK, heap ").append(args.get("broker-heap")).append(")  \n");
+        .append(" (KRaft, own JVM: ").append(args.get("broker-java")).append(", heap ").append(args.get("broker-heap")).append(")  \n");
     r.append("variants ").append(variants).append(", ").append(args.get("rounds")).append(" rounds after ")
         .append(args.get("warmup-rounds")).append(" warm-up round(s), order rotated every round; ")
         .append("one partition, acks=all, linger.ms=5, batch.size=65536; records per measurement: ")
@@ -463,6 +463,23 @@ public final class KafkaEndToEnd {
           r.append(String.format(Locale.ROOT, " %.2fx |", Spread.of(c.disk.get("sealpost")).median / Spread.of(c.disk.get("plain")).median));
         }
         r.append('\n');
+      }
+      r.append(String.format(Locale.ROOT, "%n## Every round (records/s produce / consume, bytes on disk per record)%n%n"));
+      r.append("| record | compression | variant |");
+      rule = new StringBuilder("|---|---|---|");
+      for (int i = 1; i <= rounds; i++) {
+        r.append(" round ").append(i).append(" |");
+        rule.append("---|");
+      }
+      r.append('\n').append(rule).append('\n');
+      for (Cell c : cells) {
+        for (String v : variants) {
+          r.append("| ").append(size(c.size)).append(" | ").append(c.compression).append(" | ").append(v).append(" |");
+          for (int i = 0; i < rounds; i++) {
+            r.append(String.format(Locale.ROOT, " %.0f / %.0f / %.1f |", c.produce.get(v)[i], c.consume.get(v)[i], c.disk.get(v)[i]));
+          }
+          r.append('\n');
+        }
       }
       r.append("\n(sink ").append(sink).append(")\n");
     }
