@@ -26,5 +26,9 @@ fi
 version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
 out="$here/target/ab-${which}-jdk${version}-$(date -u +%Y%m%dT%H%M%SZ).md"
 cp="$here/target/classes:$(cat "$here/target/harness.classpath")"
+if [[ "$which" == providers ]]; then
+  # Only here: with Conscrypt on the class path, Tink takes its nonces from Conscrypt's SecureRandom.
+  cp="$cp:$(cat "$here/target/providers.classpath")"
+fi
 "$java" -Xms1g -Xmx1g -cp "$cp" "$main" "$@" | tee "$out"
 echo "written to $out" >&2

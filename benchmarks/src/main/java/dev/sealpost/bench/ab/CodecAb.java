@@ -46,6 +46,11 @@ public final class CodecAb {
     System.out.println();
     System.out.println(Env.describe());
     System.out.println(il.describe());
+    if (present("org.conscrypt.Conscrypt")) {
+      // Tink's com.google.crypto.tink.internal.Random then takes its nonces from Conscrypt.
+      System.out.println("WARNING: Conscrypt is on the class path, so Tink draws its random nonces from it:"
+          + " not the Tink of the JMH runs. Run without it (benchmarks/ab.sh codec does).");
+    }
     System.out.println();
     System.out.println("| size | op | codec ops/s | Tink AEAD (same AAD) ops/s | raw JCE ops/s | codec / Tink, median (IQR, min-max) | codec / raw JCE, median (IQR, min-max) |");
     System.out.println("|---|---|---:|---:|---:|---|---|");
@@ -91,6 +96,15 @@ public final class CodecAb {
     }
     System.out.println();
     System.out.println("(sink " + (sink ^ il.sink()) + ")");
+  }
+
+  static boolean present(String className) {
+    try {
+      Class.forName(className, false, CodecAb.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   /** A benchmark method: returns the output array. */

@@ -55,7 +55,8 @@ public final class ProviderAb {
         System.out.println("- " + name + ": loaded, " + p.getName() + " " + p.getVersionStr() + " (" + p.getClass().getName()
             + (jar == null ? "" : ", jar " + jar) + "); self-test against SunJCE passed");
       } catch (Throwable e) {
-        System.out.println("- " + name + ": NOT LOADED: " + reason(e));
+        System.out.println("- " + name + ": NOT LOADED: " + reason(e)
+            + (e instanceof ClassNotFoundException ? " (not on the class path: run through benchmarks/ab.sh providers)" : ""));
       }
     }
     System.out.println();
