@@ -83,7 +83,12 @@ public final class KafkaEndToEnd {
         throw new IllegalArgumentException("variants are " + ALL_VARIANTS + ": " + v);
       }
     }
-    String classpath = Files.readString(Path.of(args.get("broker-classpath")), StandardCharsets.UTF_8).trim();
+    Path cpFile = Path.of(args.get("broker-classpath"));
+    if (!Files.isReadable(cpFile)) {
+      throw new IllegalArgumentException(cpFile + " not found: build first (./mvnw -q -B -pl benchmarks -am package -DskipTests)"
+          + " or give --broker-classpath");
+    }
+    String classpath = Files.readString(cpFile, StandardCharsets.UTF_8).trim();
 
     removeStale();
     Path tmp = Files.createTempDirectory(TMP_PREFIX);
