@@ -282,7 +282,7 @@ class SealpostSerdeTest {
     assertThrows(ConfigException.class, () -> values(props));
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.recipients", "kek:no-such-key");
     ConfigException missing = assertThrows(ConfigException.class, () -> values(props));
-    assertTrue(missing.getMessage().contains("no-matching-key"), missing.getMessage());
+    assertTrue(missing.getMessage().contains("invalid-key-material"), missing.getMessage());
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.recipients", "kek:orders");
     props.put(SealpostKafkaConfig.RULE_PREFIX + "orders.pattern", "orders(");
     assertThrows(ConfigException.class, () -> values(props));
