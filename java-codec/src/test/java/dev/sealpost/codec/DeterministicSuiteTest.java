@@ -159,6 +159,21 @@ class DeterministicSuiteTest {
     Encryptor.builder().suite(Suite.CHACHA20_POLY1305).recipient(symmetric).recipient(x25519).recipient(kms).build();
   }
 
+  // [SIV-1], [SIV-3]: the writer's per-identity DEK cache is bounded; past its size it derives
+  // again, with the same result, so a writer serving many topics neither grows nor changes output.
+  @Test
+  void siv1_perContextDekCacheIsBoundedAndTransparent() throws Exception {
+    Encryptor enc = sivBuilder(keyring(2), new SecureRandom()).build();
+    Encryptor fresh = sivBuilder(keyring(2), new SecureRandom()).build();
+    byte[] first = enc.encrypt("k".getBytes(), EncryptionContext.of("topic", "t0"));
+    for (int i = 1; i <= Encryptor.SIV_CACHE_CAPACITY + 10; i++) {
+      enc.encrypt("k".getBytes(), EncryptionContext.of("topic", "t" + i));
+    }
+    byte[] again = enc.encrypt("k".getBytes(), EncryptionContext.of("topic", "t0"));
+    assertArrayEquals(first, again);
+    assertArrayEquals(first, fresh.encrypt("k".getBytes(), EncryptionContext.of("topic", "t0")));
+  }
+
   // [SIV-2]: RFC 5297 2.6 splits the 64-byte K_msg: K1, the leftmost 32 bytes, is the S2V (CMAC)
   // key, K2 the CTR key. With an empty plaintext the whole body is V = S2V(K1, AAD, ""), computed
   // here from AES-CMAC alone, so the codec's use of the halves is pinned (the Python port computes
