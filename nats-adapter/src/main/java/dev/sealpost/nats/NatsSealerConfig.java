@@ -39,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  *
  * Fixed keys: {@value #KEYRING_PATH}, {@value #KEYRING_PASSWORD}, {@value #X25519_PASSWORD},
- * {@value #KMS_CLIENT_CLASS}, {@value #PLAINTEXT_SUBJECTS}, {@value #CONSUME_PLAINTEXT_SUBJECTS},
+ * {@value #KMS_CLIENT_CLASS}, {@value #KMS_KEY_URIS}, {@value #PLAINTEXT_SUBJECTS}, {@value #CONSUME_PLAINTEXT_SUBJECTS},
  * {@value #SECRET_HEADERS}, {@value #AUTHENTICATED_HEADERS}, {@value #VALUE_SUITE},
  * {@value #DEK_MAX_MESSAGES}, {@value #DEK_MAX_AGE_MS}. Families: {@code sealpost.subject.<subject
  * or pattern>}, {@code sealpost.rule.<name>.subjects|recipients}, {@code
@@ -53,6 +53,8 @@ public final class NatsSealerConfig {
   public static final String KEYRING_PASSWORD = "sealpost.keyring.password";
   public static final String X25519_PASSWORD = "sealpost.x25519.password";
   public static final String KMS_CLIENT_CLASS = "sealpost.kms.client.class";
+  /** The kms: key URIs a reader accepts (SPEC.md [KMS-3]); comma-separated. */
+  public static final String KMS_KEY_URIS = "sealpost.kms.key.uris";
   public static final String PLAINTEXT_SUBJECTS = "sealpost.plaintext.subjects";
   public static final String CONSUME_PLAINTEXT_SUBJECTS = "sealpost.consume.plaintext.subjects";
   public static final String SECRET_HEADERS = "sealpost.secret.headers";
@@ -66,7 +68,7 @@ public final class NatsSealerConfig {
   public static final String X25519_PUBLIC_PREFIX = "sealpost.x25519.public.";
   public static final String X25519_PRIVATE_PREFIX = "sealpost.x25519.private.";
 
-  static final Set<String> FIXED = Set.of(KEYRING_PATH, KEYRING_PASSWORD, X25519_PASSWORD, KMS_CLIENT_CLASS,
+  static final Set<String> FIXED = Set.of(KEYRING_PATH, KEYRING_PASSWORD, X25519_PASSWORD, KMS_CLIENT_CLASS, KMS_KEY_URIS,
       PLAINTEXT_SUBJECTS, CONSUME_PLAINTEXT_SUBJECTS, SECRET_HEADERS, AUTHENTICATED_HEADERS, VALUE_SUITE,
       DEK_MAX_MESSAGES, DEK_MAX_AGE_MS);
   private static final List<String> FAMILIES =
@@ -228,6 +230,7 @@ public final class NatsSealerConfig {
       }
       if (kms != null) {
         d.kmsClient(kms);
+        list(p.getOrDefault(KMS_KEY_URIS, "")).forEach(d::kmsKeyUri);
       }
       String xpw = p.get(X25519_PASSWORD);
       for (Map.Entry<String, String> e : privatePaths.entrySet()) {
