@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Seals NATS messages into Sealpost envelopes and opens them again, following
@@ -53,19 +53,22 @@ public final class NatsSealer {
 
   /** Builds every encryptor now, so missing keys fail at startup, not at the first message. */
   public NatsSealer(NatsSealerSettings settings) {
-    this(settings, SecureRandom::new);
+    this(settings, name -> new SecureRandom());
   }
 
-  /** With a source of randomness per encryptor, for deterministic binding vectors only. */
-  NatsSealer(NatsSealerSettings settings, Supplier<SecureRandom> random) {
+  /**
+   * With the randomness of each encryptor named: a subject target's name, {@code kv-key:<bucket>}
+   * or {@code kv-value:<bucket>}. For deterministic binding vectors only.
+   */
+  NatsSealer(NatsSealerSettings settings, Function<String, SecureRandom> random) {
     this.settings = Objects.requireNonNull(settings, "settings");
     try {
       for (NatsSealerSettings.Target t : settings.targets()) {
-        encryptors.put(t, encryptor(settings.valueSuite(), t.recipients(), random.get()));
+        encryptors.put(t, encryptor(settings.valueSuite(), t.recipients(), random.apply(t.name())));
       }
       for (Map.Entry<String, NatsSealerSettings.Target> b : settings.kvBuckets().entrySet()) {
-        kvKeyEncryptors.put(b.getKey(), encryptor(Suite.AES_256_SIV, b.getValue().symmetricRecipients(), random.get()));
-        kvValueEncryptors.put(b.getKey(), encryptor(settings.valueSuite(), b.getValue().recipients(), random.get()));
+        kvKeyEncryptors.put(b.getKey(), encryptor(Suite.AES_256_SIV, b.getValue().symmetricRecipients(), random.apply("kv-key:" + b.getKey())));
+        kvValueEncryptors.put(b.getKey(), encryptor(settings.valueSuite(), b.getValue().recipients(), random.apply("kv-value:" + b.getKey())));
       }
     } catch (SealpostException e) {
       throw new IllegalArgumentException("sealpost: cannot encrypt for the configured recipients: " + e.getMessage(), e);

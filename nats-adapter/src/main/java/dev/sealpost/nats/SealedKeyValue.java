@@ -158,9 +158,14 @@ public final class SealedKeyValue {
 
   /** Decrypts the key always; the value for PUT entries only (markers have none). */
   Entry open(KeyValueEntry e) {
-    String key = sealer.decodeKvKey(bucket, e.getKey());
-    byte[] value = e.getOperation() == KeyValueOperation.PUT ? sealer.openKvValue(bucket, e.getKey(), e.getValue()) : null;
-    return new Entry(key, value, e.getRevision(), e.getOperation(), e.getCreated());
+    return open(sealer, bucket, e.getKey(), e.getOperation(), e.getValue(), e.getRevision(), e.getCreated());
+  }
+
+  static Entry open(NatsSealer sealer, String bucket, String storedKey, KeyValueOperation op, byte[] stored,
+      long revision, ZonedDateTime created) {
+    String key = sealer.decodeKvKey(bucket, storedKey); // [NB-20]: markers' keys too
+    byte[] value = op == KeyValueOperation.PUT ? sealer.openKvValue(bucket, storedKey, stored) : null;
+    return new Entry(key, value, revision, op, created);
   }
 
   public KeyValue keyValue() {
