@@ -39,6 +39,11 @@ public final class NatsBinding {
   public static final String PART_KV_VALUE = "kv-value";
 
   private static final HexFormat HEX = HexFormat.of();
+  /** {@code H} with no authenticated headers: the SHA-256 of the empty string. */
+  public static final String EMPTY_HEADERS_DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  private static final int CONTEXT_CACHE_LIMIT = 10_000;
+  /** Contexts of subjects without authenticated headers, the common case: built once per subject. */
+  private static final Map<String, EncryptionContext> PLAIN_CONTEXTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private NatsBinding() {}
 
@@ -68,6 +73,9 @@ public final class NatsBinding {
 
   /** {@code H} of [NB-6]: lowercase hex SHA-256 over the encoded entries, in the given order. */
   public static String headersDigest(List<Map.Entry<String, String>> authenticated) {
+    if (authenticated.isEmpty()) {
+      return EMPTY_HEADERS_DIGEST;
+    }
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -86,6 +94,20 @@ public final class NatsBinding {
 
   /** The external context of a message's data envelope [NB-5]. */
   public static EncryptionContext messageContext(String subject, String headersDigest) throws SealpostException {
+    if (headersDigest.equals(EMPTY_HEADERS_DIGEST)) {
+      EncryptionContext c = PLAIN_CONTEXTS.get(subject);
+      if (c == null) {
+        c = build(subject, headersDigest);
+        if (PLAIN_CONTEXTS.size() < CONTEXT_CACHE_LIMIT) {
+          PLAIN_CONTEXTS.put(subject, c);
+        }
+      }
+      return c;
+    }
+    return build(subject, headersDigest);
+  }
+
+  private static EncryptionContext build(String subject, String headersDigest) throws SealpostException {
     return EncryptionContext.of(Map.of(
         CONTEXT_SUBJECT, subject, CONTEXT_PART, PART_DATA, CONTEXT_HEADERS, headersDigest));
   }

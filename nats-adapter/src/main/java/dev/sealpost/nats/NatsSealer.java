@@ -103,8 +103,8 @@ public final class NatsSealer {
    * @throws IllegalArgumentException for a subject that is not a valid publish subject
    */
   public Message seal(String subject, String replyTo, Headers headers, byte[] data) {
-    SubjectPattern parsed = SubjectPattern.parse(subject);
-    if (!parsed.isLiteral()) {
+    if (!SubjectPattern.isPublishable(subject)) {
+      SubjectPattern.parse(subject); // names what is wrong
       throw new IllegalArgumentException("cannot publish to the wildcard subject '" + LogSafe.escape(subject) + "'");
     }
     byte[] payload = data == null ? new byte[0] : data;

@@ -23,25 +23,50 @@ final class SubjectPattern implements Comparable<SubjectPattern> {
   static SubjectPattern parse(String text) {
     Objects.requireNonNull(text, "subject");
     SubjectPattern p = new SubjectPattern(text);
+    String shown = dev.sealpost.codec.internal.LogSafe.escape(text);
     if (text.isEmpty()) {
       throw new IllegalArgumentException("empty subject");
     }
     for (int i = 0; i < p.tokens.length; i++) {
       String t = p.tokens[i];
       if (t.isEmpty()) {
-        throw new IllegalArgumentException("subject '" + text + "' has an empty token");
+        throw new IllegalArgumentException("subject '" + shown + "' has an empty token");
       }
       if (t.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
-        throw new IllegalArgumentException("subject '" + text + "' contains whitespace or a control character");
+        throw new IllegalArgumentException("subject '" + shown + "' contains whitespace or a control character");
       }
       if (t.equals(">") && i != p.tokens.length - 1) {
-        throw new IllegalArgumentException("'>' must be the last token of '" + text + "'");
+        throw new IllegalArgumentException("'>' must be the last token of '" + shown + "'");
       }
       if (t.length() > 1 && (t.contains("*") || t.contains(">"))) {
-        throw new IllegalArgumentException("a wildcard must be a whole token in '" + text + "'");
+        throw new IllegalArgumentException("a wildcard must be a whole token in '" + shown + "'");
       }
     }
     return p;
+  }
+
+  /** A valid literal subject: non-empty tokens, no wildcard, whitespace or control characters. Allocation-free. */
+  static boolean isPublishable(String subject) {
+    int n = subject.length();
+    if (n == 0 || subject.charAt(0) == '.' || subject.charAt(n - 1) == '.') {
+      return false;
+    }
+    int tokenStart = 0;
+    for (int i = 0; i < n; i++) {
+      char c = subject.charAt(i);
+      if (c <= ' ' || c == 0x7F) {
+        return false;
+      }
+      if (c == '.') {
+        if (i == tokenStart) {
+          return false;
+        }
+        tokenStart = i + 1;
+      } else if ((c == '*' || c == '>') && i == tokenStart && (i + 1 == n || subject.charAt(i + 1) == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   boolean isLiteral() {

@@ -46,6 +46,11 @@ class NatsSealerTest {
     assertFalse(gt.matches("orders"));
     assertTrue(SubjectPattern.parse("*.eu").matches("orders.eu"));
     assertTrue(SubjectPattern.parse(">").matches("a"));
+    assertTrue(SubjectPattern.isPublishable("orders.eu"));
+    assertTrue(SubjectPattern.isPublishable("orders.e*"), "a '*' inside a token is a literal character in NATS");
+    for (String bad : List.of("orders.*", "orders.>", "*", "", "a..b", "a b", ".a", "a.", "a\tb")) {
+      assertFalse(SubjectPattern.isPublishable(bad), bad);
+    }
     for (String bad : List.of("", "orders..eu", "orders.>.eu", "orders.e*", "orders.eu ", ".orders", "orders.")) {
       assertThrows(IllegalArgumentException.class, () -> SubjectPattern.parse(bad), bad);
     }
