@@ -49,6 +49,33 @@ public final class SealedConnection {
     connection.publish(sealer.seal(message));
   }
 
+  /**
+   * Request-reply: seals the request, waits for one reply and opens it, or returns null on
+   * timeout. The reply arrives on an inbox subject ({@code _INBOX.>} by default), which the
+   * settings must map like any other subject: to recipients (the responder seals its reply) or as
+   * plaintext. The reply subject is not bound into the request ([NB-11]).
+   *
+   * @throws NatsSealException when the request cannot be sealed or the reply does not open
+   */
+  public OpenedMessage request(String subject, Headers headers, byte[] data, Duration timeout)
+      throws InterruptedException {
+    Message reply;
+    try {
+      reply = connection.request(sealer.seal(subject, headers, data), timeout);
+    } catch (java.util.concurrent.CancellationException e) {
+      return null; // no responder
+    }
+    return reply == null ? null : sealer.open(reply);
+  }
+
+  /** Seals and publishes a reply to a received request's reply subject. */
+  public void reply(OpenedMessage request, Headers headers, byte[] data) {
+    if (request.replyTo() == null) {
+      throw new IllegalArgumentException("the message has no reply subject");
+    }
+    connection.publish(sealer.seal(request.replyTo(), headers, data));
+  }
+
   public void flush(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
     connection.flush(timeout);
   }

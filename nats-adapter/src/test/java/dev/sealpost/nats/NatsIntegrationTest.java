@@ -79,6 +79,7 @@ class NatsIntegrationTest {
     return new NatsSealer(NatsSealerSettings.builder()
         .subject("orders.*", Recipient.symmetric(keyring, "orders"))
         .subject("payments.>", Recipient.symmetric(keyring, "payments"))
+        .subject("_INBOX.>", Recipient.symmetric(keyring, "orders"))
         .plaintextSubjects("metrics.>")
         .secretHeaders(Pattern.compile("x-pii-.*"))
         .authenticatedHeaders(Pattern.compile("x-tenant"))
@@ -170,6 +171,25 @@ class NatsIntegrationTest {
     nc.closeDispatcher(d);
     raw.unsubscribe();
     sub.unsubscribe();
+  }
+
+  /** Request-reply, both ways sealed: the inbox is mapped like any subject; the reply subject is not bound [NB-11]. */
+  @Test
+  void requestReply() throws Exception {
+    Subscription rawReplies = nc.subscribe("_INBOX.>");
+    Dispatcher responder = sealed.createDispatcher(m -> sealed.reply(m, headers("x-pii-answer", "42"),
+        ("re: " + new String(m.data(), UTF_8)).getBytes(UTF_8)), e -> { });
+    responder.subscribe("orders.rpc");
+    nc.flush(WAIT);
+    OpenedMessage reply = sealed.request("orders.rpc", null, "question".getBytes(UTF_8), WAIT);
+    assertNotNull(reply);
+    assertEquals("re: question", new String(reply.data(), UTF_8));
+    assertEquals("42", reply.headers().getFirst("x-pii-answer"));
+    Message wire = rawReplies.nextMessage(WAIT);
+    assertNotNull(wire);
+    assertTrue(EnvelopeHeader.hasMagic(wire.getData(), 0, wire.getData().length), "the reply travels encrypted");
+    nc.closeDispatcher(responder);
+    rawReplies.unsubscribe();
   }
 
   /** [NB-12] [NB-8] [NB-14] [NB-10] [NB-9]: every way to let plaintext through, refused. */
