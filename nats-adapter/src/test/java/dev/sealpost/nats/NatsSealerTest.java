@@ -146,6 +146,44 @@ class NatsSealerTest {
     assertFalse(settings.contains("00112233") || settings.contains("ffeeddcc"), settings);
   }
 
+  /**
+   * One message through both bindings with the same key and randomness: the envelopes have the
+   * same header and ciphertext (the frame is the same bytes [NB-3]) and differ only in the tag,
+   * which authenticates the broker-specific external context ([NB-5]; Kafka binding section 4).
+   */
+  @Test
+  void kafkaAndNatsEnvelopesDifferOnlyInTheTag() throws Exception {
+    Keyring k = keyring();
+    byte[] dek = new byte[32];
+    byte[] nonce = new byte[12];
+    java.util.Arrays.fill(dek, (byte) 7);
+    java.util.Arrays.fill(nonce, (byte) 9);
+    NatsSealer sealer = new NatsSealer(NatsSealerSettings.builder()
+        .subject("orders", Recipient.symmetric(k, "orders"))
+        .secretHeaders(Pattern.compile("x-pii-.*"))
+        .build(), name -> new ScriptedRandom().then(dek.clone()).then(nonce.clone()));
+    byte[] nats = sealer.seal("orders", new Headers().add("x-pii-name", "Ada"), "{}".getBytes(UTF_8)).getData();
+    // The Kafka binding's value context for a record with a null key and no authenticated headers.
+    String empty = NatsBinding.EMPTY_HEADERS_DIGEST;
+    // Another thread: the JCE refuses a key and IV pair twice on one thread's cached cipher, rightly.
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    byte[] kafka;
+    try {
+      kafka = other.submit(() -> dev.sealpost.codec.Encryptor.builder().recipient(Recipient.symmetric(k, "orders"))
+          .random(new ScriptedRandom().then(dek.clone()).then(nonce.clone())).build()
+          .encrypt(HexFormat.of().parseHex("01" + "0001" + "000a" + "782d7069692d6e616d65" + "00000003" + "416461" + "7b7d"),
+              dev.sealpost.codec.EncryptionContext.of(Map.of("kafka.topic", "orders", "kafka.record.part", "value",
+                  "kafka.record.key-sha256", "null", "kafka.record.headers-sha256", empty)))).get();
+    } finally {
+      other.shutdown();
+    }
+    assertEquals(kafka.length, nats.length);
+    int tag = nats.length - Suite.TAG_LENGTH;
+    assertEquals(HexFormat.of().formatHex(kafka, 0, tag), HexFormat.of().formatHex(nats, 0, tag));
+    assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(kafka, tag, kafka.length),
+        java.util.Arrays.copyOfRange(nats, tag, nats.length)));
+  }
+
   /** Properties: a full configuration loads; unknown sealpost.* keys fail naming the nearest known key. */
   @Test
   void propertiesConfigure(@TempDir Path dir) throws Exception {
