@@ -78,7 +78,7 @@ final class NatsDemo {
 
   int run(PrintStream out) throws Exception {
     if (records < 1 || records > 10_000_000) {
-      throw new CliException("--records must be 1..10000000");
+      throw CliException.usage("--records must be 1..10000000");
     }
     Path work = Files.createTempDirectory("sealpost-nats-demo");
     Server server = null;
