@@ -191,7 +191,7 @@ public final class NatsVectorGenerator {
 
   static String generate() throws Exception {
     ObjectNode root = JSON.createObjectNode();
-    root.put("algorithm", "SEALPOST-V1-NATS-BINDING");
+    root.put("algorithm", "SEALPOST-NATS-BINDING-V1");
     root.put("bindingVersion", 1);
     root.put("document", "docs/bindings/nats.md");
     ArrayNode header = root.putArray("header");
@@ -222,6 +222,14 @@ public final class NatsVectorGenerator {
       n += g.get("tests").size();
     }
     root.put("numberOfTests", n);
+    ObjectNode errors = root.putObject("errors");
+    errors.put("no-key-for-subject", "writer: no entry matches the subject; nothing is sent [NB-12] (category no-matching-key)");
+    errors.put("secret-header-without-envelope", "writer: a secret header on a message without envelope [NB-8] (category no-matching-key)");
+    errors.put("plaintext-rejected", "reader: no magic on a subject not allowed to carry plaintext, or a plaintext Key-Value value [NB-14] [NB-19] (category not-an-envelope)");
+    errors.put("secret-header-in-clear", "reader: a clear header with a secret name [NB-9] (category authentication-failed)");
+    errors.put("decryption-failed", "reader: the envelope does not open under the context computed from the message as received [NB-10] [NB-17] (the codec's category)");
+    errors.put("bad-inner-framing", "reader: the decrypted plaintext is not framed-data [NB-4] (category malformed-header)");
+    errors.put("bad-kv-key", "reader: a stored Key-Value key is not base64url, not an envelope, or not of this bucket [NB-18] (the codec's category, or not-an-envelope)");
     ObjectNode notes = root.putObject("notes");
     notes.put("seal", "Publishing: 'expected' gives the message to send. Randomness: the encryptor's DEK then nonce base; the message is the first under that DEK.");
     notes.put("open", "Receiving: 'result' valid gives the data and headers the application sees (clear headers, then restored secret ones), invalid gives the SPEC error category and the adapter reason.");

@@ -46,6 +46,11 @@ class NatsVectorTest {
     for (JsonNode g : root.get("testGroups")) {
       assertFalse(g.get("tests").isEmpty(), g.get("type").asText());
       n += g.get("tests").size();
+      for (JsonNode t : g.get("tests")) {
+        if (t.has("reason")) {
+          assertTrue(root.get("errors").has(t.get("reason").asText()), "reason explained in 'errors': " + t.get("reason"));
+        }
+      }
     }
     assertEquals(root.get("numberOfTests").asInt(), n);
     assertTrue(n >= 50, "expected at least 50 NATS binding vectors, found " + n);
