@@ -45,6 +45,7 @@ public class NatsSealException extends RuntimeException {
   private final ErrorCategory category;
   private final String subject;
   private final transient Message received;
+  private final String detail;
 
   public NatsSealException(Reason reason, ErrorCategory category, String subject, String message, Throwable cause) {
     this(reason, category, subject, null, message, cause);
@@ -58,13 +59,12 @@ public class NatsSealException extends RuntimeException {
     this.category = Objects.requireNonNull(category, "category");
     this.subject = subject;
     this.received = received;
+    this.detail = message;
   }
 
   /** The same failure, carrying the message it happened on. */
   NatsSealException with(Message m) {
-    String text = getMessage();
-    String plain = text.substring("sealpost: ".length(), text.lastIndexOf(" ["));
-    NatsSealException e = new NatsSealException(reason, category, subject, m, plain, getCause());
+    NatsSealException e = new NatsSealException(reason, category, subject, m, detail, getCause());
     e.setStackTrace(getStackTrace());
     return e;
   }
