@@ -298,6 +298,25 @@ class NatsIntegrationTest {
     pull.unsubscribe();
   }
 
+  /** JetStream's own headers stay clear and keep working: a repeated Nats-Msg-Id is a duplicate [NB-2]. */
+  @Test
+  void jetStreamDeduplicationStillWorks() throws Exception {
+    nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("DEDUP").subjects("orders.dedup")
+        .storageType(StorageType.File).build());
+    SealedJetStream js = sealed.jetStream();
+    io.nats.client.PublishOptions once = io.nats.client.PublishOptions.builder().messageId("order-7").build();
+    PublishAck first = js.publish(new NatsMessage("orders.dedup", null, headers("x-pii-name", "Ada"), "7".getBytes(UTF_8)), once);
+    PublishAck again = js.publish(new NatsMessage("orders.dedup", null, headers("x-pii-name", "Ada"), "7".getBytes(UTF_8)), once);
+    assertFalse(first.isDuplicate());
+    assertTrue(again.isDuplicate());
+    assertEquals(1, nc.jetStreamManagement().getStreamInfo("DEDUP").getStreamState().getMsgCount());
+    io.nats.client.api.MessageInfo stored = nc.jetStreamManagement().getMessage("DEDUP", 1);
+    assertEquals("order-7", stored.getHeaders().getFirst("Nats-Msg-Id"));
+    assertFalse(stored.getHeaders().containsKeyIgnoreCase("x-pii-name"));
+    OpenedMessage opened = sealer.open(new NatsMessage(stored.getSubject(), null, stored.getHeaders(), stored.getData()));
+    assertEquals("Ada", opened.headers().getFirst("x-pii-name"));
+  }
+
   /** Key-Value: [NB-15] [NB-16] [NB-17] [NB-18] [NB-19] [NB-20]. */
   @Test
   void keyValuePutGetKeysDeleteHistoryWatch() throws Exception {
