@@ -27,6 +27,32 @@ class NatsDemoTest {
   }
 
   @Test
+  void demoCommandDispatchesToNats() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"demo", "--broker", "nats", "--records", "200"},
+        new java.io.ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
+    assertTrue(text.contains("Pulled and decrypted 200 / 200 messages"), text);
+  }
+
+  @Test
+  void demoCommandRefusesUnknownBrokerAndMixedOptions() {
+    for (String[] args : new String[][] {
+        {"demo", "--broker", "rabbit"},
+        {"demo", "--broker", "nats", "--bootstrap-servers", "localhost:9092"},
+        {"demo", "--nats-url", "nats://localhost:4222"}}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Main.run(args, new java.io.ByteArrayInputStream(new byte[0]),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertEquals(2, code, String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void badRecordCount() {
     CliException e = assertThrows(CliException.class,
         () -> new NatsDemo(0, null, null, 30).run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
