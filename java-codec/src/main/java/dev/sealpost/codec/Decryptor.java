@@ -28,7 +28,8 @@ import java.util.Set;
  * Decrypts Sealpost v1 envelopes, following SPEC.md section 11 step by step, so that every
  * failure has the category the spec and the vectors name [ERR-2]. Immutable configuration,
  * thread-safe. Unwrapped DEKs are cached by their exact recipient entry; the commitment is
- * checked for every envelope all the same [COM-3].
+ * checked for every envelope all the same [COM-3], and so is a deterministic DEK from the first
+ * entry [SIV-4], recomputed once per (header, external context) of the last entry used.
  *
  * <pre>{@code
  * Decryptor dec = Decryptor.builder().kekSource(keyring).build();
