@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hmac
 import os
-import struct
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -203,7 +203,12 @@ class Encryptor:
     Nonces follow [NONCE-2] (``base XOR (u32(0) || u64(i))``). The DEK is replaced after
     ``max_messages_per_dek`` messages (at most 2^32, default 2^24, [DEK-3]) or
     ``max_dek_age_seconds`` (default one hour, [DEK-4]), whichever comes first. Safe to share
-    between threads of one process; never share its DEK between processes.
+    between threads of one process.
+
+    Fork-safe ([DEK-6]): a child process never goes on with its parent's DEK, nonce base or
+    counter. An ``os.register_at_fork`` handler drops the state in every child, and each message
+    also compares the process id with the one the DEK was made in, for forks that run no Python
+    fork handlers (a ``fork()`` from C code).
 
     With ``AES_256_SIV`` the DEK is derived ([SIV-1]) and there is no nonce, so output is
     deterministic ([SIV-3]).
@@ -226,10 +231,14 @@ class Encryptor:
         self._max_messages = max_messages_per_dek
         self._max_age = max_dek_age_seconds
         self._lock = threading.Lock()
+        # The current DEK and its nonce sequence. Read and written only under the lock, always
+        # together: a nonce is computed from the base of the DEK it is used with.
         self._state: Optional[_DekState] = None
-        self._base = b""
+        self._base = 0
         self._counter = 0
         self._created = 0.0
+        self._pid = 0
+        _LIVE_ENCRYPTORS.add(self)
 
     @property
     def suite(self) -> Suite:
@@ -240,26 +249,39 @@ class Encryptor:
         with self._lock:
             self._state = None
 
+    def _forget_after_fork(self) -> None:
+        """In a fork child: drop the parent's DEK and nonce sequence ([DEK-6]). The lock is made
+        anew, since a parent thread may have held it at the fork and will never release it here."""
+        self._lock = threading.Lock()
+        self._state = None
+        self._base = 0
+        self._counter = 0
+
     def _next(self) -> tuple[_DekState, bytes]:
+        pid = os.getpid()
         with self._lock:
+            state = self._state
             now = time.monotonic()
             if (
-                self._state is None
+                state is None
+                or self._pid != pid  # a fork that ran no fork handler ([DEK-6])
                 or self._counter >= self._max_messages
                 or now - self._created >= self._max_age
             ):
                 dek = _new_dek(self._suite, self._recipients, None)
-                self._state = _DekState(self._suite, dek, self._recipients, self._stored)
-                self._base = os.urandom(NONCE_LENGTH) if self._suite.nonce_length else b""
+                state = _DekState(self._suite, dek, self._recipients, self._stored)
+                del dek
+                self._state = state
+                self._base = int.from_bytes(os.urandom(NONCE_LENGTH), "big") if self._suite.nonce_length else 0
                 self._counter = 0
                 self._created = now
+                self._pid = pid
             i = self._counter
-            self._counter += 1
-            state = self._state
-        if not self._base:
-            return state, b""
-        mask = struct.pack(">IQ", 0, i)
-        return state, bytes(a ^ b for a, b in zip(self._base, mask))
+            self._counter = i + 1
+            if not state.suite.nonce_length:
+                return state, b""
+            # [NONCE-2]: base XOR (u32(0) || u64(i)); i < 2^32 by [DEK-3].
+            return state, (self._base ^ i).to_bytes(NONCE_LENGTH, "big")
 
     def encrypt(self, plaintext: BytesLike, external_context: Context = None) -> bytes:
         """Encrypt one message; see :func:`encrypt` for the contexts."""
@@ -267,6 +289,19 @@ class Encryptor:
         external = encode_context(external_context, "external context")
         state, nonce = self._next()
         return state.seal(nonce, data, external)
+
+
+#: Every live Encryptor, so that a fork child can drop their DEKs ([DEK-6]).
+_LIVE_ENCRYPTORS: "weakref.WeakSet[Encryptor]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for enc in list(_LIVE_ENCRYPTORS):
+        enc._forget_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True)
