@@ -23,6 +23,7 @@ import traceback
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
 import sealpost  # noqa: E402
+from sealpost._testing import encrypt_fixed, x25519_recipient_fixed  # noqa: E402
 
 MAX_PLAINTEXT = 1 << 30
 
@@ -85,8 +86,10 @@ def writer_recipients(req: dict) -> list:
             public = unb64(entry.get("publicKey"))
             if not public:
                 public = sealpost.X25519PrivateKey(key_id, version, unb64(entry.get("privateKey"))).public_key
-            ephemeral = unb64(r.get("ephemeralPrivateKey")) if fixed else None
-            out.append(sealpost.X25519Recipient(key_id, version, public, ephemeral_private_key=ephemeral))
+            if fixed:
+                out.append(x25519_recipient_fixed(key_id, version, public, unb64(r.get("ephemeralPrivateKey"))))
+            else:
+                out.append(sealpost.X25519Recipient(key_id, version, public))
         elif kind == "KMS":
             if fixed:
                 nonce = unb64(r.get("kmsNonce"))
@@ -118,7 +121,7 @@ def encrypt(req: dict) -> dict:
     suite = sealpost.Suite[req.get("suite", "SUITE_UNSPECIFIED")]
     fixed = req.get("fixedRandomness", False)
     deterministic = suite is sealpost.Suite.AES_256_SIV
-    envelope = sealpost.encrypt(
+    envelope = encrypt_fixed(
         unb64(req.get("plaintext")),
         writer_recipients(req),
         suite=suite,

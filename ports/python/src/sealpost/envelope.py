@@ -162,22 +162,31 @@ def encrypt(
     suite: SuiteLike = Suite.AES_256_GCM,
     stored_context: Context = None,
     external_context: Context = None,
-    dek: Optional[bytes] = None,
-    nonce: Optional[bytes] = None,
 ) -> bytes:
     """Encrypt one message into one envelope, under a fresh DEK.
 
     ``stored_context`` is written (visibly) into the header; ``external_context`` is only
     authenticated and must be given again to :func:`decrypt`. The DEK is wrapped for every
-    recipient, in the order given.
-
-    ``dek`` and ``nonce`` exist for byte-exact test vectors only; leave them ``None`` in real
-    use (they are then drawn from ``os.urandom``). For ``AES_256_SIV`` the DEK is always
-    derived from the first recipient's KEK ([SIV-1]) and the nonce is empty.
+    recipient, in the order given. The DEK and the nonce are drawn from ``os.urandom``; for
+    ``AES_256_SIV`` the DEK is derived ([SIV-1]) and the nonce is empty.
 
     Raises :class:`SealpostError` (``limit-exceeded`` and others, [LIM-4]) when the inputs
     would make an envelope a reader must reject.
     """
+    return _encrypt(plaintext, recipients, suite, stored_context, external_context, None, None)
+
+
+def _encrypt(
+    plaintext: BytesLike,
+    recipients: Sequence[Recipient],
+    suite: SuiteLike,
+    stored_context: Context,
+    external_context: Context,
+    dek: Optional[bytes],
+    nonce: Optional[bytes],
+) -> bytes:
+    """:func:`encrypt`, with a fixed DEK and nonce when given (test vectors only, through
+    :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1])."""
     s = _suite(suite)
     data = _check_plaintext(plaintext)
     recips = _check_recipients(recipients, s)

@@ -128,28 +128,17 @@ class SymmetricKek(Recipient, DecryptionKey):
 class X25519Recipient(Recipient):
     """Type ``02``, writer side: a reader's X25519 public key, sealed to through HPKE (6.2).
 
-    ``ephemeral_private_key`` is for byte-exact test vectors only: it fixes the HPKE ephemeral
-    key. Leave it ``None`` in real use, so that every wrap gets a fresh key pair ([HPKE-2]).
+    Every wrap draws a fresh ephemeral key pair ([HPKE-2]).
     """
 
     recipient_type = int(RecipientType.X25519)
 
-    def __init__(
-        self,
-        key_id: str,
-        version: int,
-        public_key: bytes,
-        *,
-        ephemeral_private_key: bytes | None = None,
-    ) -> None:
+    def __init__(self, key_id: str, version: int, public_key: bytes) -> None:
         self.key_id = _key_id_bytes(key_id)
         self.key_version = _check_version(version)
         self.public_key = _check_key(public_key, 32, "X25519 public key")
-        self._ephemeral = (
-            None
-            if ephemeral_private_key is None
-            else _check_key(ephemeral_private_key, 32, "X25519 ephemeral private key")
-        )
+        # Fixed only by sealpost._testing, for byte-exact vectors.
+        self._ephemeral: bytes | None = None
 
     def wrap(self, dek: bytes) -> bytes:
         enc, ct = seal_base(
