@@ -57,6 +57,22 @@ def reader_keys(keys: dict) -> list:
     return out
 
 
+class NotHeld(sealpost.Recipient):
+    """A recipient the request names but gives no key for: the writer does not hold it, which
+    it reports (invalid-key-material) in the order of SPEC [ENC-3]."""
+
+    def __init__(self, rtype: int, key_id: str, version: int) -> None:
+        self.recipient_type = rtype
+        self.key_id = key_id.encode("utf-8", "surrogatepass")
+        self.key_version = version
+
+    def _check_held(self) -> None:
+        raise sealpost.SealpostError(sealpost.ErrorCategory.INVALID_KEY_MATERIAL, "the writer holds no such key")
+
+    def wrap(self, dek: bytes) -> bytes:
+        raise AssertionError("never wrapped: _check_held refuses it first")
+
+
 def writer_recipients(req: dict) -> list:
     keys = req.get("keys", {})
     fixed = req.get("fixedRandomness", False)
@@ -73,7 +89,8 @@ def writer_recipients(req: dict) -> list:
                 None,
             )
             if key is None:
-                raise RequestError(f"no symmetric key {key_id!r} v{version} in the request")
+                out.append(NotHeld(1, key_id, version))
+                continue
             out.append(sealpost.SymmetricKek(key_id, version, key))
         elif kind == "X25519":
             entry = next(
@@ -82,7 +99,8 @@ def writer_recipients(req: dict) -> list:
                 None,
             )
             if entry is None:
-                raise RequestError(f"no X25519 key {key_id!r} v{version} in the request")
+                out.append(NotHeld(2, key_id, version))
+                continue
             public = unb64(entry.get("publicKey"))
             if not public:
                 public = sealpost.X25519PrivateKey(key_id, version, unb64(entry.get("privateKey"))).public_key

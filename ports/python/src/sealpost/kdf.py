@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+from collections.abc import Sequence
 
 __all__ = [
     "hkdf_extract",
@@ -60,7 +61,23 @@ def derive_message_keys(dek: bytes, suite_id: int, key_length: int) -> DerivedKe
     )
 
 
-def derive_deterministic_dek(kek: bytes, suite_id: int, key_id: bytes, key_version: int) -> bytes:
-    """The DEK of the deterministic suite, derived from the first recipient's KEK ([SIV-1])."""
-    info = struct.pack(">HB", suite_id, len(key_id)) + key_id + struct.pack(">I", key_version)
-    return hkdf_expand(hkdf_extract(_SALT_SIV_DEK, kek), info, 32)
+def derive_deterministic_dek(
+    kek: bytes,
+    suite_id: int,
+    refs: Sequence[tuple[int, bytes, int]],
+    stored_context: bytes,
+    external_context: bytes,
+) -> bytes:
+    """The DEK of the deterministic suite ([SIV-1]).
+
+    ``HKDF-Expand(HKDF-Extract(ascii("sealpost/v1 deterministic-dek"), KEK_1), info, 32)`` with
+    ``info = u16(suite) || u8(n) || ref_1 || ... || ref_n || encode(stored) || encode(external)``
+    and ``ref_i = u8(type) || u8(len(key-id)) || key-id || u32(version)``: bound to every
+    recipient reference in header order and to both contexts (given already encoded, section 7).
+    """
+    info = bytearray(struct.pack(">HB", suite_id, len(refs)))
+    for rtype, key_id, version in refs:
+        info += struct.pack(">BB", rtype, len(key_id)) + key_id + struct.pack(">I", version)
+    info += stored_context
+    info += external_context
+    return hkdf_expand(hkdf_extract(_SALT_SIV_DEK, kek), bytes(info), 32)
