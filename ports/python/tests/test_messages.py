@@ -1,5 +1,5 @@
-"""Error messages quote header text (key ids, KMS URIs) safely: no log injection (issue 8,
-finding 7; brief G), and no key material ([SEC-3])."""
+"""Error messages quote header text (key ids, KMS URIs) safely: no log injection ([SEC-4],
+issue 8 finding 7), and no key material ([SEC-3])."""
 
 from __future__ import annotations
 
@@ -33,18 +33,20 @@ def error_of(data: bytes, keys: list[object]) -> SealpostError:
         ("ls\u2028ps\u2029rlo\u202e", "ls\\u{2028}ps\\u{2029}rlo\\u{202e}"),
     ],
 )
-def test_escape_controls(text: str, escaped: str) -> None:
+def test_sec4_escape_controls(text: str, escaped: str) -> None:
+    """[SEC-4]: U+0000..U+001F and U+007F..U+009F, plus line separators and bidi controls."""
     assert escape_controls(text) == escaped
 
 
-def test_every_message_is_escaped() -> None:
+def test_sec4_every_message_is_escaped() -> None:
+    """[SEC-4]"""
     e = SealpostError(C.UNWRAP_FAILED, "key 'x\n2026-01-01 INFO all good'")
     assert "\n" not in str(e) and "\n" not in e.message
     assert "\\n2026-01-01" in str(e)
 
 
-def test_key_id_with_controls_in_reader_messages() -> None:
-    """A hostile key id reaches the messages of [RCP-7] and of step 11 only escaped."""
+def test_sec4_key_id_with_controls_in_reader_messages() -> None:
+    """[SEC-4]: a hostile key id reaches the messages of [RCP-7] and of step 11 only escaped."""
     evil = "k\n2026-11-28 09:00:00 INFO login ok user=admin\x1b[2K".encode()
     dup = envelope(recipients=[recipient(0x7F, evil, 1), recipient(0x7F, evil, 1)])
     none_held = envelope(recipients=[recipient(1, evil, 1)])
@@ -54,7 +56,8 @@ def test_key_id_with_controls_in_reader_messages() -> None:
         assert "\\n2026-11-28" in str(e) and "\\x1b[2K" in str(e)
 
 
-def test_kms_uri_with_controls_in_unwrap_message() -> None:
+def test_sec4_kms_uri_with_controls_in_unwrap_message() -> None:
+    """[SEC-4]"""
     class Refuses:
         def encrypt(self, key_uri: str, plaintext: bytes) -> bytes:
             return b"blob"

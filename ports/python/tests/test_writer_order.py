@@ -39,7 +39,9 @@ def first_fault(*args: object, **kwargs: object) -> C:
         ([KEK, EMPTY, LONG], C.MALFORMED_HEADER),  # each recipient in order
         ([KEK, LONG, EMPTY], C.LIMIT_EXCEEDED),
         ([SURROGATE], C.MALFORMED_HEADER),  # no UTF-8 form
-        ([SymmetricKek("\ud800" * 100, 1, bytes(32))], C.LIMIT_EXCEEDED),  # length before UTF-8
+        ([SymmetricKek("\ud800" * 100, 1, bytes(32))], C.MALFORMED_HEADER),  # well-formed before length
+        ([SymmetricKek("\ud800" * 100, 1, bytes(32)), EMPTY], C.MALFORMED_HEADER),
+        ([LONG, SURROGATE], C.LIMIT_EXCEEDED),
         ([KEK, KEK], C.MALFORMED_HEADER),  # [RCP-7]
         ([KmsKey("test-kms://held", KMS, 0), KmsKey("test-kms://held", KMS, 1)], C.MALFORMED_HEADER),
         ([UNHELD], C.INVALID_KEY_MATERIAL),  # not held
@@ -50,7 +52,7 @@ def first_fault(*args: object, **kwargs: object) -> C:
     ],
 )
 def test_enc3_recipient_checks_in_order(recipients: list[object], expected: C) -> None:
-    """[ENC-3] step 1, [ENC-2], [RCP-1], [RCP-7], [LIM-4]"""
+    """[ENC-3] items 1 and 2, [ENC-2], [RCP-1], [RCP-7], [LIM-4]"""
     assert first_fault(b"p", recipients) is expected
 
 
@@ -101,15 +103,18 @@ def test_enc3_recipients_before_contexts_before_plaintext(monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("kind", ["stored_context", "external_context"])
 def test_enc3_context_checks_in_order(kind: str) -> None:
-    """[ENC-3] steps 2 and 3, [CTX-3], [LIM-4]: the count first, then each entry in canonical
-    order (UTF-8 byte order of the keys, not insertion order): empty key, key length, value
-    length, UTF-8."""
+    """[ENC-3] items 3 and 4, [ENC-2], [CTX-3], [LIM-4]: the count first, then well-formed
+    Unicode of every key and value, then each entry in canonical order (UTF-8 byte order of the
+    keys, not insertion order): empty key, key length, value length."""
     cases = [
         ({"k": "v", "": "v"}, C.MALFORMED_HEADER),  # empty key (valid for neither kind)
         (MANY | {"": "v"}, C.LIMIT_EXCEEDED),  # count before the entries
-        ({"b": "\ud800", "a": "v" * 1025}, C.LIMIT_EXCEEDED),  # "a" is checked first
-        ({"b": "v" * 1025, "a": "\ud800"}, C.MALFORMED_HEADER),
-        ({"b": "v", "a" * 256: "\ud800"}, C.LIMIT_EXCEEDED),  # key length before UTF-8
+        (MANY | {"k": "\ud800"}, C.LIMIT_EXCEEDED),  # count before well-formedness
+        ({"a" * 256: "v", "b": "\ud800"}, C.MALFORMED_HEADER),  # well-formedness before lengths
+        ({"a": "v" * 1025, "\ud800": ""}, C.MALFORMED_HEADER),
+        ({"b" * 256: "", "": "v"}, C.MALFORMED_HEADER),  # "" is first in canonical order
+        ({"b": "v" * 1025}, C.LIMIT_EXCEEDED),
+        ({"b" * 256: ""}, C.LIMIT_EXCEEDED),
         ({"a": "v" * 1024, "b" * 255: ""}, None),  # at the limits: fine
     ]
     for ctx, expected in cases:

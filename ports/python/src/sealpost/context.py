@@ -27,8 +27,8 @@ ContextEntries = tuple[tuple[bytes, bytes], ...]
 
 
 def _bytes(text: object, what: str) -> bytes:
-    """UTF-8 bytes of ``text``; a lone surrogate is kept in its 3-byte form (not UTF-8), so that
-    it is reported in the order of [ENC-3] rather than at once."""
+    """UTF-8 bytes of ``text``; a lone surrogate is kept in its 3-byte form (not UTF-8) and
+    reported in the order of [ENC-3]."""
     if not isinstance(text, str):
         raise TypeError(f"{what} must be str, not {type(text).__name__}")
     return text.encode("utf-8", "surrogatepass")
@@ -46,10 +46,11 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
     """Validate a caller-supplied context and return it in canonical order ([CTX-1]: by the
     UTF-8 bytes of the keys, compared as unsigned values).
 
-    Checks, in the order of [ENC-3], reporting the first fault: more than 32 entries
-    (``limit-exceeded``); then each entry in canonical order: an empty key (``malformed-header``),
-    a key over 255 bytes or a value over 1024 bytes (``limit-exceeded``, [LIM-4]), text with no
-    UTF-8 form (``malformed-header``, [HDR-4]): the categories a reader would report.
+    Checks in the order of [ENC-3], reporting the first fault with the category a reader would
+    report ([ENC-2]): more than 32 entries (``limit-exceeded``); any key or value that is not
+    well-formed Unicode (a lone surrogate, ``malformed-header``, [HDR-4]); then each entry in
+    canonical order: an empty key (``malformed-header``), a key over 255 bytes or a value over
+    1024 bytes (``limit-exceeded``, [LIM-4]).
     """
     if context is None:
         return ()
@@ -58,10 +59,11 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
             ErrorCategory.LIMIT_EXCEEDED,
             f"{kind} has {len(context)} entries, at most {MAX_CONTEXT_ENTRIES} allowed",
         )
-    pairs = sorted(
-        ((_bytes(key, f"{kind} key"), _bytes(value, f"{kind} value")) for key, value in context.items()),
-        key=lambda kv: kv[0],
-    )
+    pairs = [(_bytes(key, f"{kind} key"), _bytes(value, f"{kind} value")) for key, value in context.items()]
+    for kb, vb in pairs:
+        if not (_is_utf8(kb) and _is_utf8(vb)):
+            raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{kind} entry is not well-formed Unicode")
+    pairs.sort(key=lambda kv: kv[0])
     for kb, vb in pairs:
         if not kb:
             raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{kind} key must not be empty")
@@ -75,9 +77,6 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
                 ErrorCategory.LIMIT_EXCEEDED,
                 f"{kind} value must be at most {MAX_CONTEXT_VALUE_LENGTH} bytes, got {len(vb)}",
             )
-        if not (_is_utf8(kb) and _is_utf8(vb)):
-            # A lone surrogate has no UTF-8 form; writing it would make a malformed header ([HDR-4]).
-            raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{kind} entry is not valid Unicode text")
     return tuple(pairs)
 
 

@@ -86,8 +86,8 @@ def _check_plaintext(plaintext: BytesLike) -> bytes:
 
 
 def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Recipient]:
-    """Writer-side recipient checks, in the order of [ENC-3] step 1 ([RCP-1], [LIM-4],
-    [RCP-7], [SUITE-3], [SUITE-4]); the first fault is reported."""
+    """Writer-side recipient checks, in the order of [ENC-3] items 1 and 2 ([ENC-2], [RCP-1],
+    [LIM-4], [RCP-7], [SUITE-3], [SUITE-4]); the first fault is reported."""
     recips = list(recipients)
     for r in recips:
         if not isinstance(r, Recipient):
@@ -103,14 +103,14 @@ def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Rec
         key_id = r.key_id
         if not key_id:
             raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"recipient {i}: the key id is empty")
+        if not is_utf8(key_id):
+            raise SealpostError(
+                ErrorCategory.MALFORMED_HEADER, f"recipient {i}: the key id is not well-formed Unicode"
+            )
         if len(key_id) > MAX_KEY_ID_LENGTH:
             raise SealpostError(
                 ErrorCategory.LIMIT_EXCEEDED,
                 f"recipient {i}: key id of {len(key_id)} bytes, at most {MAX_KEY_ID_LENGTH} allowed",
-            )
-        if not is_utf8(key_id):
-            raise SealpostError(
-                ErrorCategory.MALFORMED_HEADER, f"recipient {i}: the key id has no UTF-8 form"
             )
         ref = key_reference(r.recipient_type, key_id, r.key_version)
         if ref in seen:
@@ -209,7 +209,7 @@ def _encrypt(
     """:func:`encrypt`, with a fixed DEK and nonce when given (test vectors only, through
     :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1])."""
     s = _suite(suite)
-    # [ENC-3]: recipients, stored context, external context, plaintext; first fault wins.
+    # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")

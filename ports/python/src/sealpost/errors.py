@@ -61,7 +61,7 @@ class SealpostError(Exception):
         return f"SealpostError({self.category.value!r}, {self.message!r})"
 
 
-# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators end or rewrite
+# [SEC-4]. Control characters (C0, DEL, C1) and the Unicode line and paragraph separators end or rewrite
 # log lines; bidirectional controls reorder what a reader of the log sees. Header-derived text
 # (key ids, KMS URIs, context keys) is attacker-chosen, so no message carries these raw.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
