@@ -22,6 +22,7 @@ from sealpost import (
     SymmetricKek,
     TestKms,
     X25519PrivateKey,
+    X25519Recipient,
 )
 from sealpost._testing import encrypt_fixed, x25519_recipient_fixed
 from sealpost.recipients import DecryptionKey, Recipient
@@ -72,13 +73,17 @@ def _kms(group: dict[str, Any], nonces: list[bytes] | None = None) -> TestKms:
     return TestKms(keys, nonce_source=lambda n: queue.pop(0))
 
 
-def reader_keys(group: dict[str, Any]) -> list[DecryptionKey]:
+def reader_keys(group: dict[str, Any]) -> list[DecryptionKey | Recipient]:
     """The reader's keys: what the group lists, and nothing else."""
     keys = group["keys"]
     out: list[DecryptionKey] = []
     for k in keys.get("symmetric", []):
         out.append(SymmetricKek(k["keyId"], k["version"], _hex(k["key"])))
     for k in keys.get("x25519", []):
+        if "privateKey" not in k:
+            # SPEC 15: an X25519 key listed without a private key is not held.
+            out.append(X25519Recipient(k["keyId"], k["version"], _hex(k["publicKey"])))  # type: ignore[arg-type]
+            continue
         priv = X25519PrivateKey(k["keyId"], k["version"], _hex(k["privateKey"]))
         if "publicKey" in k:
             assert priv.public_key == _hex(k["publicKey"]), "x25519 publicKey does not match privateKey"

@@ -2,10 +2,12 @@
 
 Two ways to write envelopes:
 
-* :func:`encrypt` draws a fresh DEK (and a random nonce) for every call. Simple, and what the
-  byte-exact test vectors use, since every input can be fixed.
+* :func:`encrypt` draws a fresh DEK (and a random nonce) for every call.
 * :class:`Encryptor` reuses one DEK for many messages ([DEK-2]) with counter nonces
-  ([NONCE-2]) and rotates it after a message count or an age ([DEK-3], [DEK-4]).
+  ([NONCE-2]), rotates it after a message count or an age ([DEK-3], [DEK-4]), and never shares
+  it with a forked child ([DEK-6]).
+
+The byte-exact test vectors fix the DEK and the nonce through :mod:`sealpost._testing`.
 """
 
 from __future__ import annotations
