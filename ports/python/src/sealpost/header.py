@@ -192,7 +192,7 @@ def parse_envelope(
     # 5. Recipient entries. At the end of each: UTF-8 ([HDR-4]), wrapped length ([RCP-3]),
     # suite 0003 types ([SUITE-4]), duplicates ([RCP-7]), in this order.
     recipients: list[RecipientEntry] = []
-    seen: set[tuple[int, bytes, int]] = set()
+    seen: set[tuple[int, bytes, int]] | None = set() if count > 1 else None  # one entry: no repeat
     deterministic = suite.deterministic
     for i in range(count):
         rtype = cur.u8("recipient type")
@@ -222,14 +222,15 @@ def parse_envelope(
                 ErrorCategory.MALFORMED_HEADER,
                 f"recipient {i}: suite 0003 cannot carry a recipient of type {rtype:#04x}",
             )
-        ref = key_reference(rtype, key_id, key_version)
-        if ref in seen:
-            raise _fail(  # [RCP-7]
-                ErrorCategory.MALFORMED_HEADER,
-                f"recipient {i}: repeats the key reference of an earlier entry "
-                f"(type {rtype:#04x}, key id {describe_key_id(key_id)})",
-            )
-        seen.add(ref)
+        if seen is not None:
+            ref = key_reference(rtype, key_id, key_version)
+            if ref in seen:
+                raise _fail(  # [RCP-7]
+                    ErrorCategory.MALFORMED_HEADER,
+                    f"recipient {i}: repeats the key reference of an earlier entry "
+                    f"(type {rtype:#04x}, key id {describe_key_id(key_id)})",
+                )
+            seen.add(ref)
         recipients.append(RecipientEntry(rtype, key_id, key_version, wrapped))
 
     # 6. Commitment.
