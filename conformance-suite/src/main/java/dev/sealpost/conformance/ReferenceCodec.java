@@ -103,6 +103,8 @@ public final class ReferenceCodec {
     }
     if (keys.getKmsCount() > 0) {
       b.kmsClient(testKms(keys, RANDOM));
+      // [KMS-3]: the request's kms keys are exactly the URIs the reader allows.
+      keys.getKmsList().forEach(k -> b.kmsKeyUri(k.getKeyUri()));
     }
     if (r.hasMaxPlaintextLength()) {
       b.maxPlaintextLength((int) Math.min(Integer.toUnsignedLong(r.getMaxPlaintextLength()), Limits.MAX_PLAINTEXT_LENGTH));

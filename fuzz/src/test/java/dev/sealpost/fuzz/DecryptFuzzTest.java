@@ -17,7 +17,7 @@ class DecryptFuzzTest {
       Decryptor.builder()
           .kekSource(FuzzKeys.INSTANCE.keyring)
           .x25519Key(FuzzKeys.CONSUMER, FuzzKeys.CONSUMER_VERSION, FuzzKeys.INSTANCE.consumer)
-          .kmsClient(FuzzKeys.INSTANCE.kms)
+          .kmsClient(FuzzKeys.INSTANCE.kms).kmsKeyUri(FuzzKeys.KMS_URI)
           .dekCacheCapacity(0)
           .build();
 

@@ -62,6 +62,7 @@ final class FuzzKeys implements SpecModel.KeyInventory {
         .kekSource(keyring)
         .x25519Key(CONSUMER, CONSUMER_VERSION, consumer)
         .kmsClient(kms)
+        .kmsKeyUri(KMS_URI)
         .build();
   }
 

@@ -26,7 +26,7 @@ class ReplayTest {
         Decryptor uncached = Decryptor.builder()
             .kekSource(FuzzKeys.INSTANCE.keyring)
             .x25519Key(FuzzKeys.CONSUMER, FuzzKeys.CONSUMER_VERSION, FuzzKeys.INSTANCE.consumer)
-            .kmsClient(FuzzKeys.INSTANCE.kms)
+            .kmsClient(FuzzKeys.INSTANCE.kms).kmsKeyUri(FuzzKeys.KMS_URI)
             .dekCacheCapacity(0)
             .build();
         for (int i = 0; i < 3; i++) {

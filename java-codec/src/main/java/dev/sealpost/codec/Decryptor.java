@@ -4,6 +4,7 @@ import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.dek.UnwrappedDekCache;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.kms.KmsClient;
@@ -14,10 +15,12 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decrypts Sealpost v1 envelopes, following SPEC.md section 11 step by step, so that every
@@ -34,6 +37,10 @@ public final class Decryptor {
   private final List<KekSource> kekSources;
   private final Map<String, X25519PrivateKey> x25519Keys;
   private final List<KmsClient> kmsClients;
+  /** [KMS-3]: type 03 entries are held only for these URIs, or URIs with these prefixes. */
+  private final Set<String> kmsKeyUris;
+  private final List<String> kmsKeyUriPrefixes;
+  private final boolean kmsDiscovery;
   private final int maxPlaintextLength;
   private final UnwrappedDekCache cache;
   /**
@@ -59,6 +66,9 @@ public final class Decryptor {
     this.kekSources = List.copyOf(b.kekSources);
     this.x25519Keys = Map.copyOf(b.x25519Keys);
     this.kmsClients = List.copyOf(b.kmsClients);
+    this.kmsKeyUris = Set.copyOf(b.kmsKeyUris);
+    this.kmsKeyUriPrefixes = List.copyOf(b.kmsKeyUriPrefixes);
+    this.kmsDiscovery = b.kmsDiscovery;
     this.maxPlaintextLength = b.maxPlaintextLength;
     this.cache = new UnwrappedDekCache(b.cacheCapacity);
   }
@@ -111,7 +121,7 @@ public final class Decryptor {
     for (Map.Entry<String, String> e : requiredStoredContext.entrySet()) {
       if (!e.getValue().equals(stored.get(e.getKey()))) {
         throw new SealpostException(
-            ErrorCategory.CONTEXT_MISMATCH, "stored context does not hold the required entry '" + e.getKey() + "'");
+            ErrorCategory.CONTEXT_MISMATCH, "stored context does not hold the required entry '" + LogSafe.escape(e.getKey()) + "'");
       }
     }
     // Steps 11-12.
@@ -206,7 +216,15 @@ public final class Decryptor {
       case X25519_HPKE:
         return x25519Keys.containsKey(slot(r.keyId(), r.keyVersion()));
       case KMS:
-        return kmsClients.stream().anyMatch(c -> c.supports(r.keyId()));
+        if (!kmsAllowed(r.keyId())) {
+          return false; // [KMS-3]: the reader, not the envelope, chooses which KMS keys it calls
+        }
+        for (KmsClient c : kmsClients) {
+          if (c.supports(r.keyId())) {
+            return true;
+          }
+        }
+        return false;
       default:
         return false;
     }
@@ -221,7 +239,7 @@ public final class Decryptor {
             try {
               return AesKeyWrap.unwrap(kek.get(), wrapped);
             } catch (GeneralSecurityException e) {
-              throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "AES-KW integrity check failed for " + r.keyId(), e);
+              throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "AES-KW integrity check failed for " + LogSafe.escape(r.keyId()), e);
             } finally {
               Arrays.fill(kek.get(), (byte) 0);
             }
@@ -232,7 +250,7 @@ public final class Decryptor {
         try {
           return HpkeDekSeal.open(x25519Keys.get(slot(r.keyId(), r.keyVersion())).toBytes(), wrapped);
         } catch (GeneralSecurityException e) {
-          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "HPKE open failed for " + r.keyId(), e);
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "HPKE open failed for " + LogSafe.escape(r.keyId()), e);
         }
       case KMS:
         for (KmsClient c : kmsClients) {
@@ -244,7 +262,19 @@ public final class Decryptor {
       default:
         break;
     }
-    throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key for " + r.keyId());
+    throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key for " + LogSafe.escape(r.keyId()));
+  }
+
+  private boolean kmsAllowed(String uri) {
+    if (kmsDiscovery || kmsKeyUris.contains(uri)) {
+      return true;
+    }
+    for (String prefix : kmsKeyUriPrefixes) {
+      if (uri.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String slot(String keyId, int version) {
@@ -254,7 +284,7 @@ public final class Decryptor {
   private static String describe(List<RecipientEntry> recipients) {
     List<String> out = new ArrayList<>();
     for (RecipientEntry r : recipients) {
-      out.add(r.type().map(Enum::name).orElse("type " + r.typeId()) + " '" + r.keyId() + "' v" + r.keyVersionUnsigned());
+      out.add(r.type().map(Enum::name).orElse("type " + r.typeId()) + " '" + LogSafe.escape(r.keyId()) + "' v" + r.keyVersionUnsigned());
     }
     return String.join(", ", out);
   }
@@ -264,6 +294,9 @@ public final class Decryptor {
     private final List<KekSource> kekSources = new ArrayList<>();
     private final Map<String, X25519PrivateKey> x25519Keys = new HashMap<>();
     private final List<KmsClient> kmsClients = new ArrayList<>();
+    private final Set<String> kmsKeyUris = new LinkedHashSet<>();
+    private final List<String> kmsKeyUriPrefixes = new ArrayList<>();
+    private boolean kmsDiscovery;
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
     private int cacheCapacity = 1024;
 
@@ -281,8 +314,45 @@ public final class Decryptor {
       return this;
     }
 
+    /**
+     * A KMS client. It is asked to unwrap only entries whose key URI the application allowed
+     * with {@link #kmsKeyUri}, {@link #kmsKeyUriPrefix} or, explicitly, {@link #kmsDiscovery()}
+     * [KMS-3]; {@link #build()} refuses a KMS client with nothing allowed.
+     */
     public Builder kmsClient(KmsClient client) {
       kmsClients.add(Objects.requireNonNull(client, "client"));
+      return this;
+    }
+
+    /** Allows KMS entries whose key URI equals {@code uri} exactly [KMS-3]. */
+    public Builder kmsKeyUri(String uri) {
+      if (Objects.requireNonNull(uri, "uri").isEmpty()) {
+        throw new IllegalArgumentException("a KMS key URI must not be empty");
+      }
+      kmsKeyUris.add(uri);
+      return this;
+    }
+
+    /**
+     * Allows KMS entries whose key URI starts with {@code prefix} [KMS-3], e.g. one account's
+     * and region's {@code aws-kms://arn:aws:kms:eu-west-1:111122223333:key/}. An empty prefix
+     * would allow everything: that is {@link #kmsDiscovery()}, so it is refused here.
+     */
+    public Builder kmsKeyUriPrefix(String prefix) {
+      if (Objects.requireNonNull(prefix, "prefix").isEmpty()) {
+        throw new IllegalArgumentException("an empty KMS key URI prefix allows every key: use kmsDiscovery() to mean that");
+      }
+      kmsKeyUriPrefixes.add(prefix);
+      return this;
+    }
+
+    /**
+     * Discovery: asks the KMS clients to unwrap under any key URI they support, which lets the
+     * writer of an envelope choose which KMS keys this reader calls with its credentials.
+     * Explicit opt-in only [KMS-3]; {@link #build()} logs a warning.
+     */
+    public Builder kmsDiscovery() {
+      this.kmsDiscovery = true;
       return this;
     }
 
@@ -304,6 +374,17 @@ public final class Decryptor {
     public Decryptor build() {
       if (kekSources.isEmpty() && x25519Keys.isEmpty() && kmsClients.isEmpty()) {
         throw new IllegalStateException("a decryptor needs at least one key source");
+      }
+      if (!kmsClients.isEmpty() && kmsKeyUris.isEmpty() && kmsKeyUriPrefixes.isEmpty() && !kmsDiscovery) {
+        throw new IllegalStateException(
+            "a KMS client needs allowed key URIs: call kmsKeyUri(uri) or kmsKeyUriPrefix(prefix),"
+                + " or opt in to kmsDiscovery() [KMS-3]");
+      }
+      if (kmsDiscovery && !kmsClients.isEmpty()) {
+        System.getLogger(Decryptor.class.getName()).log(
+            System.Logger.Level.WARNING,
+            "KMS discovery is on: envelopes choose which KMS keys this reader asks to decrypt, with its"
+                + " credentials; allow key URIs with kmsKeyUri/kmsKeyUriPrefix instead [KMS-3]");
       }
       return new Decryptor(this);
     }

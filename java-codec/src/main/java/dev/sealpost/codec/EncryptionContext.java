@@ -1,5 +1,6 @@
 package dev.sealpost.codec;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public final class EncryptionContext {
         throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context keys must not be empty");
       }
       if (k.length > Limits.MAX_CONTEXT_KEY_LENGTH || v.length > Limits.MAX_CONTEXT_VALUE_LENGTH) {
-        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "context entry '" + e.getKey() + "' too long");
+        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "context entry '" + LogSafe.escape(e.getKey()) + "' too long");
       }
       sorted.put(k, v);
     }

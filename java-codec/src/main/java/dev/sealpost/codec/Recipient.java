@@ -1,5 +1,6 @@
 package dev.sealpost.codec;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.Keyring;
@@ -40,7 +41,7 @@ public abstract class Recipient {
   /** A KMS key; the key id is its URI. */
   public static Recipient kms(KmsClient client, String keyUri) throws SealpostException {
     if (!Objects.requireNonNull(client, "client").supports(keyUri)) {
-      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "the KMS client does not serve " + keyUri);
+      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "the KMS client does not serve " + LogSafe.escape(keyUri));
     }
     return new Kms(client, keyUri);
   }
@@ -57,7 +58,7 @@ public abstract class Recipient {
 
   @Override
   public String toString() {
-    return type + ":" + keyId;
+    return type + ":" + LogSafe.escape(keyId);
   }
 
   static final class Symmetric extends Recipient {
@@ -76,7 +77,7 @@ public abstract class Recipient {
               .kek(keyId(), version)
               .orElseThrow(
                   () -> new SealpostException(
-                      ErrorCategory.NO_MATCHING_KEY, "KEK " + keyId() + " version " + version + " is not held"));
+                      ErrorCategory.NO_MATCHING_KEY, "KEK " + LogSafe.escape(keyId()) + " version " + version + " is not held"));
       return new ResolvedKek(version, kek);
     }
 
@@ -94,7 +95,7 @@ public abstract class Recipient {
       try {
         return new RecipientEntry(type(), keyId(), kek.version, AesKeyWrap.wrap(kek.key, dek));
       } catch (GeneralSecurityException e) {
-        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot wrap under KEK " + keyId(), e);
+        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot wrap under KEK " + LogSafe.escape(keyId()), e);
       }
     }
 
@@ -134,7 +135,7 @@ public abstract class Recipient {
       try {
         return new RecipientEntry(type(), keyId(), version, HpkeDekSeal.seal(publicKey, dek, ephemeral));
       } catch (GeneralSecurityException e) {
-        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot seal to X25519 key " + keyId(), e);
+        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot seal to X25519 key " + LogSafe.escape(keyId()), e);
       } finally {
         Arrays.fill(ephemeral, (byte) 0);
       }

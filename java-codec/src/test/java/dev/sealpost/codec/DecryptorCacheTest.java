@@ -47,7 +47,7 @@ class DecryptorCacheTest {
       envelopes.add(enc.encrypt(("m" + i).getBytes()));
     }
     assertEquals(4, kms.wraps.get(), "writer: one wrap per DEK");
-    Decryptor dec = Decryptor.builder().kmsClient(kms).build();
+    Decryptor dec = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).build();
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < envelopes.size(); i++) {
         assertArrayEquals(("m" + i).getBytes(), dec.decrypt(envelopes.get(i)));
@@ -61,7 +61,7 @@ class DecryptorCacheTest {
   void cacheCapacityZeroUnwrapsEveryTime() throws Exception {
     CountingKms kms = CountingKms.overTestKms();
     Encryptor enc = kmsWriter(kms, 1000);
-    Decryptor dec = Decryptor.builder().kmsClient(kms).dekCacheCapacity(0).build();
+    Decryptor dec = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).dekCacheCapacity(0).build();
     for (int i = 0; i < 20; i++) {
       assertArrayEquals(new byte[] {(byte) i}, dec.decrypt(enc.encrypt(new byte[] {(byte) i})));
     }
@@ -77,7 +77,7 @@ class DecryptorCacheTest {
     for (int i = 0; i < 12; i++) {
       envelopes.add(enc.encrypt(new byte[] {(byte) i}));
     }
-    Decryptor dec = Decryptor.builder().kmsClient(kms).dekCacheCapacity(1).build();
+    Decryptor dec = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).dekCacheCapacity(1).build();
     for (int i = 11; i >= 0; i--) {
       assertArrayEquals(new byte[] {(byte) i}, dec.decrypt(envelopes.get(i)));
     }
@@ -94,7 +94,7 @@ class DecryptorCacheTest {
         .build();
     byte[] first = enc.encrypt("first".getBytes());
     byte[] second = enc.encrypt("second".getBytes());
-    Decryptor dec = Decryptor.builder().kmsClient(kms).build();
+    Decryptor dec = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).build();
     assertArrayEquals("first".getBytes(), dec.decrypt(first));
     assertEquals(1, kms.unwraps.get());
 
@@ -115,7 +115,7 @@ class DecryptorCacheTest {
     byte[] tampered = second.clone();
     tampered[at] ^= 1;
     SealpostException e = assertThrows(SealpostException.class,
-        () -> Decryptor.builder().kmsClient(kms).dekCacheCapacity(0).build().decrypt(tampered));
+        () -> Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).dekCacheCapacity(0).build().decrypt(tampered));
     assertEquals(ErrorCategory.COMMITMENT_MISMATCH, e.category());
   }
 
@@ -149,7 +149,7 @@ class DecryptorCacheTest {
         .storedContext(EncryptionContext.of(Map.of("tenant", "acme", "schema", "v2")))
         .build();
     byte[] env = enc.encrypt("p".getBytes());
-    Decryptor dec = Decryptor.builder().kmsClient(kms).dekCacheCapacity(0).build();
+    Decryptor dec = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).dekCacheCapacity(0).build();
     for (Map<String, String> required : List.of(
         Map.of("tenant", "other"), Map.of("region", "eu"), Map.of("tenant", "acme", "schema", "v3"),
         Map.of("tenant", "ACME"), Map.of("tenant", ""))) {
@@ -179,7 +179,7 @@ class DecryptorCacheTest {
         .encrypt("ks".getBytes());
     kms.down = true;
 
-    Decryptor kmsReader = Decryptor.builder().kmsClient(kms).build();
+    Decryptor kmsReader = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).build();
     SealpostException e = assertThrows(SealpostException.class, () -> kmsReader.decrypt(kmsOnly));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
     e = assertThrows(SealpostException.class, () -> kmsReader.decrypt(kmsThenSymmetric));
@@ -187,12 +187,12 @@ class DecryptorCacheTest {
 
     // The symmetric entry after the failing KMS entry gives the DEK.
     assertArrayEquals("ks".getBytes(), Decryptor.builder().kekSource(keyring).build().decrypt(kmsThenSymmetric));
-    Decryptor both = Decryptor.builder().kmsClient(kms).kekSource(keyring).build();
+    Decryptor both = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).kekSource(keyring).build();
     assertArrayEquals("ks".getBytes(), both.decrypt(kmsThenSymmetric));
 
     // A held symmetric entry whose unwrap fails does not hide the outage: it may be transient.
     Keyring wrongOrders = Keyring.builder().add("orders", 2, TestKeys.pattern(99, 32)).build();
-    Decryptor wrongKek = Decryptor.builder().kmsClient(kms).kekSource(wrongOrders).build();
+    Decryptor wrongKek = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).kekSource(wrongOrders).build();
     e = assertThrows(SealpostException.class, () -> wrongKek.decrypt(kmsThenSymmetric));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
 
@@ -220,7 +220,7 @@ class DecryptorCacheTest {
       byte[] nonce = new byte[12];
       nonce[11] = (byte) version; // a distinct nonce per envelope under this DEK [NONCE-1]
       byte[] env = EnvelopeSealer.seal(keys, prefix, nonce, EncryptionContext.empty().encode(), pt, 0, pt.length);
-      assertArrayEquals(pt, Decryptor.builder().kmsClient(kms).build().decrypt(env), "version " + version);
+      assertArrayEquals(pt, Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).build().decrypt(env), "version " + version);
     }
   }
 
@@ -247,7 +247,7 @@ class DecryptorCacheTest {
         }
       };
       SealpostException e = assertThrows(SealpostException.class,
-          () -> Decryptor.builder().kmsClient(liar).build().decrypt(env));
+          () -> Decryptor.builder().kmsClient(liar).kmsKeyUri(TestKeys.KMS_URI).build().decrypt(env));
       assertEquals(ErrorCategory.UNWRAP_FAILED, e.category(), length + " bytes");
     }
   }

@@ -91,7 +91,7 @@ class KeyMaterialHygieneTest {
     List<SealpostException> failures = List.of(
         failure(() -> Decryptor.builder().kekSource(wrongKek).build().decrypt(env)),
         failure(() -> Decryptor.builder().x25519Key("reader", 1, wrongX).build().decrypt(env)),
-        failure(() -> Decryptor.builder().kmsClient(wrongKms).build().decrypt(env)),
+        failure(() -> Decryptor.builder().kmsClient(wrongKms).kmsKeyUri("test-kms://k").build().decrypt(env)),
         failure(() -> Decryptor.builder().kekSource(keyring).build().decrypt(tamperedBody)),
         failure(() -> Decryptor.builder().kekSource(keyring).build().decrypt(tamperedCommitment)),
         failure(() -> Decryptor.builder().kekSource(keyring).build().decrypt(env, EncryptionContext.of("t", "x"))),

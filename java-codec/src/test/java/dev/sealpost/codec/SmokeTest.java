@@ -17,6 +17,6 @@ class SmokeTest {
     System.out.println(env.length + " " + dev.sealpost.codec.internal.Bytes.hex(env));
     assertArrayEquals(pt, Decryptor.builder().kekSource(TestKeys.keyring()).build().decrypt(env, EncryptionContext.of("topic", "t")));
     assertArrayEquals(pt, Decryptor.builder().x25519Key("consumer-a", 1, TestKeys.consumerKey()).build().decrypt(env, EncryptionContext.of("topic", "t")));
-    assertArrayEquals(pt, Decryptor.builder().kmsClient(TestKeys.kms()).build().decrypt(env, EncryptionContext.of("topic", "t")));
+    assertArrayEquals(pt, Decryptor.builder().kmsClient(TestKeys.kms()).kmsKeyUri(TestKeys.KMS_URI).build().decrypt(env, EncryptionContext.of("topic", "t")));
   }
 }

@@ -161,7 +161,7 @@ class WriterLimitsTest {
     EnvelopeHeader h = EnvelopeHeader.parse(env);
     assertEquals(16384, h.headerLength());
     assertEquals(env.length, h.headerLength() + h.bodyLength());
-    assertArrayEquals("edge".getBytes(), Decryptor.builder().kmsClient(new PaddingKms(w)).build().decrypt(env));
+    assertArrayEquals("edge".getBytes(), Decryptor.builder().kmsClient(new PaddingKms(w)).kmsKeyUriPrefix("pad-kms://").build().decrypt(env));
 
     Encryptor.Builder over = Encryptor.builder();
     for (int i = 0; i < 3; i++) {

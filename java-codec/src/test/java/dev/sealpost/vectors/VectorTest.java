@@ -142,6 +142,7 @@ class VectorTest {
     }
     if (!kms.isEmpty()) {
       b.kmsClient(TestKms.of(kms, new java.security.SecureRandom()));
+      kms.keySet().forEach(b::kmsKeyUri); // [KMS-3]: the reader's kms keys are exactly the allowed URIs
     }
     return b.build();
   }

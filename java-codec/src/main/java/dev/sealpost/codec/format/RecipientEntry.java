@@ -1,5 +1,6 @@
 package dev.sealpost.codec.format;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.RecipientType;
 import java.util.Arrays;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public final class RecipientEntry {
 
   @Override
   public String toString() {
-    return "RecipientEntry[type=" + typeId + ", keyId=" + keyId + ", version=" + keyVersionUnsigned()
+    return "RecipientEntry[type=" + typeId + ", keyId=" + LogSafe.escape(keyId) + ", version=" + keyVersionUnsigned()
         + ", wrapped=" + wrappedDek.length + " bytes]";
   }
 }

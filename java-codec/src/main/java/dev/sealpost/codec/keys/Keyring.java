@@ -1,5 +1,6 @@
 package dev.sealpost.codec.keys;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public final class Keyring implements KekSource {
   public int currentVersion(String keyId) throws SealpostException {
     Integer v = current.get(keyId);
     if (v == null) {
-      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "keyring has no key id '" + keyId + "'");
+      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "keyring has no key id '" + LogSafe.escape(keyId) + "'");
     }
     return v;
   }
@@ -135,16 +136,16 @@ public final class Keyring implements KekSource {
       }
       if (key.length != KEY_LENGTH) {
         throw new SealpostException(
-            ErrorCategory.INVALID_KEY_MATERIAL, "KEK '" + keyId + "' must be 32 bytes, got " + key.length);
+            ErrorCategory.INVALID_KEY_MATERIAL, "KEK '" + LogSafe.escape(keyId) + "' must be 32 bytes, got " + key.length);
       }
       String idVersion = version + "/" + keyId;
       if (idVersions.contains(idVersion)) {
         throw new SealpostException(
-            ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + keyId + "' version " + version);
+            ErrorCategory.INVALID_KEY_MATERIAL, "duplicate key '" + LogSafe.escape(keyId) + "' version " + version);
       }
       if (primary && primaryIds.contains(keyId)) {
         throw new SealpostException(
-            ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + keyId + "'");
+            ErrorCategory.INVALID_KEY_MATERIAL, "two primary versions for key '" + LogSafe.escape(keyId) + "'");
       }
       idVersions.add(idVersion);
       if (primary) {

@@ -1,5 +1,6 @@
 package dev.sealpost.codec.keys;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
 import java.nio.charset.StandardCharsets;
@@ -266,12 +267,12 @@ public final class KeyringFile {
         }
         Integer dup = seen.putIfAbsent(keyId + '\n' + version, lineNo);
         if (dup != null) {
-          throw fail(lineNo, "duplicate key '" + keyId + "' version " + version + " (first on line " + dup + ")");
+          throw fail(lineNo, "duplicate key '" + LogSafe.escape(keyId) + "' version " + version + " (first on line " + dup + ")");
         }
         if (primary) {
           Integer other = primaryLine.putIfAbsent(keyId, lineNo);
           if (other != null) {
-            throw fail(lineNo, "second primary version for key '" + keyId + "' (first on line " + other + ")");
+            throw fail(lineNo, "second primary version for key '" + LogSafe.escape(keyId) + "' (first on line " + other + ")");
           }
         }
         builder.add(keyId, version, key, primary);

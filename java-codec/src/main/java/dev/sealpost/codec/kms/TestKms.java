@@ -1,5 +1,6 @@
 package dev.sealpost.codec.kms;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
 import dev.sealpost.codec.internal.Bytes;
@@ -90,7 +91,7 @@ public final class TestKms implements KmsClient {
   private byte[] key(String keyUri) throws SealpostException {
     byte[] k = keys.get(keyUri);
     if (k == null) {
-      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "test KMS has no key " + keyUri);
+      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "test KMS has no key " + LogSafe.escape(keyUri));
     }
     return Arrays.copyOf(k, k.length);
   }

@@ -1,5 +1,6 @@
 package dev.sealpost.codec.kms;
 
+import dev.sealpost.codec.internal.LogSafe;
 import com.google.crypto.tink.Aead;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
@@ -34,7 +35,7 @@ public final class TinkKmsClientAdapter implements KmsClient {
     try {
       return aead(keyUri).encrypt(dek, NO_AAD);
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS could not wrap a DEK under " + keyUri, e);
+      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS could not wrap a DEK under " + LogSafe.escape(keyUri), e);
     }
   }
 
@@ -44,14 +45,14 @@ public final class TinkKmsClientAdapter implements KmsClient {
     try {
       aead = aead(keyUri);
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS key " + keyUri + " is not available", e);
+      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS key " + LogSafe.escape(keyUri) + " is not available", e);
     }
     try {
       return aead.decrypt(wrappedDek, NO_AAD);
     } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "KMS refused the wrapped DEK for " + keyUri, e);
+      throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "KMS refused the wrapped DEK for " + LogSafe.escape(keyUri), e);
     } catch (RuntimeException e) {
-      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS failed for " + keyUri, e);
+      throw new SealpostException(ErrorCategory.KEY_SERVICE_FAILURE, "KMS failed for " + LogSafe.escape(keyUri), e);
     }
   }
 

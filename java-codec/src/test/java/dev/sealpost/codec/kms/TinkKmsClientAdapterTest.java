@@ -120,11 +120,11 @@ class TinkKmsClientAdapterTest {
     assertEquals(32, dek.length);
     assertArrayEquals(IndependentCrypto.commitment(dek, Suite.AES_256_GCM.id()), h.commitment());
 
-    Decryptor dec = Decryptor.builder().kmsClient(adapter).build();
+    Decryptor dec = Decryptor.builder().kmsClient(adapter).kmsKeyUri(URI).build();
     assertArrayEquals("hello kms".getBytes(), dec.decrypt(env, ctx));
     // A separate adapter over the same KMS decrypts too; Tink's getAead is called once per URI.
     TinkKmsClientAdapter second = new TinkKmsClientAdapter(tink);
-    Decryptor dec2 = Decryptor.builder().kmsClient(second).dekCacheCapacity(0).build();
+    Decryptor dec2 = Decryptor.builder().kmsClient(second).kmsKeyUri(URI).dekCacheCapacity(0).build();
     int before = tink.getAeadCalls.get();
     for (int i = 0; i < 5; i++) {
       assertArrayEquals("hello kms".getBytes(), dec2.decrypt(env, ctx));
@@ -147,11 +147,11 @@ class TinkKmsClientAdapterTest {
     assertFalse(java.util.Arrays.equals(h.recipients().get(0).wrappedDek(),
         EnvelopeHeader.parse(corrupted).recipients().get(0).wrappedDek()));
     SealpostException e = assertThrows(SealpostException.class,
-        () -> Decryptor.builder().kmsClient(adapter).build().decrypt(corrupted));
+        () -> Decryptor.builder().kmsClient(adapter).kmsKeyUri(URI).build().decrypt(corrupted));
     assertEquals(ErrorCategory.UNWRAP_FAILED, e.category());
 
     TinkKmsClientAdapter otherKms = new TinkKmsClientAdapter(new LocalTinkKms()); // fresh key for URI
-    e = assertThrows(SealpostException.class, () -> Decryptor.builder().kmsClient(otherKms).build().decrypt(env));
+    e = assertThrows(SealpostException.class, () -> Decryptor.builder().kmsClient(otherKms).kmsKeyUri(URI).build().decrypt(env));
     assertEquals(ErrorCategory.UNWRAP_FAILED, e.category());
 
     // Direct calls: garbage and an empty blob are refused the same way.
@@ -171,12 +171,12 @@ class TinkKmsClientAdapterTest {
 
     tink.outage = new IllegalStateException("connection reset");
     SealpostException e = assertThrows(SealpostException.class,
-        () -> Decryptor.builder().kmsClient(adapter).dekCacheCapacity(0).build().decrypt(env));
+        () -> Decryptor.builder().kmsClient(adapter).kmsKeyUri(URI).dekCacheCapacity(0).build().decrypt(env));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
     e = assertThrows(SealpostException.class, () -> Encryptor.builder().recipient(Recipient.kms(adapter, URI)).build());
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
     tink.outage = null;
-    assertArrayEquals("y".getBytes(), Decryptor.builder().kmsClient(adapter).build().decrypt(env));
+    assertArrayEquals("y".getBytes(), Decryptor.builder().kmsClient(adapter).kmsKeyUri(URI).build().decrypt(env));
 
     com.google.crypto.tink.KmsClient noKeys = new LocalTinkKms() {
       @Override
@@ -185,7 +185,7 @@ class TinkKmsClientAdapterTest {
       }
     };
     TinkKmsClientAdapter denied = new TinkKmsClientAdapter(noKeys);
-    e = assertThrows(SealpostException.class, () -> Decryptor.builder().kmsClient(denied).build().decrypt(env));
+    e = assertThrows(SealpostException.class, () -> Decryptor.builder().kmsClient(denied).kmsKeyUri(URI).build().decrypt(env));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
   }
 }
