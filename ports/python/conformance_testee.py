@@ -43,7 +43,9 @@ class RequestError(Exception):
 # ------------------------------------------------------------------------------------------ keys
 
 
-def reader_keys(keys: dict) -> list:
+def reader_keys(keys: dict, kms_allowed: list | None = None) -> list:
+    """The reader's keys. KMS URIs the reader allows ([KMS-3]): those of ``keys.kms``, or, when
+    the request lists ``kmsAllowedKeyUris``, exactly those (an entry ending in '*' is a prefix)."""
     out: list = []
     for k in keys.get("symmetric", []):
         out.append(sealpost.SymmetricKek(k.get("keyId", ""), k.get("version", 0), unb64(k.get("key"))))
@@ -51,7 +53,13 @@ def reader_keys(keys: dict) -> list:
         if k.get("privateKey"):
             out.append(sealpost.X25519PrivateKey(k.get("keyId", ""), k.get("version", 0), unb64(k["privateKey"])))
     kms = {k.get("keyUri", ""): unb64(k.get("key")) for k in keys.get("kms", [])}
-    if kms:
+    if kms_allowed:
+        uris = [u for u in kms_allowed if not u.endswith("*")]
+        prefixes = [u[:-1] for u in kms_allowed if u.endswith("*") and u != "*"]
+        out.append(sealpost.KmsAllowList(
+            sealpost.TestKms(kms), key_uris=uris, key_uri_prefixes=prefixes, discovery="*" in kms_allowed
+        ))
+    elif kms:
         client = sealpost.TestKms(kms)
         out.extend(sealpost.KmsKey(uri, client) for uri in kms)
     return out
@@ -127,7 +135,7 @@ def decrypt(req: dict) -> dict:
     limit = min(req.get("maxPlaintextLength", MAX_PLAINTEXT), MAX_PLAINTEXT)
     plaintext = sealpost.decrypt(
         unb64(req.get("envelope")),
-        reader_keys(req.get("keys", {})),
+        reader_keys(req.get("keys", {}), req.get("kmsAllowedKeyUris")),
         external_context=req.get("externalContext", {}),
         required_context=req.get("requiredContext", {}),
         max_plaintext_length=limit,

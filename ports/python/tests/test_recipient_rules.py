@@ -230,6 +230,19 @@ def test_rcp8_hostile_envelope_costs_one_unwrap() -> None:
     assert calls == [0]
 
 
+def test_rcp10_unavailable_service_is_not_remembered() -> None:
+    """[RCP-10]: an attempt that failed because the KMS was down does not decide the next
+    envelope (or the same one again): once the service is back, it decrypts."""
+    writer = CountingKms(KMS_KEYS)
+    env = sealpost.encrypt(b"p", [KmsKey(URI_1, writer)])
+    reader = CountingKms(KMS_KEYS, down={URI_1})
+    allow = KmsAllowList(reader, key_uris=[URI_1])
+    assert category(env, [allow]) is C.KEY_SERVICE_FAILURE
+    reader.down.clear()
+    assert sealpost.decrypt(env, [allow]) == b"p"
+    assert reader.calls == [URI_1, URI_1]
+
+
 def test_rcp8_a_custom_key_error_keeps_its_category() -> None:
     """[ERR-1]: a typed error from a reader key keeps its category; another exception is a
     verdict on the entry (unwrap-failed)."""
@@ -275,8 +288,9 @@ def test_kms3_allow_list_matches_any_key_version() -> None:
     assert sealpost.decrypt(env, [KmsAllowList(writer, key_uris=[URI_1])]) == b"p"
 
 
-def test_kms3_allow_list_is_required_and_discovery_is_an_opt_in(caplog: pytest.LogCaptureFixture) -> None:
-    """[KMS-3]: no default that allows every URI; discovery is explicit and logs a warning."""
+def test_kms4_allow_list_is_required_and_discovery_is_an_opt_in(caplog: pytest.LogCaptureFixture) -> None:
+    """[KMS-3], [KMS-4]: no default that allows every URI; discovery is explicit and logs a
+    warning."""
     client = CountingKms(KMS_KEYS)
     with pytest.raises(ValueError, match="key_uris.*key_uri_prefixes.*discovery=True"):
         KmsAllowList(client)

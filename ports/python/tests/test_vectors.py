@@ -25,6 +25,9 @@ from sealpost import (
     X25519Recipient,
 )
 from sealpost._testing import encrypt_fixed, x25519_recipient_fixed
+from sealpost.context import canonical_entries, encode_context, encode_entries
+from sealpost.hpke import _dh, _extract_and_expand, x25519_public_key
+from sealpost.kdf import derive_deterministic_dek, derive_message_keys, deterministic_info, hkdf_extract
 from sealpost.recipients import DecryptionKey, Recipient
 
 ENCRYPT_FILE = "sealpost_v1_encrypt.json"
@@ -133,6 +136,49 @@ def test_encrypt_vector(group: Any, test: Any, problem: str | None) -> None:
     assert envelope.hex() == test["envelope"]
     back = sealpost.decrypt(envelope, reader_keys(group), external_context=external)
     assert back == plaintext
+
+
+@pytest.mark.parametrize(("group", "test", "problem"), _ENC_PARAMS, ids=_ENC_IDS)
+def test_encrypt_vector_intermediates(group: Any, test: Any, problem: str | None) -> None:
+    """The vector's intermediate values (test-vectors/README.md), step by step in the order they
+    are computed, so that a divergence shows where it starts."""
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    inter = test["intermediates"]
+    suite = sealpost.Suite.from_name(test["suite"])
+    recipients = writer_recipients(group, test)
+    stored = canonical_entries(test.get("storedContext") or {})
+    external = encode_context(test.get("externalContext") or {})
+    if suite.deterministic:
+        assert "dek" not in test, "AES_256_SIV vectors give no DEK: it is derived ([SIV-1])"
+        refs = [(r.recipient_type, r.key_id, r.key_version) for r in recipients]
+        assert deterministic_info(int(suite), refs, encode_entries(stored), external).hex() == inter["deterministicInfo"]
+        first = recipients[0]
+        assert isinstance(first, SymmetricKek)
+        dek = derive_deterministic_dek(first.kek, int(suite), refs, encode_entries(stored), external)
+        assert dek.hex() == inter["dek"]
+    else:
+        assert "deterministicInfo" not in inter and "dek" not in inter
+        dek = _hex(test["dek"])
+    assert hkdf_extract(b"sealpost/v1", dek).hex() == inter["prk"]
+    keys = derive_message_keys(dek, int(suite), suite.key_length)
+    assert keys.message_key.hex() == inter["kMsg"]
+    assert keys.commitment.hex() == inter["commitment"]
+    assert len(inter["recipients"]) == len(recipients)
+    for r, expected in zip(recipients, inter["recipients"]):
+        assert r.wrap(dek).hex() == expected["wrappedDek"]
+        if isinstance(r, X25519Recipient):
+            assert r._ephemeral is not None
+            shared = _extract_and_expand(_dh(r._ephemeral, r.public_key), x25519_public_key(r._ephemeral) + r.public_key)
+            assert shared.hex() == expected["sharedSecret"]
+        else:
+            assert "sharedSecret" not in expected
+    envelope = encrypt_fixed(
+        _hex(test["plaintext"]), writer_recipients(group, test), suite=suite,
+        stored_context=test.get("storedContext") or {}, external_context=test.get("externalContext") or {},
+        dek=None if suite.deterministic else dek, nonce=None if suite.deterministic else _hex(test["nonce"]),
+    )
+    assert (sealpost.inspect(envelope).header.raw + external).hex() == inter["aad"]
 
 
 @pytest.mark.parametrize(("group", "test", "problem"), _DEC_PARAMS, ids=_DEC_IDS)
