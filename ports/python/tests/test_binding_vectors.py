@@ -146,3 +146,108 @@ def test_kafka_read(test: dict[str, Any], via: str) -> None:
     assert key == _hex(exp["key"])
     assert value == _hex(exp["value"])
     assert headers == _headers(exp["headers"])
+
+
+# --- NATS ------------------------------------------------------------------------------------
+
+from sealpost.nats import NatsBinding  # noqa: E402
+
+
+def _nats_recipients(specs: list[str]) -> list[SymmetricKek]:
+    held = _symmetric(NATS["keys"])
+    out = []
+    for spec in specs:
+        kind, _, key_id = spec.partition(":")
+        assert kind == "kek", spec
+        version = max(v for (k, v) in held if k == key_id)
+        out.append(held[(key_id, version)])
+    return out
+
+
+def _nats_binding(test: dict[str, Any]) -> NatsBinding:
+    cfg = NATS["config"]
+    rnd = test.get("randomness")
+
+    def sealer(entry, recips, suite, plaintext, context):
+        assert rnd is not None, "a randomized envelope in a test without randomness"
+        return encrypt_fixed(plaintext, recips, suite=suite, external_context=context, dek=bytes.fromhex(rnd["dek"]), nonce=bytes.fromhex(rnd["nonce"]))
+
+    return NatsBinding(
+        subjects={p: _nats_recipients(r) for p, r in cfg["subjects"].items()},
+        keys=list(_symmetric(NATS["keys"]).values()),
+        plaintext_subjects=cfg["plaintextSubjects"],
+        consume_plaintext_subjects=cfg["consumePlaintextSubjects"],
+        secret_headers=cfg["secretHeaders"],
+        authenticated_headers=cfg["authenticatedHeaders"],
+        value_suite=cfg["valueSuite"],
+        kv_buckets={b: _nats_recipients(r) for b, r in cfg["kvBuckets"].items()},
+        _value_sealer=sealer,
+    )
+
+
+def _as_map(headers: list[Any]) -> dict[str, list[str]]:
+    """Headers compare as a map from name to the list of its values (test-vectors/README.md)."""
+    out: dict[str, list[str]] = {}
+    for name, value in headers:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def test_nats_vector_counts() -> None:
+    tests = [t for g in NATS["testGroups"] for t in g["tests"]]
+    assert len(tests) == NATS["numberOfTests"] == 55
+    assert [len(g["tests"]) for g in NATS["testGroups"]] == [12, 28, 15]
+
+
+def _nats_cases(kind: str) -> list[Any]:
+    return [pytest.param(t, id=f"tc{t['tcId']}") for g in NATS["testGroups"] if g["type"] == kind for t in g["tests"]]
+
+
+@pytest.mark.parametrize("test", _nats_cases("seal"))
+def test_nats_seal(test: dict[str, Any]) -> None:
+    b = _nats_binding(test)
+    args = (test["subject"], [tuple(h) for h in test["headers"]], bytes.fromhex(test["data"]))
+    if test["result"] == "invalid":
+        with pytest.raises(BindingError) as e:
+            b.seal(*args)
+        assert (e.value.category.value, e.value.reason) == (test["error"], test["reason"])
+        return
+    data, headers = b.seal(*args)
+    exp = test["expected"]
+    assert data.hex() == exp["data"]
+    assert _as_map(headers) == _as_map(exp["headers"])
+
+
+@pytest.mark.parametrize("test", _nats_cases("open"))
+def test_nats_open(test: dict[str, Any]) -> None:
+    b = _nats_binding(test)
+    args = (test["subject"], [tuple(h) for h in test["headers"]], bytes.fromhex(test["data"]))
+    if test["result"] == "invalid":
+        with pytest.raises(BindingError) as e:
+            b.open(*args)
+        assert (e.value.category.value, e.value.reason) == (test["error"], test["reason"])
+        return
+    data, headers = b.open(*args)
+    exp = test["expected"]
+    assert data.hex() == exp["data"]
+    assert _as_map(headers) == _as_map(exp["headers"])
+
+
+@pytest.mark.parametrize("test", _nats_cases("kv"))
+def test_nats_kv(test: dict[str, Any]) -> None:
+    b = _nats_binding(test)
+    if test["op"] == "put":
+        stored_key, stored_value = b.kv_put(test["bucket"], test["key"], bytes.fromhex(test["value"]))
+        assert stored_key == test["expected"]["storedKey"]
+        assert stored_value.hex() == test["expected"]["storedValue"]
+        return
+    args = (test["bucket"], test["storedKey"], test["operation"], bytes.fromhex(test["storedValue"]))
+    if test["result"] == "invalid":
+        with pytest.raises(BindingError) as e:
+            b.kv_read(*args)
+        assert (e.value.category.value, e.value.reason) == (test["error"], test["reason"])
+        return
+    key, value = b.kv_read(*args)
+    exp = test["expected"]
+    assert key == exp["key"]
+    assert (None if value is None else value.hex()) == exp["value"]
