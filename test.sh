@@ -13,7 +13,7 @@ venv="${SEALPOST_VENV:-ports/python/.venv}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install -q --disable-pip-version-check -e 'ports/python[test]'
+"$venv/bin/pip" install -q --disable-pip-version-check -e 'ports/python[test,kafka,nats]'
 "$venv/bin/python" -m pytest -q ports/python
 
 echo "== Conformance suite: the Java reference and the Python port as testees"
