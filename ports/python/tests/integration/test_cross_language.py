@@ -15,6 +15,7 @@ adapters' ``sealpost.keyring.path``. Expected values are the records as sent.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import time
 from pathlib import Path
@@ -43,8 +44,6 @@ Record = tuple[str, Optional[bytes], Optional[bytes], list[Header]]
 def keyring_path(workdir: Path) -> Path:
     path = workdir / "interop.keyring"
     lines = ["sealpost-keyring v1"]
-    import base64
-
     for key_id in ("orders", "payments"):
         lines.append(f"key {key_id} 1 {base64.b64encode(os.urandom(32)).decode()}")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -354,3 +353,47 @@ def test_same_message_through_kafka_and_nats(java_side, kafka_bootstrap, nats_ur
     (_, _, k_data, k_headers), (_, _, n_data, n_headers) = from_line(k_lines[0]), from_line(n_lines[0])
     assert k_data == n_data == data
     assert sorted(k_headers) == sorted(n_headers) == [("x-pii-name", b"Ada"), ("x-tenant", b"acme")]
+
+
+# --- the nats-py wrapper on its own: core NATS and Key-Value on the real server ------------------
+
+
+def test_python_nats_core_and_key_value(nats_url, keyring_path) -> None:
+    import nats
+
+    ring = keys.load_keyring(keyring_path)
+
+    async def body():
+        nc = await nats.connect(nats_url)
+        try:
+            binding = _nats_binding(keyring_path, kv_buckets={"profiles": [ring.current("payments")]})
+            client = SealpostNats(nc, binding)
+            raw_sub = await nc.subscribe("orders.core")
+            sub = await nc.subscribe("orders.core")
+            await client.publish("orders.core", b"core data", headers={"x-pii-name": "Ada", "x-tenant": "acme"})
+            raw = await raw_sub.next_msg(5)
+            assert is_envelope(raw.data) and b"Ada" not in raw.data and raw.headers == {"x-tenant": "acme"}
+            opened = await client.next_msg(sub, 5)
+            assert (opened.data, opened.headers) == (b"core data", {"x-tenant": "acme", "x-pii-name": "Ada"})
+            await nc.publish("orders.core", b"plaintext")  # fail closed ([NB-14])
+            from sealpost.bindings import BindingError
+
+            with pytest.raises(BindingError) as e:
+                await client.next_msg(sub, 5)
+            assert e.value.reason == "plaintext-rejected"
+
+            await nc.jetstream().create_key_value(bucket="profiles")
+            kv = await client.key_value("profiles")
+            await kv.put("user.42", b'{"name":"Ada"}')
+            await kv.put("user.43", b'{"name":"Grace"}')
+            assert await kv.get("user.42") == b'{"name":"Ada"}'
+            assert sorted(await kv.keys()) == ["user.42", "user.43"]
+            stored = await kv.kv.keys()
+            assert all(is_envelope(base64.urlsafe_b64decode(k + "=" * (-len(k) % 4))) for k in stored)
+            assert "user.42" not in stored
+            await kv.delete("user.43")
+            assert await kv.keys() == ["user.42"]
+        finally:
+            await nc.close()
+
+    asyncio.run(body())
