@@ -192,6 +192,15 @@ def _assert_stored_encrypted(raw: list[Any], sent: list[Record]) -> None:
                 assert v not in m.value()
 
 
+def _scan(directory: Path, present: bytes, absent: list[bytes]) -> None:
+    """The servers' storage: ``present`` (bytes known to be stored, so the scan is not vacuous)
+    is found, and no plaintext of ``absent`` is."""
+    blobs = [p.read_bytes() for p in directory.rglob("*") if p.is_file()]
+    assert any(present in b for b in blobs), f"{present[:16].hex()}... not found under {directory}"
+    for secret in absent:
+        assert not any(secret in b for b in blobs), f"plaintext {secret!r} stored under {directory}"
+
+
 def test_java_producer_kafka_python_consumer(java_side, kafka_bootstrap, workdir, keyring_path) -> None:
     topic = "orders-j2p"
     _create_topics(kafka_bootstrap, topic)
@@ -214,7 +223,9 @@ def test_python_producer_kafka_java_consumer(java_side, kafka_bootstrap, workdir
     for t, key, value, headers in sent:
         producer.produce(t, key, value, headers=list(headers))
     assert producer.flush(30) == 0
-    _assert_stored_encrypted(_raw_records(kafka_bootstrap, topic, len(sent)), sent)
+    raw = _raw_records(kafka_bootstrap, topic, len(sent))
+    _assert_stored_encrypted(raw, sent)
+    _scan(workdir / "kafka" / "data", raw[0].value(), [b"limit=10 from python", b"078-05-1120", b"Bearer x", b'{"n":1}'])
     lines = java_side.run("kafka-consume", kafka_bootstrap, str(_kafka_java_props(workdir, keyring_path, topic)), topic, str(len(sent)))
     got = [from_line(line) for line in lines]
     expected = [_expected_read(r) for r in sent]
@@ -240,9 +251,9 @@ def _nats_binding(keyring: Path, **extra: Any) -> NatsBinding:
 
 
 NATS_MESSAGES = [
-    ("hello", {"x-tenant": "acme", "x-pii-name": "Ada Lovelace", "trace-id": "7f3a"}),
+    ("hello, interop", {"x-tenant": "acme", "x-pii-name": "Ada Lovelace", "trace-id": "7f3a"}),
     ("", {}),
-    ("second", {"Authorization": "Bearer t0k3n", "approved-by": "auditor-7"}),
+    ("second message body", {"Authorization": "Bearer t0k3n", "approved-by": "auditor-7"}),
 ]
 
 
@@ -292,6 +303,8 @@ def test_python_publisher_nats_java_subscriber(java_side, nats_url, workdir, key
         for data, hs in NATS_MESSAGES:
             ack = await client.js_publish(subject, data.encode(), headers=dict(hs) or None)
             assert ack.stream == "P2J"
+        first = (await (await nc.jetstream().pull_subscribe(subject, "raw")).fetch(1, timeout=10))[0]
+        _scan(workdir / "jetstream", first.data, [b"Ada Lovelace", b"Bearer t0k3n", b"hello, interop", b"second message body"])
         return await asyncio.to_thread(java_side.run, "nats-consume", nats_url, str(_nats_java_props(workdir, keyring_path)), subject, str(len(NATS_MESSAGES)))
 
     lines = asyncio.run(_with_stream(nats_url, "P2J", subject, body))
