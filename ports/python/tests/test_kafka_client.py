@@ -115,3 +115,34 @@ def test_plaintext_on_encrypted_topic_is_refused() -> None:
     with pytest.raises(BindingError) as e:
         consume(b, "orders", k, b"forged", [])
     assert (e.value.category.value, e.value.part) == ("not-an-envelope", "value")
+
+
+def test_topic_patterns_after_exact_topics() -> None:
+    other = SymmetricKek("eu", 1, os.urandom(32))
+    b = KafkaBinding(topics={"orders": [KEK]}, topic_patterns=[("orders-.*", [other])], keys=[KEK, other], plaintext_topics=["orders-public"])
+    _, v = produce(b, "orders-eu", "k", "v", [])
+    assert sealpost_entries(v) == [b"eu"]
+    _, v = produce(b, "orders", "k", "v", [])
+    assert sealpost_entries(v) == [b"orders"]
+    assert produce(b, "orders-public", "k", "v", [])[1] == b"v"  # plaintext named exactly wins
+
+
+def sealpost_entries(envelope: bytes) -> list[bytes]:
+    from sealpost import inspect
+
+    return [r.key_id for r in inspect(envelope).recipients]
+
+
+def test_null_from_inner_serializer_is_refused() -> None:
+    b = binding()
+    ser = SealpostSerializer(b, lambda obj, ctx: None)
+    ctx = SerializationContext("orders", MessageField.KEY, [])
+    with pytest.raises(BindingError) as e:
+        ser("k", ctx)
+    assert (e.value.reason, e.value.part) == ("null-from-serializer", "key")
+    ctx = SerializationContext("orders", MessageField.KEY, [])
+    SealpostSerializer(b)(b"k", ctx)
+    ctx.field = MessageField.VALUE
+    with pytest.raises(BindingError) as e:
+        ser("v", ctx)
+    assert (e.value.reason, e.value.part) == ("null-from-serializer", "value")

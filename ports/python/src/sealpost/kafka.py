@@ -84,8 +84,9 @@ class KafkaBinding:
 
     ``topics`` maps each encrypted topic to its recipients (the value recipients; record keys
     are encrypted for the symmetric ones, [KB-2]). ``keys`` are the reader's keys.
-    ``plaintext_topics`` may carry plaintext; any other topic is refused by writers and read
-    strictly. ``secret_headers`` / ``authenticated_headers`` are regular expressions matched
+    ``topic_patterns`` are ``(regex, recipients)`` pairs matched against whole topic names,
+    tried in order after the exact topics. ``plaintext_topics`` may carry plaintext; any other
+    topic is refused by writers and read strictly. ``secret_headers`` / ``authenticated_headers`` are regular expressions matched
     against whole header names, case-insensitively. ``key_mode`` is ``"encrypt"`` or
     ``"clear"``; ``bind_key=False`` drops the key digest from value contexts ([KB-8]);
     ``store_topics`` is a pattern of state-store topics bound to topic and part only ([KB-9]);
@@ -98,6 +99,7 @@ class KafkaBinding:
         topics: Optional[Mapping[str, Sequence[Recipient]]] = None,
         keys: Iterable[Union[DecryptionKey, Recipient]] = (),
         plaintext_topics: Iterable[str] = (),
+        topic_patterns: Sequence[tuple[str, Sequence[Recipient]]] = (),
         secret_headers: Optional[str] = None,
         authenticated_headers: Optional[str] = None,
         key_mode: str = "encrypt",
@@ -113,6 +115,7 @@ class KafkaBinding:
         if tombstone_policy not in ("drop-unauthenticated", "accept"):
             raise ValueError("tombstone_policy must be 'drop-unauthenticated' or 'accept'")
         self._topics = {t: list(r) for t, r in (topics or {}).items()}
+        self._patterns = [(re.compile(p), list(r)) for p, r in topic_patterns]
         self._plaintext = frozenset(plaintext_topics)
         overlap = self._plaintext & self._topics.keys()
         if overlap:
@@ -136,10 +139,18 @@ class KafkaBinding:
         return self._store is not None and self._store.fullmatch(topic) is not None
 
     def _recipients(self, topic: str) -> Optional[list[Recipient]]:
-        return self._topics.get(topic)
+        """The writer's recipients: an exact topic first, then the patterns in their order
+        (as the Java adapter's ``sealpost.topic.*`` and ``sealpost.rule.*``)."""
+        r = self._topics.get(topic)
+        if r is None and topic not in self._plaintext:
+            r = next((rs for p, rs in self._patterns if p.fullmatch(topic) is not None), None)
+        return r
+
+    def is_encrypted_topic(self, topic: str) -> bool:
+        return self._recipients(topic) is not None
 
     def _require_topic(self, topic: str, part: str) -> list[Recipient]:
-        r = self._topics.get(topic)
+        r = self._recipients(topic)
         if r is None:
             raise BindingError(
                 ErrorCategory.NO_MATCHING_KEY, "no-key-for-topic", f"topic {topic!r} is neither encrypted nor plaintext", part
@@ -423,11 +434,18 @@ class SealpostSerializer(_Serializer):  # type: ignore[misc,valid-type]
             raise BindingError(ErrorCategory.INVALID_KEY_MATERIAL, "no-context", "a SerializationContext is required", None)
         data = _bytes_or_none(self.inner(obj, ctx) if self.inner is not None else obj, str(ctx.field))
         if ctx.field == MessageField.KEY:
+            if obj is not None and data is None and self.binding.key_mode == "encrypt" and self.binding.is_encrypted_topic(ctx.topic):
+                raise BindingError(
+                    ErrorCategory.INVALID_KEY_MATERIAL,
+                    "null-from-serializer",
+                    "the application serializer returned None for a key ([KB-15])",
+                    "key",
+                )
             stored, digest = self.binding.write_key(ctx.topic, data)
             setattr(ctx, _KEY_DIGEST_SLOT, digest)
             return stored
         digest = ctx.__dict__.pop(_KEY_DIGEST_SLOT, None)
-        if obj is not None and data is None and ctx.topic in self.binding._topics:
+        if obj is not None and data is None and self.binding.is_encrypted_topic(ctx.topic):
             raise BindingError(
                 ErrorCategory.INVALID_KEY_MATERIAL,
                 "null-from-serializer",
@@ -435,7 +453,7 @@ class SealpostSerializer(_Serializer):  # type: ignore[misc,valid-type]
                 "value",
             )
         headers = None if ctx.headers is None else _header_list(ctx.headers)
-        if headers is None and data is None and ctx.topic in self.binding._topics and self.binding.bind_key:
+        if headers is None and data is None and self.binding.is_encrypted_topic(ctx.topic) and self.binding.bind_key:
             raise BindingError(
                 ErrorCategory.INVALID_KEY_MATERIAL,
                 "headers-not-mutable",
@@ -537,6 +555,11 @@ class SealpostConsumer(_Consumer):  # type: ignore[misc,valid-type]
                     raise
             if deadline is not None and time.monotonic() >= deadline:
                 return None
+
+    def consume(self, num_messages: int = 1, timeout: float = -1) -> list[Any]:
+        """Not available: a batch would hand back records that were not opened, or lose the
+        rest of the batch at the first failure. Use :meth:`poll`."""
+        raise NotImplementedError("SealpostConsumer.consume() is not implemented; use poll()")
 
     def _open(self, msg: Any) -> Any:
         headers = _header_list(msg.headers())
