@@ -410,3 +410,37 @@ def test_python_nats_core_and_key_value(nats_url, keyring_path) -> None:
             await nc.close()
 
     asyncio.run(body())
+
+
+def test_key_value_between_java_and_python(java_side, nats_url, workdir, keyring_path) -> None:
+    """Key-Value entries written by each side are listed and read by the other: the stored
+    keys (deterministic envelopes, base64url) and values are the same binding on both."""
+    import nats
+
+    ring = keys.load_keyring(keyring_path)
+    props = _props(workdir / "kv.properties", {
+        "sealpost.keyring.path": str(keyring_path),
+        "sealpost.kv.bucket.prefs": "kek:payments",
+    })
+    from_python = {"user.1": b'{"theme":"dark"}', "k\u00e9y/2": b"python value"}
+    from_java = {"user.3": b"java value", "user.1": b'{"theme":"light"}'}  # overwrites a Python key
+
+    async def body():
+        nc = await nats.connect(nats_url)
+        try:
+            await nc.jetstream().create_key_value(bucket="prefs")
+            kv = await SealpostNats(nc, NatsBinding(keys=ring.reader_keys(), kv_buckets={"prefs": [ring.current("payments")]})).key_value("prefs")
+            for k, v in from_python.items():
+                await kv.put(k, v)
+            lines = await asyncio.to_thread(java_side.run, "kv-put", nats_url, str(props), "prefs",
+                                            stdin="".join(to_line(k, None, v, []) + "\n" for k, v in from_java.items()))
+            assert lines[-1] == f"put {len(from_java)}"
+            return {k: await kv.get(k) for k in await kv.keys()}
+        finally:
+            await nc.close()
+
+    seen_by_python = asyncio.run(body())
+    expected = {**from_python, **from_java}
+    assert seen_by_python == expected
+    seen_by_java = {name: value for name, _, value, _ in map(from_line, java_side.run("kv-get", nats_url, str(props), "prefs"))}
+    assert seen_by_java == expected

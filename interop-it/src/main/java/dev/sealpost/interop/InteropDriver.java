@@ -51,6 +51,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * kafka-consume BOOTSTRAP PROPS TOPIC COUNT  prints COUNT opened records, or "error ..." (exit 2)
  * nats-publish  URL PROPS                    JetStream publish with acks; prints "published N"
  * nats-consume  URL PROPS SUBJECT COUNT      pull consumer on SUBJECT; prints COUNT opened messages
+ * kv-put        URL PROPS BUCKET             Key-Value puts (key in the first field, value in the third)
+ * kv-get        URL PROPS BUCKET             every key of the bucket (decrypted) and its value, sorted by key
  * </pre>
  */
 public final class InteropDriver {
@@ -67,6 +69,8 @@ public final class InteropDriver {
         case "kafka-consume" -> kafkaConsume(args[1], load(args[2]), args[3], Integer.parseInt(args[4]), out);
         case "nats-publish" -> natsPublish(args[1], load(args[2]), out);
         case "nats-consume" -> natsConsume(args[1], load(args[2]), args[3], Integer.parseInt(args[4]), out);
+        case "kv-put" -> kvPut(args[1], load(args[2]), args[3], out);
+        case "kv-get" -> kvGet(args[1], load(args[2]), args[3], out);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } catch (Exception e) {
@@ -229,6 +233,32 @@ public final class InteropDriver {
       }
       if (seen < count) {
         throw new IllegalStateException("timed out with " + seen + " of " + count + " messages");
+      }
+    } finally {
+      sc.connection().close();
+    }
+  }
+
+  static void kvPut(String url, Properties props, String bucket, PrintStream out) throws Exception {
+    List<Line> lines = readLines();
+    SealedConnection sc = natsConnect(url, props);
+    try {
+      var kv = sc.keyValue(bucket);
+      for (Line l : lines) {
+        kv.put(l.name(), l.value());
+      }
+    } finally {
+      sc.connection().close();
+    }
+    out.println("put " + lines.size());
+  }
+
+  static void kvGet(String url, Properties props, String bucket, PrintStream out) throws Exception {
+    SealedConnection sc = natsConnect(url, props);
+    try {
+      var kv = sc.keyValue(bucket);
+      for (String key : new java.util.TreeSet<>(kv.keys())) {
+        out.println(format(key, null, kv.get(key).value(), List.of()));
       }
     } finally {
       sc.connection().close();
