@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
       DecryptCommand.class,
       RewrapCommand.class,
       InspectCommand.class,
+      KafkaCommand.class,
       CompletionCommand.class,
       DemoCommand.class
     })
