@@ -63,8 +63,14 @@ final class DecryptKeys {
         && raw != null && raw.length > 0 && raw[raw.length - 1] == '\n' && !Io.isBase64(raw)) {
       hint = " (hint: the input ends with a newline byte; kcat prints one after each record unless run with -f '%s')";
     } else if (authentication && context.isEmpty()) {
-      hint = " (hint: no --context was given; envelopes written with an external context, such as Kafka records, need the same,"
-          + " e.g. --context kafka.topic=TOPIC --context kafka.record.part=value, see docs/kafka.md)";
+      hint = " (hint: no --context was given; envelopes written with an external context need the same. A Kafka record"
+          + " value is bound to kafka.topic, kafka.record.part=value, kafka.record.key-sha256 and kafka.record.headers-sha256"
+          + " (docs/bindings/kafka.md section 4); 'sealpost kafka consume' computes them)";
+    } else if (authentication && "value".equals(context.asMap().get("kafka.record.part"))
+        && !context.asMap().containsKey("kafka.record.headers-sha256")) {
+      // The pre-binding form of the example: topic and part alone no longer open a record value.
+      hint = " (hint: a Kafka record value is also bound to kafka.record.key-sha256 and kafka.record.headers-sha256"
+          + " (docs/bindings/kafka.md section 4); 'sealpost kafka consume' computes them)";
     }
     return new CliException(input + ": " + e.getMessage() + hint);
   }

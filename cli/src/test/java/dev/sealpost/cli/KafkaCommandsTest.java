@@ -217,6 +217,26 @@ class KafkaCommandsTest {
       assertEquals("name of " + keys[i], l.at("/headers/1/value").asText());
     }
 
+    // By hand, as cli/README.md and decrypt's help show: the four context entries of
+    // docs/bindings/kafka.md section 4, computed here from the stored record.
+    ConsumerRecord<byte[], byte[]> stored = raw("tampered").get(0);
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    String k = java.util.HexFormat.of().formatHex(sha.digest(stored.key()));
+    java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(a);
+    d.writeShort(8);
+    d.writeBytes("x-tenant");
+    d.writeByte(1);
+    d.writeInt(4);
+    d.writeBytes("acme");
+    String h = java.util.HexFormat.of().formatHex(sha.digest(a.toByteArray()));
+    CliTest.Result byHand = CliTest.run(stored.value(), "decrypt", "--keyring", dir.resolve("app.keyring").toString(),
+        "--context", "kafka.topic=tampered", "--context", "kafka.record.part=value",
+        "--context", "kafka.record.key-sha256=" + k, "--context", "kafka.record.headers-sha256=" + h);
+    assertEquals(0, byHand.code(), byHand.err());
+    assertEquals(1, byHand.out()[0]); // inner framing version
+    assertTrue(byHand.outText().endsWith("payment 0"), byHand.outText());
+
     // -o, -p and -c: one record from offset 3.
     CliTest.Result one = CliTest.run("kafka", "consume", "-F", config.toString(), "-t", "tampered", "-p", "0", "-o", "3",
         "-c", "1", "-K", "\\t");
