@@ -24,12 +24,16 @@ final class DecryptKeys {
       description = "Environment variable holding the private keys' password (for ENCRYPTED PRIVATE KEY files).")
   String keyPasswordEnv;
 
+  @Option(names = "--no-disabled",
+      description = "Refuse the keyring's disabled versions, as if they were missing (no-matching-key); by default they still decrypt.")
+  boolean noDisabled;
+
   private Keyring ring;
 
   /** The keyring, loaded (and its password asked) once; null without --keyring. */
   Keyring keyring() throws Exception {
     if (ring == null && keyring.given()) {
-      ring = keyring.load();
+      ring = noDisabled ? keyring.load().withoutDisabled() : keyring.load();
     }
     return ring;
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,16 +71,11 @@ final class KeygenCommand implements Runnable {
           throw CliException.usage(path + " exists; --encrypt is for a new keyring (use 'sealpost keys passwd')");
         }
         KeyringOptions.Handle h = keyring.open();
-        for (Keyring.Entry e : h.ring.entries()) {
-          if (e.keyId().equals(keyId)) {
-            throw new CliException(path + " already has key id '" + keyId + "' (current version "
-                + h.ring.currentVersion(keyId) + "); keygen does not rotate: add a version with 'sealpost keys add --keyring "
-                + path + " --key-id " + keyId + "'");
-          }
-          byte[] k = e.key();
-          b.add(e.keyId(), e.version(), k, e.primary());
-          Arrays.fill(k, (byte) 0);
+        if (h.ring.highestIssued(keyId) >= 0) {
+          throw new CliException(path + " already has key id '" + keyId + "'; keygen does not rotate: add a version with"
+              + " 'sealpost keys add --keyring " + path + " --key-id " + keyId + "'");
         }
+        b = KeysCommand.copy(h.ring, keyId, e -> KeysCommand.primary(e, e.primary()));
         password = h.password;
         iterations = h.iterations;
       } else {
@@ -93,7 +89,7 @@ final class KeygenCommand implements Runnable {
       }
       byte[] kek = new byte[Keyring.KEY_LENGTH];
       new SecureRandom().nextBytes(kek);
-      b.add(keyId, 1, kek);
+      b.add(keyId, 1, kek, false, false, Instant.now());
       Arrays.fill(kek, (byte) 0);
       KeyringOptions.write(path, b.build(), password, iterations);
       if (password != null) {
