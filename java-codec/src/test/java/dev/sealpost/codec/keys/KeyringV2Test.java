@@ -161,4 +161,15 @@ class KeyringV2Test {
     String m = assertInvalid(() -> KeyringFile.parse(text.replace("\\n", "\n")));
     assertTrue(m.contains(expected), m);
   }
+
+  @Test
+  void writeErrorsKeepTheReason(@TempDir Path dir) throws Exception {
+    Path p = dir.resolve("no-such-dir").resolve("ring");
+    String m = assertInvalid(() -> KeyringFile.write(p, Keyring.builder().build()));
+    assertTrue(m.contains("cannot write keyring file " + p + ": no such file or directory"), m);
+    Path file = dir.resolve("a-file");
+    Files.writeString(file, "x");
+    String m2 = assertInvalid(() -> KeyringFile.write(file.resolve("ring"), Keyring.builder().build()));
+    assertTrue(m2.contains("Not a directory"), m2);
+  }
 }
