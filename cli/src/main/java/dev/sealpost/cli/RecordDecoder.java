@@ -94,6 +94,8 @@ final class RecordDecoder implements AutoCloseable {
       String m = s.getMessage();
       int cut = m.lastIndexOf(" [");
       String message = m.substring(m.startsWith("sealpost: ") ? "sealpost: ".length() : 0, cut < 0 ? m.length() : cut);
+      // The codec's message repeats the category the line already shows.
+      message = message.replace("cannot decrypt: " + s.category().id() + ": ", "cannot decrypt: ");
       return new Failure(part, s.category().id(), s.reason().name(), Main.oneLine(message));
     }
     // Not the adapter's: still one record's failure, not the run's.
