@@ -304,6 +304,18 @@ class KafkaCommandsTest {
     CliTest.assertOneLineError(r, 1, "standard input line 1: ");
     assertTrue(r.err().contains("nothing was sent"), r.err());
     assertEquals(0, raw("unmapped").size());
+
+    // Nothing arrives at the end of an empty topic: --timeout ends the wait, and nothing failed.
+    CliTest.Result waited = CliTest.run("kafka", "consume", "-F", config.toString(), "-t", "unmapped", "--timeout", "1");
+    assertEquals(0, waited.code(), waited.err());
+    assertEquals("", waited.outText());
+    assertTrue(waited.err().contains("read 0 records from unmapped"), waited.err());
+    // Usage errors exit 2; a missing topic is a failure naming it.
+    CliTest.assertOneLineError(CliTest.run("kafka", "consume", "-F", config.toString(), "-t", "unmapped", "-o", "3",
+        "--from-beginning"), 2, "give one");
+    CliTest.assertOneLineError(CliTest.run("kafka", "consume", "-t", "unmapped"), 2, "no brokers");
+    CliTest.assertOneLineError(CliTest.run("kafka", "consume", "-F", config.toString(), "-t", "no-such-topic", "-e"), 1,
+        "no topic 'no-such-topic'");
   }
 
   @Test
