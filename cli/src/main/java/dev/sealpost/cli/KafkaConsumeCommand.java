@@ -136,7 +136,8 @@ final class KafkaConsumeCommand implements Callable<Integer> {
   }
 
   private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    // Listing answers at once; asking for an unknown topic's partitions waits out the timeout.
+    List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
     if (infos == null || infos.isEmpty()) {
       throw new CliException("no topic '" + topic + "' on " + client.describe());
     }
