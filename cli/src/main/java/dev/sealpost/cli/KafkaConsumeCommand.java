@@ -27,11 +27,13 @@ import picocli.CommandLine.Option;
     footer = {
       "  sealpost kafka consume -F client.properties -t payments --from-beginning -e",
       "  sealpost kafka consume -F client.properties -t payments -p 0 -o 42 -c 1 --format json",
-      "  sealpost kafka consume -b kafka1:9092 -X sealpost.keyring.path=app.keyring -t payments -o -10 -e -K '\\t'",
+      "  sealpost kafka consume -b kafka1:9092 -X sealpost.keyring.path=app.keyring -t payments -o -10 -e",
+      "  sealpost kafka consume -F client.properties -t payments --from-beginning -e -K '\\t'",
       "",
-      "JSON lines: {\"topic\", \"partition\", \"offset\", \"timestamp\", \"timestampType\", \"key\", \"value\", \"headers\",",
-      "\"envelope\": {\"key\", \"value\"}: {\"suite\", \"recipients\": [{\"type\", \"keyId\", \"keyVersion\"}]},",
-      "\"tombstone\": {\"authenticated\"} (null values only), \"error\": {\"part\", \"category\", \"reason\", \"message\"}}.",
+      "JSON lines: {\"topic\", \"partition\", \"offset\", \"timestamp\", \"timestampType\", \"key\",",
+      "  \"value\", \"headers\": [{\"name\", \"value\"}], \"envelope\": {\"key\", \"value\"} each",
+      "  {\"suite\", \"recipients\": [{\"type\", \"keyId\", \"keyVersion\"}]}, \"tombstone\": {\"authenticated\"}",
+      "  (null values only), \"error\": {\"part\", \"category\", \"reason\", \"message\"}}.",
       "Bytes that are not UTF-8 appear as keyBase64 / valueBase64."
     })
 final class KafkaConsumeCommand implements Callable<Integer> {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     footer = {
       "  echo 'a payment' | sealpost kafka produce -F client.properties -t payments",
       "  printf 'order-1\\t12.50 EUR\\n' | sealpost kafka produce -F client.properties -t payments -K '\\t'",
-      "  echo '{\"key\": \"order-1\", \"value\": \"12.50 EUR\", \"headers\": [{\"name\": \"x-tenant\", \"value\": \"acme\"}]}' \\",
+      "  echo '{\"key\": \"order-1\", \"value\": \"12.50 EUR\", \"headers\": {\"x-tenant\": \"acme\"}}' \\",
       "      | sealpost kafka produce -F client.properties -t payments --format json",
       "",
       "Kafka's console producer cannot do this: it always sends with ByteArraySerializer, ignoring",
