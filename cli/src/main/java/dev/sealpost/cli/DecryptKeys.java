@@ -24,12 +24,16 @@ final class DecryptKeys {
       description = "Environment variable holding the private keys' password (for ENCRYPTED PRIVATE KEY files).")
   String keyPasswordEnv;
 
+  @Option(names = "--no-disabled",
+      description = "Refuse the keyring's disabled versions, as if they were missing (no-matching-key); by default they still decrypt.")
+  boolean noDisabled;
+
   private Keyring ring;
 
   /** The keyring, loaded (and its password asked) once; null without --keyring. */
   Keyring keyring() throws Exception {
     if (ring == null && keyring.given()) {
-      ring = keyring.load();
+      ring = noDisabled ? keyring.load().withoutDisabled() : keyring.load();
     }
     return ring;
   }
@@ -63,8 +67,14 @@ final class DecryptKeys {
         && raw != null && raw.length > 0 && raw[raw.length - 1] == '\n' && !Io.isBase64(raw)) {
       hint = " (hint: the input ends with a newline byte; kcat prints one after each record unless run with -f '%s')";
     } else if (authentication && context.isEmpty()) {
-      hint = " (hint: no --context was given; envelopes written with an external context, such as Kafka records, need the same,"
-          + " e.g. --context kafka.topic=TOPIC --context kafka.record.part=value, see docs/kafka.md)";
+      hint = " (hint: no --context was given; envelopes written with an external context need the same. A Kafka record"
+          + " value is bound to kafka.topic, kafka.record.part=value, kafka.record.key-sha256 and kafka.record.headers-sha256"
+          + " (docs/bindings/kafka.md section 4); 'sealpost kafka consume' computes them)";
+    } else if (authentication && "value".equals(context.asMap().get("kafka.record.part"))
+        && !context.asMap().containsKey("kafka.record.headers-sha256")) {
+      // The pre-binding form of the example: topic and part alone no longer open a record value.
+      hint = " (hint: a Kafka record value is also bound to kafka.record.key-sha256 and kafka.record.headers-sha256"
+          + " (docs/bindings/kafka.md section 4); 'sealpost kafka consume' computes them)";
     }
     return new CliException(input + ": " + e.getMessage() + hint);
   }

@@ -1,5 +1,6 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.keys.EncryptedPemWriter;
 import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.KeyringFile;
 import dev.sealpost.codec.keys.PemKeys;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,16 +72,11 @@ final class KeygenCommand implements Runnable {
           throw CliException.usage(path + " exists; --encrypt is for a new keyring (use 'sealpost keys passwd')");
         }
         KeyringOptions.Handle h = keyring.open();
-        for (Keyring.Entry e : h.ring.entries()) {
-          if (e.keyId().equals(keyId)) {
-            throw new CliException(path + " already has key id '" + keyId + "' (current version "
-                + h.ring.currentVersion(keyId) + "); keygen does not rotate: add a version with 'sealpost keys add --keyring "
-                + path + " --key-id " + keyId + "'");
-          }
-          byte[] k = e.key();
-          b.add(e.keyId(), e.version(), k, e.primary());
-          Arrays.fill(k, (byte) 0);
+        if (h.ring.highestIssued(keyId) >= 0) {
+          throw new CliException(path + " already has key id '" + keyId + "'; keygen does not rotate: add a version with"
+              + " 'sealpost keys add --keyring " + path + " --key-id " + keyId + "'");
         }
+        b = KeysCommand.copy(h.ring, keyId, e -> KeysCommand.primary(e, e.primary()));
         password = h.password;
         iterations = h.iterations;
       } else {
@@ -93,7 +90,7 @@ final class KeygenCommand implements Runnable {
       }
       byte[] kek = new byte[Keyring.KEY_LENGTH];
       new SecureRandom().nextBytes(kek);
-      b.add(keyId, 1, kek);
+      b.add(keyId, 1, kek, false, false, Instant.now());
       Arrays.fill(kek, (byte) 0);
       KeyringOptions.write(path, b.build(), password, iterations);
       if (password != null) {
@@ -113,15 +110,33 @@ final class KeygenCommand implements Runnable {
 
   @Command(name = "x25519", mixinStandardHelpOptions = true,
       description = "Generate an X25519 key pair: <out>.key (private, PKCS#8 PEM, owner-only) and <out>.pub (public PEM). "
-          + "Existing files are never overwritten.",
+          + "Existing files are never overwritten. --encrypt writes the private key password-protected (ENCRYPTED "
+          + "PRIVATE KEY: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC), as openssl pkcs8 -topk8 -v2 aes-256-cbc does.",
       footerHeading = "%nExamples:%n",
       footer = {
         "  sealpost keygen x25519 --out analytics",
-        "  sealpost encrypt --recipient analytics=analytics.pub < report.csv > report.sp"
+        "  sealpost keygen x25519 --out analytics --encrypt                  # asks twice",
+        "  sealpost keygen x25519 --out analytics --encrypt --password-env KEY_PW",
+        "  sealpost encrypt --recipient analytics=analytics.pub < report.csv > report.sp",
+        "  KEY_PW=... sealpost decrypt --private-key analytics=analytics.key --private-key-password-env KEY_PW < report.sp"
       })
   static final class X25519 implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
     String out;
+
+    @Option(names = "--encrypt", description = "Protect the private key with a password, asked twice on the terminal "
+        + "unless --password-env or --password-file gives it.")
+    boolean encrypt;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the new password (with --encrypt).")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the new password (with --encrypt).")
+    Path passwordFile;
+
+    @Option(names = "--iterations", paramLabel = "N",
+        description = "PBKDF2 iterations (with --encrypt; default 600000; 100000..5000000).")
+    Integer iterations;
 
     @Option(names = "--json", description = "JSON output.")
     boolean json;
@@ -135,10 +150,40 @@ final class KeygenCommand implements Runnable {
           throw new CliException(p + " already exists; refusing to overwrite key material");
         }
       }
+      if (!encrypt && (passwordEnv != null || passwordFile != null || iterations != null)) {
+        throw CliException.usage("--password-env, --password-file and --iterations go with --encrypt");
+      }
+      if (iterations != null
+          && (iterations < EncryptedPemWriter.MIN_ITERATIONS || iterations > EncryptedPemWriter.MAX_ITERATIONS)) {
+        throw CliException.usage("--iterations must be " + EncryptedPemWriter.MIN_ITERATIONS + ".."
+            + EncryptedPemWriter.MAX_ITERATIONS);
+      }
+      char[] password = null;
+      if (encrypt) {
+        password = Io.password(passwordEnv, passwordFile);
+        if (password == null) {
+          password = Io.promptNew("private key " + priv);
+          if (password == null) {
+            throw new CliException("--encrypt: no terminal to ask for the password on; give --password-env VAR or --password-file FILE");
+          }
+        }
+        if (password.length == 0) {
+          throw new CliException("an empty password is not allowed; nothing was written");
+        }
+      }
       X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
+      String privatePem;
+      try {
+        privatePem = password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password,
+            new SecureRandom(), iterations == null ? EncryptedPemWriter.DEFAULT_ITERATIONS : iterations);
+      } finally {
+        if (password != null) {
+          Arrays.fill(password, '\0');
+        }
+      }
       // Each file whole or not at all; the public key last, so a failure leaves no orphan .pub.
       try (Output o = Output.open(priv, false)) {
-        o.write(PemKeys.toPem(key).getBytes(StandardCharsets.US_ASCII));
+        o.write(privatePem.getBytes(StandardCharsets.US_ASCII));
         o.commit();
       }
       try (Output o = Output.open(pub, false)) {
@@ -148,9 +193,9 @@ final class KeygenCommand implements Runnable {
       Output.makeReadable(pub); // a public key is meant to be shared
       if (json) {
         Session.get().text.println("{\"privateKey\": " + InspectCommand.str(priv.toString()) + ", \"publicKey\": "
-            + InspectCommand.str(pub.toString()) + "}");
+            + InspectCommand.str(pub.toString()) + ", \"encrypted\": " + encrypt + "}");
       } else {
-        Session.get().text.println("wrote " + priv + " and " + pub);
+        Session.get().text.println("wrote " + priv + (encrypt ? " (encrypted)" : "") + " and " + pub);
       }
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.sealpost.cli;
 
 import dev.sealpost.codec.keys.Keyring;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,8 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "add", mixinStandardHelpOptions = true,
-    description = "Add the next version of a key id, with a random KEK. It does not become current unless --promote: "
-        + "the current version is pinned as primary, so that the new one can reach every reader first.",
+    description = "Add the next version of a key id (above every version ever issued, retired ones included), with a "
+        + "random KEK and its creation time. It does not become current unless --promote: the current version is pinned "
+        + "as primary, so that the new one can reach every reader first.",
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost keys add --keyring app.keyring --key-id orders",
@@ -34,16 +36,16 @@ final class KeysAddCommand implements Callable<Integer> {
     try {
       KeysCommand.requireKeyId(h, keyId);
       int was = h.ring.currentVersion(keyId);
-      int highest = KeysCommand.highest(h.ring, keyId);
+      int highest = h.ring.highestIssued(keyId); // retired numbers are never issued again
       if (highest == Integer.MAX_VALUE) {
         throw new CliException("'" + keyId + "' already has the highest possible version");
       }
       int version = highest + 1;
       // Without --promote the current version keeps its place by an explicit primary mark.
-      Keyring.Builder b = KeysCommand.copy(h.ring, keyId, e -> !promote && e.version() == was);
+      Keyring.Builder b = KeysCommand.copy(h.ring, keyId, e -> KeysCommand.primary(e, !promote && e.version() == was));
       byte[] kek = new byte[Keyring.KEY_LENGTH];
       new SecureRandom().nextBytes(kek);
-      b.add(keyId, version, kek, promote);
+      b.add(keyId, version, kek, promote, false, Instant.now());
       Arrays.fill(kek, (byte) 0);
       h.save(b.build());
       int current = promote ? version : was;

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
       KeysListCommand.class,
       KeysAddCommand.class,
       KeysPromoteCommand.class,
+      KeysDisableCommand.class,
+      KeysEnableCommand.class,
       KeysRetireCommand.class,
       KeysPasswdCommand.class,
       KeysPublicCommand.class
@@ -24,8 +26,10 @@ import picocli.CommandLine.Command;
       "  sealpost rewrap --keyring app.keyring --in old.sp --out new.sp",
       "  sealpost keys retire --keyring app.keyring --key-id orders --key-version 1 --yes",
       "",
-      "The keyring format records key ids, versions and the primary mark only: no creation time and",
-      "no disabled state. A keyring is rewritten atomically in canonical form (comments are not kept)."
+      "Versions can be disabled (never current; decrypt still works unless the reader refuses disabled",
+      "versions, e.g. decrypt --no-disabled) and retired (the KEK is deleted, the number stays used).",
+      "Creation times and these states are kept in keyring format v2 (docs/key-material.md 1.7). A",
+      "keyring is rewritten atomically in canonical form (comments are not kept)."
     })
 final class KeysCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -33,10 +37,10 @@ final class KeysCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "choose a subcommand: list, add, promote, retire, passwd or public");
+        "choose a subcommand: list, add, promote, disable, enable, retire, passwd or public");
   }
 
-  /** Highest version of a key id, or -1 when the keyring lacks it. */
+  /** Highest version of a key id that holds a key, or -1 when the keyring has none. */
   static int highest(Keyring ring, String keyId) {
     int max = -1;
     for (Keyring.Entry e : ring.entries()) {
@@ -53,29 +57,59 @@ final class KeysCommand implements Runnable {
     }
   }
 
-  static void requireVersion(KeyringOptions.Handle h, String keyId, int version) {
+  static Keyring.Entry requireVersion(KeyringOptions.Handle h, String keyId, int version) {
     requireKeyId(h, keyId);
-    if (!h.ring.holds(keyId, version)) {
-      throw new CliException(h.path + " has no version " + version + " of '" + keyId + "'");
+    for (Keyring.Entry e : h.ring.entries()) {
+      if (e.keyId().equals(keyId) && e.version() == version) {
+        return e;
+      }
     }
+    boolean retired = h.ring.retired().stream().anyMatch(r -> r.keyId().equals(keyId) && r.version() == version);
+    throw new CliException(h.path + " has no version " + version + " of '" + keyId + "'" + (retired ? " (it is retired)" : ""));
   }
+
+  /** The state of an entry after an edit; null drops the entry. */
+  record State(boolean primary, boolean disabled) {}
 
   /** Edits of a keyring: every entry copied, with changes for one key id. */
   interface Edit {
-    /** Null drops the entry; else whether it is marked primary. */
-    Boolean primary(Keyring.Entry e);
+    State apply(Keyring.Entry e);
   }
 
+  /** A copy with {@code edit} applied to the entries of {@code keyId}; creation times and retired records are kept. */
   static Keyring.Builder copy(Keyring ring, String keyId, Edit edit) throws Exception {
     Keyring.Builder b = Keyring.builder();
     for (Keyring.Entry e : ring.entries()) {
-      Boolean primary = e.keyId().equals(keyId) ? edit.primary(e) : Boolean.valueOf(e.primary());
-      if (primary != null) {
+      State s = e.keyId().equals(keyId) ? edit.apply(e) : new State(e.primary(), e.disabled());
+      if (s != null) {
         byte[] k = e.key();
-        b.add(e.keyId(), e.version(), k, primary);
-        Arrays.fill(k, (byte) 0);
+        try {
+          b.add(e.keyId(), e.version(), k, s.primary(), s.disabled(), e.created().orElse(null));
+        } finally {
+          Arrays.fill(k, (byte) 0);
+        }
       }
     }
+    for (Keyring.Retired r : ring.retired()) {
+      b.retire(r.keyId(), r.version(), r.retired().orElse(null));
+    }
     return b;
+  }
+
+  /** The state with only the primary mark changed. */
+  static State primary(Keyring.Entry e, boolean primary) {
+    return new State(primary, e.disabled());
+  }
+
+  /** A one-line JSON result of a keyring edit. */
+  static String json(KeyringOptions.Handle h, String action, String keyId, int version, Keyring after) {
+    String current;
+    try {
+      current = Integer.toString(after.currentVersion(keyId));
+    } catch (Exception e) {
+      current = "null";
+    }
+    return "{\"keyring\": " + InspectCommand.str(h.path.toString()) + ", \"action\": " + InspectCommand.str(action)
+        + ", \"keyId\": " + InspectCommand.str(keyId) + ", \"version\": " + version + ", \"current\": " + current + "}";
   }
 }

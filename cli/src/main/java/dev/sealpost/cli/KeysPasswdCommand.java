@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     footer = {
       "  sealpost keys passwd --keyring app.keyring        # plain -> encrypted, or a new password",
       "  sealpost keys passwd --keyring app.keyring --remove-password",
-      "  sealpost keys passwd --keyring app.keyring --keyring-password-env OLD --new-password-env NEW"
+      "  sealpost keys passwd --keyring app.keyring --keyring-password-env OLD --new-password-env NEW --json"
     })
 final class KeysPasswdCommand implements Callable<Integer> {
   @Mixin KeyringOptions keyring;
@@ -33,6 +33,9 @@ final class KeysPasswdCommand implements Callable<Integer> {
       description = "PBKDF2 iterations for the new file (default: the file's own, else 600000; 100000..10000000).")
   Integer iterations;
 
+  @Option(names = "--json", description = "JSON output.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     if (remove && (newEnv != null || newFile != null || iterations != null)) {
@@ -49,7 +52,7 @@ final class KeysPasswdCommand implements Callable<Integer> {
           throw new CliException(h.path + " is not encrypted");
         }
         KeyringOptions.write(h.path, h.ring, null, 0);
-        Session.get().text.println(h.path + " is now plain: only its file permissions protect it");
+        Session.get().text.println(json ? result(h, false, 0) : h.path + " is now plain: only its file permissions protect it");
         return 0;
       }
       password = Io.password(newEnv, newFile);
@@ -61,7 +64,7 @@ final class KeysPasswdCommand implements Callable<Integer> {
       }
       int n = iterations != null ? iterations : h.encrypted() ? h.iterations : KeyringFile.DEFAULT_ITERATIONS;
       KeyringOptions.write(h.path, h.ring, password, n);
-      Session.get().text.println(h.path + (h.encrypted() ? " has a new password" : " is now encrypted"));
+      Session.get().text.println(json ? result(h, true, n) : h.path + (h.encrypted() ? " has a new password" : " is now encrypted"));
       return 0;
     } finally {
       h.wipe();
@@ -69,5 +72,10 @@ final class KeysPasswdCommand implements Callable<Integer> {
         Arrays.fill(password, '\0');
       }
     }
+  }
+
+  private static String result(KeyringOptions.Handle h, boolean encrypted, int iterations) {
+    return "{\"keyring\": " + InspectCommand.str(h.path.toString()) + ", \"wasEncrypted\": " + h.encrypted()
+        + ", \"encrypted\": " + encrypted + ", \"iterations\": " + (encrypted ? Integer.toString(iterations) : "null") + "}";
   }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
     footer = {
       "  sealpost keys public --in analytics.key > analytics.pub",
       "  sealpost keys public --in signer.key --out signer.pub",
-      "  KEY_PW=... sealpost keys public --in analytics.enc.key --password-env KEY_PW"
+      "  KEY_PW=... sealpost keys public --in analytics.enc.key --password-env KEY_PW",
+      "  sealpost keys public --in analytics.key --json | jq -r .publicKey"
     })
 final class KeysPublicCommand implements Callable<Integer> {
   @Option(names = {"-i", "--in"}, required = true, paramLabel = "FILE", description = "Private key, PEM.")
@@ -41,19 +42,32 @@ final class KeysPublicCommand implements Callable<Integer> {
   @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password of an ENCRYPTED PRIVATE KEY.")
   String passwordEnv;
 
+  @Option(names = "--json", description = "JSON output: the algorithm and the PEM (and the file written, with --out).")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     Io.warnIfShared(in, "private key");
     String pem = ed25519Public(in);
+    String algorithm = "Ed25519";
     if (pem == null) {
       pem = PemKeys.toPem(PemKeys.loadPrivateKey(in, Io.password(passwordEnv, null)).publicKey());
+      algorithm = "X25519";
     }
-    try (Output o = Output.open(out, force)) {
-      o.write(pem.getBytes(StandardCharsets.US_ASCII));
-      o.commit();
+    boolean toFile = !Output.isStdout(out);
+    if (!json || toFile) {
+      try (Output o = Output.open(out, force)) {
+        o.write(pem.getBytes(StandardCharsets.US_ASCII));
+        o.commit();
+      }
+      if (toFile) {
+        Output.makeReadable(out);
+      }
     }
-    if (!Output.isStdout(out)) {
-      Output.makeReadable(out);
+    if (json) {
+      Session.get().text.println("{\"privateKey\": " + InspectCommand.str(in.toString()) + ", \"algorithm\": "
+          + InspectCommand.str(algorithm) + ", \"publicKey\": " + InspectCommand.str(pem)
+          + ", \"out\": " + (toFile ? InspectCommand.str(out.toString()) : "null") + "}");
     }
     return 0;
   }

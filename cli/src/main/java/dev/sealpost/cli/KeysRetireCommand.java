@@ -1,14 +1,16 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.keys.Keyring;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "retire", mixinStandardHelpOptions = true,
-    description = "Remove a version's KEK from the keyring for good: envelopes still under it can no longer be "
-        + "decrypted, so rewrap them first. The current and the highest version cannot be retired (the keyring "
-        + "format keeps no record of retired versions, and the highest must stay so that no version number is reused).",
+    description = "Delete a version's KEK for good: envelopes still under it can no longer be decrypted, so rewrap "
+        + "them first (and 'keys disable' it before, to find what still needs it). The keyring keeps a 'retired' record "
+        + "(format v2) so that the number is never issued again. The current version cannot be retired.",
     footerHeading = "%nExamples:%n",
     footer = {"  sealpost keys retire --keyring app.keyring --key-id orders --key-version 1 --yes"})
 final class KeysRetireCommand implements Callable<Integer> {
@@ -23,6 +25,9 @@ final class KeysRetireCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Confirm: the KEK is destroyed.")
   boolean yes;
 
+  @Option(names = "--json", description = "JSON output.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     KeyringOptions.Handle h = keyring.open();
@@ -31,16 +36,15 @@ final class KeysRetireCommand implements Callable<Integer> {
       if (h.ring.currentVersion(keyId) == version) {
         throw new CliException("'" + keyId + "' version " + version + " is current; promote another version first");
       }
-      if (KeysCommand.highest(h.ring, keyId) == version) {
-        throw new CliException("'" + keyId + "' version " + version + " is the highest; a later 'keys add' would reuse "
-            + "its number for another key, so it stays (add and promote a newer version first)");
-      }
       if (!yes) {
         throw CliException.usage("retiring destroys '" + keyId + "' version " + version + " in " + h.path
             + ": envelopes still under it can no longer be decrypted (rewrap them first); repeat with --yes");
       }
-      h.save(KeysCommand.copy(h.ring, keyId, e -> e.version() == version ? null : e.primary()).build());
-      Session.get().text.println("retired '" + keyId + "' version " + version + " from " + h.path);
+      Keyring after = KeysCommand.copy(h.ring, keyId, e -> e.version() == version ? null : KeysCommand.primary(e, e.primary()))
+          .retire(keyId, version, Instant.now()).build();
+      h.save(after);
+      Session.get().text.println(json ? KeysCommand.json(h, "retire", keyId, version, after)
+          : "retired '" + keyId + "' version " + version + " in " + h.path + ": its KEK is deleted, its number stays used");
       return 0;
     } finally {
       h.wipe();

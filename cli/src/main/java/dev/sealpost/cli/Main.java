@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     name = "sealpost",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Sealpost envelope encryption: keys, files and a Kafka demo.",
+    description = "Sealpost envelope encryption: keys, files, encrypted Kafka topics and a Kafka demo.",
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
       DecryptCommand.class,
       RewrapCommand.class,
       InspectCommand.class,
+      KafkaCommand.class,
       CompletionCommand.class,
       DemoCommand.class
     })

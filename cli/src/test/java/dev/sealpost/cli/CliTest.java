@@ -158,8 +158,8 @@ class CliTest {
         "authentication-failed");
     assertOneLineError(run(enc.out(), "decrypt", "--keyring", ring.toString(), "--context", "topic=a",
         "--require", "tenant=x"), 1, "context-mismatch");
-    // [ENC-2], [ENC-3]: a key the writer does not hold is invalid-key-material.
+    // [ENC-2]: a writer without the key refuses with invalid-key-material.
     assertOneLineError(run("x".getBytes(UTF_8), "encrypt", "--keyring", ring.toString(), "--kek", "billing"), 1,
-        "invalid-key-material");
+        "invalid-key-material: recipient 0: the writer holds no key for SYMMETRIC 'billing'");
   }
 }

@@ -134,6 +134,13 @@ class ConventionsTest {
         "--context", "kafka.topic=payments", "--context", "kafka.record.part=value").out();
     // 1. No --context for an envelope that has one.
     CliTest.assertOneLineError(CliTest.run(record, "decrypt", "--keyring", ring), 1, "hint: no --context was given");
+    CliTest.assertOneLineError(CliTest.run(record, "decrypt", "--keyring", ring), 1, "kafka.record.key-sha256");
+    // 1b. The record binding's two digests missing: topic and part alone do not open a record value.
+    byte[] bound = CliTest.run("value".getBytes(UTF_8), "encrypt", "--keyring", ring, "--kek", "orders",
+        "--context", "kafka.topic=payments", "--context", "kafka.record.part=value",
+        "--context", "kafka.record.key-sha256=null", "--context", "kafka.record.headers-sha256=x").out();
+    CliTest.assertOneLineError(CliTest.run(bound, "decrypt", "--keyring", ring, "--context", "kafka.topic=payments",
+        "--context", "kafka.record.part=value"), 1, "also bound to kafka.record.key-sha256 and kafka.record.headers-sha256");
     // 2. kcat's newline after the record.
     byte[] withNewline = java.util.Arrays.copyOf(record, record.length + 1);
     withNewline[record.length] = '\n';

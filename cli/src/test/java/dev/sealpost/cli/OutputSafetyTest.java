@@ -111,8 +111,8 @@ class OutputSafetyTest {
       }
       assertEquals(2, countFiles(), "the temporary file appeared");
     } finally {
-      // SIGTERM alone: Process.destroy() would also close the child's standard input, and a
-      // child that reads that end of input first rightly finishes an empty envelope.
+      // The signal alone: Process.destroy() also closes standard input, and a run that sees that
+      // end of input first rightly encrypts the empty input and commits it, racing the signal.
       p.toHandle().destroy();
     }
     assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));

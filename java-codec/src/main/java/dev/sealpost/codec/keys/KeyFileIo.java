@@ -149,7 +149,9 @@ final class KeyFileIo {
       tmp = null;
       syncDirectory(dir);
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
-      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot write " + what + " " + target, e);
+      // The reason stays in the message: "cannot write" alone leaves the operator guessing.
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot write " + what + " " + target + ": "
+          + writeReason(e), e);
     } finally {
       if (tmp != null) {
         try {
@@ -159,6 +161,21 @@ final class KeyFileIo {
         }
       }
     }
+  }
+
+  /** Why a write failed, without repeating the path the caller names. */
+  private static String writeReason(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory: " + ((java.nio.file.NoSuchFileException) e).getFile();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + ((java.nio.file.AccessDeniedException) e).getFile();
+    }
+    if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      return f.getReason() + (f.getFile() == null ? "" : ": " + f.getFile());
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Makes the rename durable where the platform allows opening a directory; else skipped. */

@@ -7,12 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
@@ -30,6 +38,11 @@ import javax.crypto.spec.SecretKeySpec;
  * # comment lines and blank lines are ignored
  * key &lt;key-id&gt; &lt;version&gt; &lt;base64 of 32 bytes&gt; [primary]
  * </pre>
+ *
+ * <p>Version 2 ({@code sealpost-keyring v2}) adds lifecycle states: {@code disabled} and {@code
+ * created=<RFC 3339 UTC>} after the key, and {@code retired <key-id> <version> [retired=<time>]}
+ * lines that keep a version number used without a key. It is written only when one of them is
+ * used; readers accept both versions.
  *
  * <p>Fields are separated by runs of SP or HTAB. The key id is 1..255 UTF-8 bytes with no
  * control or white-space character; the version is decimal 0..2147483647 without leading zeros;
@@ -55,6 +68,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyringFile {
   public static final String PLAIN_HEADER = "sealpost-keyring v1";
+  /**
+   * Header of a plain keyring with lifecycle states (docs/key-material.md 1.7): disabled versions,
+   * creation times, retired versions. Written only when one of them is used, so that readers that
+   * know only version 1 keep reading every other keyring.
+   */
+  public static final String PLAIN_HEADER_V2 = "sealpost-keyring v2";
   public static final String ENCRYPTED_HEADER = "sealpost-keyring-encrypted v1";
   /** Largest keyring file, plain or encrypted, in UTF-8 bytes: 1 MiB. */
   public static final int MAX_FILE_BYTES = 1 << 20;
@@ -76,6 +95,15 @@ public final class KeyringFile {
   static final int NONCE_BYTES = 12;
   static final int TAG_BYTES = 16;
   private static final int MAX_VERSION_DIGITS = 10;
+  private static final Pattern TIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
+
+  /** Whether a reader decrypts under disabled versions. */
+  public enum DisabledVersions {
+    /** Disabled versions still decrypt (the default): data under them stays readable until rewrapped. */
+    DECRYPT,
+    /** Disabled versions are not held: envelopes under them fail with {@code no-matching-key}. */
+    REFUSE
+  }
 
   private KeyringFile() {}
 
@@ -105,7 +133,7 @@ public final class KeyringFile {
         }
         return parseEncrypted(lines, password);
       }
-      if (first.equals(PLAIN_HEADER)) {
+      if (first.equals(PLAIN_HEADER) || first.equals(PLAIN_HEADER_V2)) {
         if (password != null) {
           throw fail("the keyring is not encrypted, but a password was given");
         }
@@ -129,6 +157,16 @@ public final class KeyringFile {
    * write it.
    */
   public static Keyring load(Path path, char[] password) throws SealpostException {
+    return load(path, password, DisabledVersions.DECRYPT);
+  }
+
+  /** As {@link #load(Path, char[])}, choosing whether disabled versions still decrypt. */
+  public static Keyring load(Path path, char[] password, DisabledVersions disabled) throws SealpostException {
+    Keyring ring = loadAll(path, password);
+    return disabled == DisabledVersions.REFUSE ? ring.withoutDisabled() : ring;
+  }
+
+  private static Keyring loadAll(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "keyring file");
     KeyFileIo.warnIfExposed(path, "keyring file");
     try {
@@ -140,9 +178,15 @@ public final class KeyringFile {
     }
   }
 
-  /** The plain file text: the header, then one {@code key} line per entry in entry order. */
+  /**
+   * The plain file text: the header, then one {@code key} line per entry in entry order, then (in
+   * version 2) one {@code retired} line per retired version. Version 1 unless the keyring uses a
+   * lifecycle state ({@link Keyring#usesLifecycle()}), so a keyring without them reads the same
+   * everywhere.
+   */
   public static String format(Keyring keyring) throws SealpostException {
-    StringBuilder sb = new StringBuilder(PLAIN_HEADER).append('\n');
+    boolean v2 = keyring.usesLifecycle();
+    StringBuilder sb = new StringBuilder(v2 ? PLAIN_HEADER_V2 : PLAIN_HEADER).append('\n');
     for (Keyring.Entry e : keyring.entries()) {
       String problem = keyIdProblem(e.keyId());
       if (problem != null) {
@@ -155,7 +199,23 @@ public final class KeyringFile {
       } finally {
         Arrays.fill(key, (byte) 0);
       }
-      sb.append(e.primary() ? " primary\n" : "\n");
+      if (e.primary()) {
+        sb.append(" primary");
+      }
+      if (e.disabled()) {
+        sb.append(" disabled");
+      }
+      e.created().ifPresent(t -> sb.append(" created=").append(formatTime(t)));
+      sb.append('\n');
+    }
+    for (Keyring.Retired r : keyring.retired()) {
+      String problem = keyIdProblem(r.keyId());
+      if (problem != null) {
+        throw fail("key id cannot be written to a keyring file: " + problem);
+      }
+      sb.append("retired ").append(r.keyId()).append(' ').append(r.version());
+      r.retired().ifPresent(t -> sb.append(" retired=").append(formatTime(t)));
+      sb.append('\n');
     }
     String out = sb.toString();
     if (utf8Length(out) > MAX_FILE_BYTES) {
@@ -235,6 +295,7 @@ public final class KeyringFile {
   // ---- plain form ----
 
   private static Keyring parsePlain(List<String> lines) throws SealpostException {
+    boolean v2 = lines.get(0).equals(PLAIN_HEADER_V2);
     Keyring.Builder builder = Keyring.builder();
     Map<String, Integer> seen = new HashMap<>();
     Map<String, Integer> primaryLine = new HashMap<>();
@@ -251,14 +312,45 @@ public final class KeyringFile {
       if (f.isEmpty() || f.get(0).startsWith("#")) {
         continue;
       }
+      if (v2 && f.get(0).equals("retired")) {
+        parseRetired(f, lineNo, builder, seen);
+        continue;
+      }
       if (!f.get(0).equals("key")) {
-        throw fail(lineNo, "unknown directive; expected 'key', a comment or a blank line");
+        throw fail(lineNo, v2 ? "unknown directive; expected 'key', 'retired', a comment or a blank line"
+            : "unknown directive; expected 'key', a comment or a blank line");
       }
       if (f.size() < 4) {
         throw fail(lineNo, "expected 'key <key-id> <version> <base64 key> [primary]', found " + f.size() + " fields");
       }
-      if (f.size() > 5 || f.size() == 5 && !f.get(4).equals("primary")) {
-        throw fail(lineNo, "unexpected field after the key; only 'primary' may follow");
+      boolean primary = false;
+      boolean disabled = false;
+      Instant created = null;
+      if (!v2) {
+        if (f.size() > 5 || f.size() == 5 && !f.get(4).equals("primary")) {
+          throw fail(lineNo, "unexpected field after the key; only 'primary' may follow");
+        }
+        primary = f.size() == 5;
+      } else {
+        Set<String> given = new HashSet<>();
+        for (int k = 4; k < f.size(); k++) {
+          String x = f.get(k);
+          String name = x.startsWith("created=") ? "created" : x;
+          if (!name.equals("primary") && !name.equals("disabled") && !name.equals("created")) {
+            throw fail(lineNo, "unexpected field after the key; only 'primary', 'disabled' and 'created=<time>' may follow");
+          }
+          if (!given.add(name)) {
+            throw fail(lineNo, "'" + name + "' given twice");
+          }
+          if (name.equals("created")) {
+            created = parseTime(x.substring("created=".length()), lineNo);
+          }
+        }
+        primary = given.contains("primary");
+        disabled = given.contains("disabled");
+        if (primary && disabled) {
+          throw fail(lineNo, "a version cannot be both primary and disabled");
+        }
       }
       String keyId = f.get(1);
       String problem = keyIdProblem(keyId);
@@ -269,7 +361,6 @@ public final class KeyringFile {
       if (version < 0) {
         throw fail(lineNo, "version must be a decimal integer 0..2147483647 without sign or leading zeros");
       }
-      boolean primary = f.size() == 5;
       byte[] key = StrictBase64.decode(f.get(3));
       if (key == null) {
         throw fail(lineNo, "key is not canonical padded base64");
@@ -288,12 +379,64 @@ public final class KeyringFile {
             throw fail(lineNo, "second primary version for key '" + LogSafe.escape(keyId) + "' (first on line " + other + ")");
           }
         }
-        builder.add(keyId, version, key, primary);
+        builder.add(keyId, version, key, primary, disabled, created);
       } finally {
         Arrays.fill(key, (byte) 0);
       }
     }
     return builder.build();
+  }
+
+  /** {@code retired <key-id> <version> [retired=<time>]}: a version number kept used, without a key. */
+  private static void parseRetired(List<String> f, int lineNo, Keyring.Builder builder, Map<String, Integer> seen)
+      throws SealpostException {
+    if (f.size() < 3 || f.size() > 4) {
+      throw fail(lineNo, "expected 'retired <key-id> <version> [retired=<time>]', found " + f.size() + " fields");
+    }
+    String keyId = f.get(1);
+    String problem = keyIdProblem(keyId);
+    if (problem != null) {
+      throw fail(lineNo, "invalid key id: " + problem);
+    }
+    int version = parseDecimal(f.get(2), 0, Integer.MAX_VALUE);
+    if (version < 0) {
+      throw fail(lineNo, "version must be a decimal integer 0..2147483647 without sign or leading zeros");
+    }
+    Instant at = null;
+    if (f.size() == 4) {
+      if (!f.get(3).startsWith("retired=")) {
+        throw fail(lineNo, "unexpected field after the version; only 'retired=<time>' may follow");
+      }
+      at = parseTime(f.get(3).substring("retired=".length()), lineNo);
+    }
+    Integer dup = seen.putIfAbsent(keyId + '\n' + version, lineNo);
+    if (dup != null) {
+      throw fail(lineNo, "duplicate key '" + LogSafe.escape(keyId) + "' version " + version + " (first on line " + dup + ")");
+    }
+    builder.retire(keyId, version, at);
+  }
+
+  /** RFC 3339, UTC, whole seconds, exactly {@code YYYY-MM-DDTHH:MM:SSZ}; a real date and time. */
+  private static Instant parseTime(String s, int lineNo) throws SealpostException {
+    if (!TIME.matcher(s).matches()) {
+      throw fail(lineNo, "time must be RFC 3339 UTC to the second, YYYY-MM-DDTHH:MM:SSZ");
+    }
+    try {
+      return LocalDateTime.of(Integer.parseInt(s.substring(0, 4)), Integer.parseInt(s.substring(5, 7)),
+          Integer.parseInt(s.substring(8, 10)), Integer.parseInt(s.substring(11, 13)),
+          Integer.parseInt(s.substring(14, 16)), Integer.parseInt(s.substring(17, 19))).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      throw fail(lineNo, "not a valid date and time: " + s);
+    }
+  }
+
+  private static String formatTime(Instant t) {
+    LocalDateTime d = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+    if (d.getYear() < 0 || d.getYear() > 9999) {
+      throw new IllegalArgumentException("time outside years 0000..9999: " + t);
+    }
+    return String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.getYear(), d.getMonthValue(),
+        d.getDayOfMonth(), d.getHour(), d.getMinute(), d.getSecond());
   }
 
   /**
@@ -374,8 +517,8 @@ public final class KeyringFile {
         aad.toString().getBytes(StandardCharsets.UTF_8), ct);
     try {
       List<String> inner = lines(KeyFileIo.utf8(plaintext, "decrypted keyring"));
-      if (!inner.get(0).equals(PLAIN_HEADER)) {
-        throw fail("decrypted content is not a plain keyring (expected '" + PLAIN_HEADER + "')");
+      if (!inner.get(0).equals(PLAIN_HEADER) && !inner.get(0).equals(PLAIN_HEADER_V2)) {
+        throw fail("decrypted content is not a plain keyring (expected '" + PLAIN_HEADER + "' or '" + PLAIN_HEADER_V2 + "')");
       }
       return parsePlain(inner);
     } catch (SealpostException e) {
@@ -471,7 +614,8 @@ public final class KeyringFile {
       return "line 1: the file starts with a byte-order mark; save it as UTF-8 without BOM";
     }
     if (first.startsWith("sealpost-keyring")) {
-      return "line 1: unsupported keyring header; expected '" + PLAIN_HEADER + "' or '" + ENCRYPTED_HEADER + "'";
+      return "line 1: unsupported keyring header; expected '" + PLAIN_HEADER + "', '" + PLAIN_HEADER_V2 + "' or '"
+          + ENCRYPTED_HEADER + "'";
     }
     return "line 1: not a Sealpost keyring; expected '" + PLAIN_HEADER + "'";
   }

@@ -16,7 +16,7 @@ import java.util.Objects;
  *       which must match the private key. Written as version 0, exactly as OpenSSL writes it.
  *   <li>{@code ENCRYPTED PRIVATE KEY}: PKCS#8 EncryptedPrivateKeyInfo with PBES2 = PBKDF2
  *       (hmacWithSHA256, or hmacWithSHA1, the default when the PRF is absent) and AES-256-CBC or
- *       AES-128-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes. Read only. PBKDF2
+ *       AES-128-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes; written by {@link EncryptedPemWriter}. PBKDF2
  *       iterations 1,000..5,000,000; below 100,000 the key loads with a WARNING.
  *   <li>{@code PUBLIC KEY}: SubjectPublicKeyInfo with id-X25519 and the 32-byte key as a BIT
  *       STRING with no unused bits.

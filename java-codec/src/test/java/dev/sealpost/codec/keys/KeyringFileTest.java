@@ -200,7 +200,7 @@ class KeyringFileTest {
         Arguments.of("", "empty"),
         Arguments.of("\n", "line 1: not a Sealpost keyring"),
         Arguments.of("key a 1 " + K0 + "\n", "line 1: not a Sealpost keyring"),
-        Arguments.of("sealpost-keyring v2\n", "line 1: unsupported keyring header"),
+        Arguments.of("sealpost-keyring v3\n", "line 1: unsupported keyring header"), // v2 exists now (1.7)
         Arguments.of("sealpost-keyring  v1\n", "line 1: unsupported keyring header"),
         Arguments.of("\uFEFF" + h, "line 1: the file starts with a byte-order mark"),
         Arguments.of("# comment first\n" + h, "line 1: not a Sealpost keyring"),
