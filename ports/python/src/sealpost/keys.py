@@ -6,6 +6,9 @@ key bytes, their base64, or passwords.
 
 * :func:`parse_keyring` / :func:`load_keyring`: a keyring (section 1), plain or
   password-protected (section 2), as a :class:`Keyring` of :class:`~sealpost.SymmetricKek`.
+  Both plain format versions are read: version 1 and version 2 (1.7: disabled versions,
+  creation times, retired records). ``disabled=DisabledVersions.REFUSE`` makes disabled
+  versions not held, like the Java codec's ``KeyringFile.load(path, password, REFUSE)``.
 * :func:`private_key_from_pem` / :func:`load_private_key`: ``PRIVATE KEY`` or
   ``ENCRYPTED PRIVATE KEY`` (PBES2) to an :class:`~sealpost.X25519PrivateKey`.
 * :func:`public_key_from_pem` / :func:`load_public_key`: ``PUBLIC KEY`` to an
@@ -20,12 +23,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import logging
 import os
 import re
 import stat
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -41,6 +45,8 @@ from .recipients import SymmetricKek, X25519PrivateKey, X25519Recipient
 __all__ = [
     "Keyring",
     "KeyringEntry",
+    "RetiredVersion",
+    "DisabledVersions",
     "parse_keyring",
     "load_keyring",
     "private_key_from_pem",
@@ -55,6 +61,7 @@ LOGGER_NAME = "sealpost.keys"
 _log = logging.getLogger(LOGGER_NAME)
 
 PLAIN_HEADER = "sealpost-keyring v1"
+PLAIN_HEADER_V2 = "sealpost-keyring v2"
 ENCRYPTED_HEADER = "sealpost-keyring-encrypted v1"
 MAX_KEYRING_BYTES = 1 << 20
 MIN_KEYRING_ITERATIONS = 100_000
@@ -140,60 +147,142 @@ def _canonical_b64(text: str, what: str) -> bytes:
 # Keyring (docs/key-material.md sections 1 and 2)
 
 
+class DisabledVersions(enum.Enum):
+    """Whether a reader decrypts under disabled versions (docs/key-material.md 1.7)."""
+
+    #: Disabled versions still decrypt (the default): data under them stays readable until rewrapped.
+    DECRYPT = "decrypt"
+    #: Disabled versions are not held: envelopes under them fail with ``no-matching-key``.
+    REFUSE = "refuse"
+
+
 @dataclass(frozen=True)
 class KeyringEntry:
+    """A version with its KEK. ``created`` is the file's ``created=`` time as written there,
+    ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, to the second), or None. Being fixed-width, the text compares
+    like the instant; ``datetime.fromisoformat`` reads it (years 0001 and later)."""
+
     key_id: str
     version: int
     key: bytes
     primary: bool
+    disabled: bool = False
+    created: Optional[str] = None
 
     def __repr__(self) -> str:  # never the key bytes
-        return f"KeyringEntry({self.key_id!r}, {self.version}, primary={self.primary})"
+        disabled = ", disabled=True" if self.disabled else ""
+        return f"KeyringEntry({self.key_id!r}, {self.version}, primary={self.primary}{disabled})"
+
+
+@dataclass(frozen=True)
+class RetiredVersion:
+    """A retired version (format version 2): no KEK, kept so that its number is never issued
+    again. ``retired`` is the file's ``retired=`` time as written there, or None."""
+
+    key_id: str
+    version: int
+    retired: Optional[str] = None
 
 
 class Keyring:
-    """Symmetric KEKs by (key id, version), as read from a keyring file."""
+    """Symmetric KEKs by (key id, version), as read from a keyring file.
 
-    def __init__(self, entries: list[KeyringEntry]) -> None:
+    A disabled version is never current; it is held (decrypts) unless the keyring refuses
+    disabled versions (:meth:`without_disabled`). A retired version is never held."""
+
+    def __init__(
+        self,
+        entries: Iterable[KeyringEntry],
+        retired: Iterable[RetiredVersion] = (),
+        *,
+        refuse_disabled: bool = False,
+    ) -> None:
         self._entries = list(entries)
+        self._retired = list(retired)
+        self._refuse_disabled = refuse_disabled
         self._by_ref = {(e.key_id, e.version): e for e in self._entries}
 
     @property
     def entries(self) -> list[KeyringEntry]:
+        """Every version with a KEK, in file order, disabled ones included."""
         return list(self._entries)
+
+    @property
+    def retired(self) -> list[RetiredVersion]:
+        """The retired versions, in file order."""
+        return list(self._retired)
+
+    @property
+    def refuses_disabled(self) -> bool:
+        """Whether disabled versions are treated as not held (:meth:`without_disabled`)."""
+        return self._refuse_disabled
+
+    def without_disabled(self) -> "Keyring":
+        """The same keyring, except that disabled versions are not held: envelopes under them
+        fail with ``no-matching-key``, as if the KEK were gone (Java: ``withoutDisabled()``)."""
+        if self._refuse_disabled:
+            return self
+        return Keyring(self._entries, self._retired, refuse_disabled=True)
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def _held(self, key_id: str, version: int) -> Optional[KeyringEntry]:
+        e = self._by_ref.get((key_id, version))
+        if e is None or (e.disabled and self._refuse_disabled):
+            return None
+        return e
+
     def holds(self, key_id: str, version: int) -> bool:
-        return (key_id, version) in self._by_ref
+        return self._held(key_id, version) is not None
 
     def kek(self, key_id: str, version: int) -> SymmetricKek:
-        e = self._by_ref.get((key_id, version))
+        e = self._held(key_id, version)
         if e is None:
             raise _fail(f"the keyring holds no key {key_id!r} version {version}")
         return SymmetricKek(e.key_id, e.version, e.key)
 
     def current_version(self, key_id: str) -> int:
-        """The version writers use: the one marked ``primary``, else the highest (1.3)."""
+        """The version writers use: the one marked ``primary``, else the highest that is not
+        disabled (1.3, 1.7). ``no-matching-key`` when the key id has no version with a KEK, or
+        every one is disabled and none is primary."""
         versions = [e for e in self._entries if e.key_id == key_id]
         if not versions:
-            raise _fail(f"the keyring holds no key {key_id!r}")
+            raise SealpostError(ErrorCategory.NO_MATCHING_KEY, f"the keyring holds no key {key_id!r}")
         for e in versions:
             if e.primary:
                 return e.version
-        return max(e.version for e in versions)
+        enabled = [e.version for e in versions if not e.disabled]
+        if not enabled:
+            raise SealpostError(
+                ErrorCategory.NO_MATCHING_KEY, f"every version of key id {key_id!r} is disabled"
+            )
+        return max(enabled)
 
     def current(self, key_id: str) -> SymmetricKek:
         """The writer's recipient for ``key_id``: its current version."""
         return self.kek(key_id, self.current_version(key_id))
 
+    def highest_issued(self, key_id: str) -> int:
+        """The highest version ever issued for ``key_id``, retired ones included; -1 when none.
+        A tool adding a version must choose a higher number (1.7)."""
+        issued = [e.version for e in self._entries if e.key_id == key_id]
+        issued += [r.version for r in self._retired if r.key_id == key_id]
+        return max(issued, default=-1)
+
     def reader_keys(self) -> list[SymmetricKek]:
-        """Every version of every key id, for :func:`sealpost.decrypt`."""
-        return [SymmetricKek(e.key_id, e.version, e.key) for e in self._entries]
+        """Every held version of every key id, for :func:`sealpost.decrypt`: disabled versions
+        too, unless the keyring refuses them."""
+        return [
+            SymmetricKek(e.key_id, e.version, e.key)
+            for e in self._entries
+            if not (e.disabled and self._refuse_disabled)
+        ]
 
     def __repr__(self) -> str:
-        return f"Keyring({len(self._entries)} keys)"
+        extra = f", {len(self._retired)} retired" if self._retired else ""
+        refuse = ", refusing disabled" if self._refuse_disabled else ""
+        return f"Keyring({len(self._entries)} keys{extra}{refuse})"
 
 
 _FORBIDDEN_ID = re.compile(
@@ -226,52 +315,137 @@ def _decode_lines(data: bytes, what: str) -> list[str]:
     return lines
 
 
-def _parse_plain(lines: list[str], what: str) -> Keyring:
-    if not lines or lines[0] != PLAIN_HEADER:
-        raise _fail(f"{what} line 1: not '{PLAIN_HEADER}'")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _time(text: str, where: str) -> str:
+    """A 1.7 time: exactly ``YYYY-MM-DDTHH:MM:SSZ``, a real proleptic Gregorian date and time
+    (no leap second). Checked by hand: ``datetime`` has no year 0000, which the format allows."""
+    if _TIME.fullmatch(text) is None:
+        raise _fail(f"{where}: time must be RFC 3339 UTC to the second, YYYY-MM-DDTHH:MM:SSZ")
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    valid = (
+        1 <= month <= 12
+        and 1 <= day <= _DAYS[month - 1] + (1 if month == 2 and leap else 0)
+        and hour <= 23
+        and minute <= 59
+        and second <= 59
+    )
+    if not valid:
+        raise _fail(f"{where}: not a valid date and time: {text}")
+    return text
+
+
+def _key_id(text: str, where: str) -> str:
+    if len(text.encode("utf-8")) > 255:
+        raise _fail(f"{where}: key id longer than 255 bytes")
+    if _FORBIDDEN_ID.search(text) is not None:
+        raise _fail(f"{where}: key id contains a forbidden character")
+    return text
+
+
+def _version(text: str, where: str) -> int:
+    if _VERSION.fullmatch(text) is None or int(text) > 0x7FFFFFFF:
+        raise _fail(f"{where}: version must be a decimal 0..2147483647 without leading zeros")
+    return int(text)
+
+
+_V2_FLAGS = ("primary", "disabled", "created")
+
+
+def _parse_plain(lines: list[str], what: str, refuse_disabled: bool = False) -> Keyring:
+    if not lines or lines[0] not in (PLAIN_HEADER, PLAIN_HEADER_V2):
+        raise _fail(f"{what} line 1: not '{PLAIN_HEADER}' nor '{PLAIN_HEADER_V2}'")
+    v2 = lines[0] == PLAIN_HEADER_V2
     entries: list[KeyringEntry] = []
-    seen: set[tuple[str, int]] = set()
+    retired: list[RetiredVersion] = []
+    seen: dict[tuple[str, int], int] = {}  # key lines and retired lines together (1.7)
     primaries: set[str] = set()
     for n, line in enumerate(lines[1:], 2):
+        where = f"{what} line {n}"
         stripped = line.strip(" \t")
         if stripped == "" or stripped.startswith("#"):
             continue
         fields = _FIELDS.split(stripped)
-        if fields[0] != "key" or not 4 <= len(fields) <= 5:
-            raise _fail(f"{what} line {n}: expected 'key <key-id> <version> <key> [primary]'")
-        key_id, version_text, key_text = fields[1], fields[2], fields[3]
-        if len(key_id.encode("utf-8")) > 255:
-            raise _fail(f"{what} line {n}: key id longer than 255 bytes")
-        if _FORBIDDEN_ID.search(key_id) is not None:
-            raise _fail(f"{what} line {n}: key id contains a forbidden character")
-        if _VERSION.fullmatch(version_text) is None or int(version_text) > 0x7FFFFFFF:
-            raise _fail(f"{what} line {n}: version must be a decimal 0..2147483647 without leading zeros")
-        version = int(version_text)
+        if v2 and fields[0] == "retired":
+            if not 3 <= len(fields) <= 4:
+                raise _fail(
+                    f"{where}: expected 'retired <key-id> <version> [retired=<time>]', "
+                    f"found {len(fields)} fields"
+                )
+            key_id = _key_id(fields[1], where)
+            version = _version(fields[2], where)
+            at: Optional[str] = None
+            if len(fields) == 4:
+                if not fields[3].startswith("retired="):
+                    raise _fail(f"{where}: unexpected field after the version; only 'retired=<time>' may follow")
+                at = _time(fields[3][len("retired=") :], where)
+            if (key_id, version) in seen:
+                raise _fail(
+                    f"{where}: key {key_id!r} version {version} appears twice (first on line {seen[key_id, version]})"
+                )
+            seen[key_id, version] = n
+            retired.append(RetiredVersion(key_id, version, at))
+            continue
+        if fields[0] != "key" or len(fields) < 4 or (not v2 and len(fields) > 5):
+            expected = (
+                "'key <key-id> <version> <key> [primary] [disabled] [created=<time>]' or "
+                "'retired <key-id> <version> [retired=<time>]'"
+                if v2
+                else "'key <key-id> <version> <key> [primary]'"
+            )
+            raise _fail(f"{where}: expected {expected}")
+        given: set[str] = set()
+        created: Optional[str] = None
+        if not v2:
+            if len(fields) == 5:
+                if fields[4] != "primary":
+                    raise _fail(f"{where}: fifth field must be 'primary'")
+                given.add("primary")
+        else:
+            for flag in fields[4:]:
+                name = "created" if flag.startswith("created=") else flag
+                if name not in _V2_FLAGS:
+                    raise _fail(
+                        f"{where}: unexpected field after the key; only 'primary', 'disabled' and "
+                        "'created=<time>' may follow"
+                    )
+                if name in given:
+                    raise _fail(f"{where}: '{name}' given twice")
+                given.add(name)
+                if name == "created":
+                    created = _time(flag[len("created=") :], where)
+            if "primary" in given and "disabled" in given:
+                raise _fail(f"{where}: a version cannot be both primary and disabled")
+        primary = "primary" in given
+        key_id = _key_id(fields[1], where)
+        version = _version(fields[2], where)
+        key_text = fields[3]
         if len(key_text) != 44:
-            raise _fail(f"{what} line {n}: key must be 44 characters of canonical base64 (32 bytes)")
-        key = _canonical_b64(key_text, f"{what} line {n}: key")
+            raise _fail(f"{where}: key must be 44 characters of canonical base64 (32 bytes)")
+        key = _canonical_b64(key_text, f"{where}: key")
         if len(key) != 32:
-            raise _fail(f"{what} line {n}: key must decode to 32 bytes")
-        primary = False
-        if len(fields) == 5:
-            if fields[4] != "primary":
-                raise _fail(f"{what} line {n}: fifth field must be 'primary'")
-            primary = True
+            raise _fail(f"{where}: key must decode to 32 bytes")
         if (key_id, version) in seen:
-            raise _fail(f"{what} line {n}: key {key_id!r} version {version} appears twice")
-        seen.add((key_id, version))
+            raise _fail(
+                f"{where}: key {key_id!r} version {version} appears twice (first on line {seen[key_id, version]})"
+            )
+        seen[key_id, version] = n
         if primary:
             if key_id in primaries:
-                raise _fail(f"{what} line {n}: a second 'primary' for key {key_id!r}")
+                raise _fail(f"{where}: a second 'primary' for key {key_id!r}")
             primaries.add(key_id)
-        entries.append(KeyringEntry(key_id, version, key, primary))
-    return Keyring(entries)
+        entries.append(KeyringEntry(key_id, version, key, primary, "disabled" in given, created))
+    return Keyring(entries, retired, refuse_disabled=refuse_disabled)
 
 
 _ENCRYPTED_NAMES = ("kdf", "iterations", "salt", "nonce", "ciphertext")
 
 
-def _parse_encrypted(lines: list[str], password: str, what: str) -> Keyring:
+def _parse_encrypted(lines: list[str], password: str, what: str, refuse_disabled: bool) -> Keyring:
     if len(lines) != 6:
         raise _fail(f"{what}: an encrypted keyring has exactly six lines, found {len(lines)}")
     values = []
@@ -318,12 +492,20 @@ def _parse_encrypted(lines: list[str], password: str, what: str) -> Keyring:
         del plaintext
     if inner_lines and inner_lines[0] == ENCRYPTED_HEADER:
         raise _fail(f"{inner}: an encrypted keyring inside an encrypted keyring is not supported")
-    return _parse_plain(inner_lines, inner)
+    return _parse_plain(inner_lines, inner, refuse_disabled)
 
 
-def parse_keyring(data: Union[bytes, str], password: Optional[str] = None, *, what: str = "keyring") -> Keyring:
-    """Parse a keyring file's bytes (or text). ``password`` is required exactly when the
-    file is the password-protected form (2.3, step 2)."""
+def parse_keyring(
+    data: Union[bytes, str],
+    password: Optional[str] = None,
+    *,
+    what: str = "keyring",
+    disabled: DisabledVersions = DisabledVersions.DECRYPT,
+) -> Keyring:
+    """Parse a keyring file's bytes (or text), format version 1 or 2. ``password`` is required
+    exactly when the file is the password-protected form (2.3, step 2). With
+    ``disabled=DisabledVersions.REFUSE`` disabled versions are not held (1.7)."""
+    refuse = _refuse(disabled)
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
@@ -331,22 +513,36 @@ def parse_keyring(data: Union[bytes, str], password: Optional[str] = None, *, wh
             raise _fail(f"{what} is not valid UTF-8") from None
     lines = _decode_lines(bytes(data), what)
     first = lines[0] if lines else ""
-    if first == PLAIN_HEADER:
+    if first in (PLAIN_HEADER, PLAIN_HEADER_V2):
         if password is not None:
             raise _fail(f"{what} is a plain keyring but a password was given: it is not protected")
-        return _parse_plain(lines, what)
+        return _parse_plain(lines, what, refuse)
     if first == ENCRYPTED_HEADER:
         if password is None:
             raise _fail(f"{what} is password-protected but no password was given")
-        return _parse_encrypted(lines, password, what)
-    raise _fail(f"{what} line 1: not '{PLAIN_HEADER}' nor '{ENCRYPTED_HEADER}'")
+        return _parse_encrypted(lines, password, what, refuse)
+    raise _fail(f"{what} line 1: not '{PLAIN_HEADER}', '{PLAIN_HEADER_V2}' nor '{ENCRYPTED_HEADER}'")
 
 
-def load_keyring(path: PathLike, password: Optional[str] = None) -> Keyring:
-    """Read a keyring file (at most 1 MiB); warns when group or others may access it."""
+def load_keyring(
+    path: PathLike,
+    password: Optional[str] = None,
+    disabled: DisabledVersions = DisabledVersions.DECRYPT,
+) -> Keyring:
+    """Read a keyring file (at most 1 MiB); warns when group or others may access it.
+    ``disabled=DisabledVersions.REFUSE`` mirrors the Java codec's
+    ``KeyringFile.load(path, password, DisabledVersions.REFUSE)``."""
+    refuse = _refuse(disabled)
     _warn_if_exposed(path, "keyring file")
     data = _read_bounded(path, MAX_KEYRING_BYTES, "keyring file")
-    return parse_keyring(data, password, what=f"keyring {os.fspath(path)}")
+    ring = parse_keyring(data, password, what=f"keyring {os.fspath(path)}")
+    return ring.without_disabled() if refuse else ring
+
+
+def _refuse(disabled: DisabledVersions) -> bool:
+    if not isinstance(disabled, DisabledVersions):
+        raise TypeError(f"disabled must be a DisabledVersions, not {type(disabled).__name__}")
+    return disabled is DisabledVersions.REFUSE
 
 
 # ---------------------------------------------------------------------------------------------
