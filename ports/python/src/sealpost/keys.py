@@ -1,8 +1,10 @@
 """Key material files: the keyring file and X25519 PEM keys of docs/key-material.md.
 
-Every failure, whatever its cause, raises :class:`~sealpost.SealpostError` with category
-``invalid-key-material``. Messages name the line or the structure at fault and never contain
-key bytes, their base64, or passwords.
+Every failure to read key material, whatever its cause, raises
+:class:`~sealpost.SealpostError` with category ``invalid-key-material``; asking a keyring for
+the current version of a key id that has none fails with ``no-matching-key`` (1.7). Messages
+name the line or the structure at fault and never contain key bytes, their base64, or
+passwords.
 
 * :func:`parse_keyring` / :func:`load_keyring`: a keyring (section 1), plain or
   password-protected (section 2), as a :class:`Keyring` of :class:`~sealpost.SymmetricKek`.
