@@ -358,6 +358,13 @@ def _version(text: str, where: str) -> int:
 _V2_FLAGS = ("primary", "disabled", "created")
 
 
+def _claim(seen: dict[tuple[str, int], int], key_id: str, version: int, n: int, where: str) -> None:
+    """A (key id, version) appears once, on a key line or a retired line (1.3, 1.7)."""
+    first = seen.setdefault((key_id, version), n)
+    if first != n:
+        raise _fail(f"{where}: key {key_id!r} version {version} appears twice (first on line {first})")
+
+
 def _parse_plain(lines: list[str], what: str, refuse_disabled: bool = False) -> Keyring:
     if not lines or lines[0] not in (PLAIN_HEADER, PLAIN_HEADER_V2):
         raise _fail(f"{what} line 1: not '{PLAIN_HEADER}' nor '{PLAIN_HEADER_V2}'")
@@ -383,13 +390,11 @@ def _parse_plain(lines: list[str], what: str, refuse_disabled: bool = False) -> 
             at: Optional[str] = None
             if len(fields) == 4:
                 if not fields[3].startswith("retired="):
-                    raise _fail(f"{where}: unexpected field after the version; only 'retired=<time>' may follow")
+                    raise _fail(
+                        f"{where}: unexpected field after the version; only 'retired=<time>' may follow"
+                    )
                 at = _time(fields[3][len("retired=") :], where)
-            if (key_id, version) in seen:
-                raise _fail(
-                    f"{where}: key {key_id!r} version {version} appears twice (first on line {seen[key_id, version]})"
-                )
-            seen[key_id, version] = n
+            _claim(seen, key_id, version, n, where)
             retired.append(RetiredVersion(key_id, version, at))
             continue
         if fields[0] != "key" or len(fields) < 4 or (not v2 and len(fields) > 5):
@@ -431,11 +436,7 @@ def _parse_plain(lines: list[str], what: str, refuse_disabled: bool = False) -> 
         key = _canonical_b64(key_text, f"{where}: key")
         if len(key) != 32:
             raise _fail(f"{where}: key must decode to 32 bytes")
-        if (key_id, version) in seen:
-            raise _fail(
-                f"{where}: key {key_id!r} version {version} appears twice (first on line {seen[key_id, version]})"
-            )
-        seen[key_id, version] = n
+        _claim(seen, key_id, version, n, where)
         if primary:
             if key_id in primaries:
                 raise _fail(f"{where}: a second 'primary' for key {key_id!r}")
