@@ -335,7 +335,8 @@ public final class KeyringFile {
         Set<String> given = new HashSet<>();
         for (int k = 4; k < f.size(); k++) {
           String x = f.get(k);
-          String name = x.startsWith("created=") ? "created" : x;
+          // A bare "created" (no '=<time>') is not a field: it falls to the error below.
+          String name = x.startsWith("created=") ? "created" : x.equals("created") ? "created (no time)" : x;
           if (!name.equals("primary") && !name.equals("disabled") && !name.equals("created")) {
             throw fail(lineNo, "unexpected field after the key; only 'primary', 'disabled' and 'created=<time>' may follow");
           }

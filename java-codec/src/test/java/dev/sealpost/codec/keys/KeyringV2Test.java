@@ -149,6 +149,7 @@ class KeyringV2Test {
     "sealpost-keyring v2\\nkey a 1 " + K0 + " created=2026-01-01T00:00:00.5Z|line 2: time must be RFC 3339 UTC",
     "sealpost-keyring v2\\nkey a 1 " + K0 + " created=2026-01-01T01:00:00+01:00|line 2: time must be RFC 3339 UTC",
     "sealpost-keyring v2\\nkey a 1 " + K0 + " created=|line 2: time must be RFC 3339 UTC",
+    "sealpost-keyring v2\\nkey a 1 " + K0 + " created|line 2: unexpected field after the key",
     // retired lines
     "sealpost-keyring v2\\nretired a 1 " + K0 + "|line 2: unexpected field after the version; only 'retired=<time>' may follow",
     "sealpost-keyring v2\\nretired a|line 2: expected 'retired <key-id> <version> [retired=<time>]', found 2 fields",
