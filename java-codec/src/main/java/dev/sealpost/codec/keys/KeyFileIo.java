@@ -16,11 +16,50 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
-/** Bounded reads, strict UTF-8 and atomic owner-only writes for key files. */
+/** Bounded reads, strict UTF-8, permission warnings and atomic owner-only writes for key files. */
 final class KeyFileIo {
+  /** Where the keys package logs; named in docs/key-material.md so operators can route it. */
+  static final String LOGGER_NAME = "dev.sealpost.codec.keys";
+  static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+
   private KeyFileIo() {}
+
+  /**
+   * Logs a WARNING when group or others may read or write the secret key file at {@code path}
+   * (docs/key-material.md 4.1). The file is still read: refusing would break deployments that
+   * mount secrets group-readable on purpose. The message names the file and its mode, never
+   * its contents.
+   */
+  static void warnIfExposed(Path path, String what) {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(path);
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system (e.g. Windows, where ACLs decide): nothing to check, say nothing.
+      return;
+    } catch (IOException | SecurityException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot check the permissions of " + what + " " + path + ": " + e);
+      return;
+    }
+    List<String> exposed = new ArrayList<>();
+    if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
+      exposed.add("group");
+    }
+    if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      exposed.add("others");
+    }
+    if (!exposed.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, what + " " + path + " is accessible to " + String.join(" and ", exposed)
+          + " (mode " + PosixFilePermissions.toString(perms) + "); it holds secret keys: restrict it to the owner,"
+          + " e.g. chmod 600");
+    }
+  }
 
   /** Reads at most {@code limit} bytes; a larger file fails before it is read whole. */
   static byte[] read(Path path, int limit, String what) throws SealpostException {

@@ -55,6 +55,12 @@ public final class Keyring implements KekSource {
     public boolean primary() {
       return primary;
     }
+
+    @Override
+    public String toString() {
+      // Which key, never its bytes [SEC-3].
+      return "Keyring.Entry[" + keyId + "#" + version + (primary ? ", primary]" : "]");
+    }
   }
 
   private final Map<String, TreeMap<Integer, Entry>> byId;

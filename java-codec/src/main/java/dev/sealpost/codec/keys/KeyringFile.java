@@ -41,7 +41,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * sealpost-keyring-encrypted v1
  * kdf pbkdf2-hmac-sha256
- * iterations &lt;decimal, 100000..10000000&gt;
+ * iterations &lt;decimal, 100000..5000000&gt;
  * salt &lt;base64 of 16 bytes&gt;
  * nonce &lt;base64 of 12 bytes&gt;
  * ciphertext &lt;base64 of AES-256-GCM ciphertext and 16-byte tag&gt;
@@ -60,8 +60,16 @@ public final class KeyringFile {
   public static final int MAX_FILE_BYTES = 1 << 20;
   /** PBKDF2 iterations a writer uses unless told otherwise. */
   public static final int DEFAULT_ITERATIONS = 600_000;
+  /**
+   * Fewest iterations read or written: below this the password adds too little against offline
+   * guessing. The format is Sealpost's own, so no older files need a lower floor.
+   */
   public static final int MIN_ITERATIONS = 100_000;
-  public static final int MAX_ITERATIONS = 10_000_000;
+  /**
+   * Most iterations read or written: a bound on the time a crafted file costs a reader (about 1
+   * to 3 s on one server core), not a recommendation. See docs/key-material.md 4.2.
+   */
+  public static final int MAX_ITERATIONS = 5_000_000;
 
   static final String KDF = "pbkdf2-hmac-sha256";
   static final int SALT_BYTES = 16;
@@ -115,9 +123,14 @@ public final class KeyringFile {
     return load(path, null);
   }
 
-  /** Reads and parses a keyring file, encrypted when {@code password} is not null. */
+  /**
+   * Reads and parses a keyring file, encrypted when {@code password} is not null, and logs a
+   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read or
+   * write it.
+   */
   public static Keyring load(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "keyring file");
+    KeyFileIo.warnIfExposed(path, "keyring file");
     try {
       return parse(KeyFileIo.utf8(data, "the file"), password);
     } catch (SealpostException e) {

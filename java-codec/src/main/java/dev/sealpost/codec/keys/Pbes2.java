@@ -24,16 +24,29 @@ final class Pbes2 {
   static final String OID_AES128_CBC = "2.16.840.1.101.3.4.1.2";
   static final String OID_AES256_CBC = "2.16.840.1.101.3.4.1.42";
 
-  /** Upper bound on PBKDF2 iterations, so a crafted file cannot stall the reader. */
-  static final int MAX_ITERATIONS = 10_000_000;
+  /**
+   * Fewest PBKDF2 iterations accepted: RFC 8018 section 4.2's minimum. Below it the password is
+   * barely stretched and the file is refused; OpenSSL's default (2048) stays readable.
+   */
+  static final int MIN_ITERATIONS = 1_000;
+  /** Below this a loaded key is accepted with a warning: the keyring's floor, see docs/key-material.md 4.2. */
+  static final int WARN_BELOW_ITERATIONS = KeyringFile.MIN_ITERATIONS;
+  /**
+   * Most PBKDF2 iterations accepted, so that a crafted file costs the reader seconds, not
+   * minutes: about 1 to 3 s with hmacWithSHA256, twice that with hmacWithSHA1 and AES-256 (two
+   * output blocks), on one server core. Eight times OWASP's 600,000 for SHA-256.
+   */
+  static final int MAX_ITERATIONS = KeyringFile.MAX_ITERATIONS;
 
   private static final int MIN_SALT = 8;
   private static final int MAX_SALT = 1024;
 
   private Pbes2() {}
 
-  /** The decrypted PrivateKeyInfo DER; the caller wipes it. */
-  static byte[] decrypt(byte[] der, char[] password) throws SealpostException {
+  /** A decrypted PrivateKeyInfo DER, which the caller wipes, and the PBKDF2 iterations that protected it. */
+  record Decrypted(byte[] privateKeyInfo, int iterations) {}
+
+  static Decrypted decrypt(byte[] der, char[] password) throws SealpostException {
     DerReader top = new DerReader(der);
     DerReader info = top.readSequence();
     top.expectEnd("EncryptedPrivateKeyInfo");
@@ -60,8 +73,14 @@ final class Pbes2 {
       throw fail("PBKDF2 salt must be " + MIN_SALT + ".." + MAX_SALT + " bytes, got " + salt.length);
     }
     int iterations = kp.readSmallInt();
-    if (iterations < 1 || iterations > MAX_ITERATIONS) {
-      throw fail("PBKDF2 iteration count must be 1.." + MAX_ITERATIONS + ", got " + iterations);
+    // Checked before anything is derived: the bound is what keeps a crafted file cheap.
+    if (iterations < MIN_ITERATIONS) {
+      throw fail("PBKDF2 iteration count " + iterations + " is below the minimum of " + MIN_ITERATIONS
+          + ": too weak to protect the key; re-encrypt it with more iterations");
+    }
+    if (iterations > MAX_ITERATIONS) {
+      throw fail("PBKDF2 iteration count " + iterations + " is above the maximum of " + MAX_ITERATIONS
+          + ", a bound on the time a key file may cost to read");
     }
     int keyLength = -1;
     if (kp.hasMore() && kp.peekTag() == DerReader.INTEGER) {
@@ -111,7 +130,8 @@ final class Pbes2 {
     if (ciphertext.length == 0 || ciphertext.length % 16 != 0) {
       throw fail("encrypted data length " + ciphertext.length + " is not a positive multiple of 16");
     }
-    return aesCbcDecrypt(derive(jcaKdf, password, salt, iterations, aesKeyLength), iv, ciphertext);
+    return new Decrypted(aesCbcDecrypt(derive(jcaKdf, password, salt, iterations, aesKeyLength), iv, ciphertext),
+        iterations);
   }
 
   private static byte[] derive(String alg, char[] password, byte[] salt, int iterations, int length)

@@ -16,7 +16,8 @@ import java.util.Objects;
  *       which must match the private key. Written as version 0, exactly as OpenSSL writes it.
  *   <li>{@code ENCRYPTED PRIVATE KEY}: PKCS#8 EncryptedPrivateKeyInfo with PBES2 = PBKDF2
  *       (hmacWithSHA256, or hmacWithSHA1, the default when the PRF is absent) and AES-256-CBC or
- *       AES-128-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes. Read only.
+ *       AES-128-CBC, as {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes. Read only. PBKDF2
+ *       iterations 1,000..5,000,000; below 100,000 the key loads with a WARNING.
  *   <li>{@code PUBLIC KEY}: SubjectPublicKeyInfo with id-X25519 and the 32-byte key as a BIT
  *       STRING with no unused bits.
  * </ul>
@@ -50,14 +51,22 @@ public final class PemKeys {
 
   /**
    * Parses a {@code PRIVATE KEY}, when {@code password} is null, or an {@code ENCRYPTED PRIVATE
-   * KEY}, when it is not. The password is used as its UTF-8 bytes and is not modified.
+   * KEY}, when it is not. The password is used as its UTF-8 bytes and is not modified. A key
+   * protected by fewer than 100,000 PBKDF2 iterations loads with a WARNING (System.Logger
+   * {@code dev.sealpost.codec.keys}); fewer than 1,000 or more than 5,000,000 fail.
    */
   public static X25519PrivateKey privateKeyFromPem(String pem, char[] password) throws SealpostException {
+    return privateKeyFromPem(pem, password, "encrypted private key");
+  }
+
+  /** {@code source} names the key in the warning about a low iteration count. */
+  private static X25519PrivateKey privateKeyFromPem(String pem, char[] password, String source)
+      throws SealpostException {
     Objects.requireNonNull(pem, "pem");
     try {
       Pem.Block block = Pem.decode(pem);
       try {
-        return privateKey(block, password);
+        return privateKey(block, password, source);
       } finally {
         Arrays.fill(block.der, (byte) 0);
       }
@@ -102,10 +111,16 @@ public final class PemKeys {
     return loadPrivateKey(path, null);
   }
 
+  /**
+   * Reads a private key file as {@link #privateKeyFromPem(String, char[])} does, and logs a
+   * WARNING (System.Logger {@code dev.sealpost.codec.keys}) when group or others may read or
+   * write it.
+   */
   public static X25519PrivateKey loadPrivateKey(Path path, char[] password) throws SealpostException {
     byte[] data = KeyFileIo.read(path, MAX_FILE_BYTES, "key file");
+    KeyFileIo.warnIfExposed(path, "private key file");
     try {
-      return privateKeyFromPem(KeyFileIo.utf8(data, "the file"), password);
+      return privateKeyFromPem(KeyFileIo.utf8(data, "the file"), password, "encrypted private key file " + path);
     } catch (SealpostException e) {
       throw withPath(path, e);
     } finally {
@@ -126,7 +141,8 @@ public final class PemKeys {
     return new SealpostException(e.category(), "key file " + path + ": " + KeyFileIo.reason(e), e);
   }
 
-  private static X25519PrivateKey privateKey(Pem.Block block, char[] password) throws SealpostException {
+  private static X25519PrivateKey privateKey(Pem.Block block, char[] password, String source)
+      throws SealpostException {
     switch (block.label) {
       case PRIVATE_LABEL:
         if (password != null) {
@@ -138,9 +154,12 @@ public final class PemKeys {
           throw fail("the key is encrypted; a password is required");
         }
         KeyFileIo.checkPassword(password);
-        byte[] pkcs8 = Pbes2.decrypt(block.der, password);
+        Pbes2.Decrypted decrypted = Pbes2.decrypt(block.der, password);
+        byte[] pkcs8 = decrypted.privateKeyInfo();
         try {
-          return parsePrivateKeyInfo(pkcs8, true);
+          X25519PrivateKey key = parsePrivateKeyInfo(pkcs8, true);
+          warnIfFewIterations(decrypted.iterations(), source);
+          return key;
         } finally {
           Arrays.fill(pkcs8, (byte) 0);
         }
@@ -205,6 +224,18 @@ public final class PemKeys {
       }
     } finally {
       Arrays.fill(privateKey, (byte) 0);
+    }
+  }
+
+  /**
+   * Accepted but weak (OpenSSL writes 2048 iterations unless told otherwise): say so once the
+   * key has loaded, so a wrong password does not also produce a warning.
+   */
+  private static void warnIfFewIterations(int iterations, String source) {
+    if (iterations < Pbes2.WARN_BELOW_ITERATIONS) {
+      KeyFileIo.LOG.log(System.Logger.Level.WARNING, source + " is protected by only " + iterations
+          + " PBKDF2 iterations (fewer than " + Pbes2.WARN_BELOW_ITERATIONS + "); re-encrypt it with more,"
+          + " e.g. openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000");
     }
   }
 

@@ -174,13 +174,23 @@ class KeyringFileTest {
     assertThrows(IllegalArgumentException.class,
         () -> KeyringFile.formatEncrypted(k, "pw".toCharArray(), new SecureRandom(), 99_999));
     assertThrows(IllegalArgumentException.class,
-        () -> KeyringFile.formatEncrypted(k, "pw".toCharArray(), new SecureRandom(), 10_000_001));
+        () -> KeyringFile.formatEncrypted(k, "pw".toCharArray(), new SecureRandom(), 5_000_001));
     String enc = text("keyring-encrypted.txt");
-    for (String it : new String[] {"99999", "10000001", "0", "2147483648", "0100000", "+100000", "1e5", ""}) {
+    for (String it : new String[] {
+        "99999", "5000001", "10000000", "2147483647", "1", "0", "2147483648", "0100000", "+100000", "1e5", ""}) {
       // Rejected before any key derivation runs, so a crafted file cannot stall the reader.
       String msg = assertInvalid(() -> KeyringFile.parse(enc.replace("iterations 100000", "iterations " + it), "x".toCharArray()));
-      assertTrue(msg.contains("line 3") && msg.contains("iterations"), msg);
+      assertTrue(msg.contains("line 3: iterations must be a decimal integer 100000..5000000"), msg);
     }
+  }
+
+  @Test
+  void iterationCeilingIsInclusive() {
+    // 5,000,000 passes the bound check and reaches the derivation (one, about a second); the
+    // altered line 3 is part of the associated data, so it then fails authentication.
+    String enc = text("keyring-encrypted.txt").replace("iterations 100000", "iterations 5000000");
+    String msg = assertInvalid(() -> KeyringFile.parse(enc, FIXTURE_PASSWORD.toCharArray()));
+    assertTrue(msg.contains("wrong password, or the encrypted keyring was altered"), msg);
   }
 
   static Stream<Arguments> syntaxErrors() {

@@ -6,6 +6,7 @@ import static dev.sealpost.codec.keys.KeyFixtures.opensslTextField;
 import static dev.sealpost.codec.keys.KeyFixtures.path;
 import static dev.sealpost.codec.keys.KeyFixtures.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,29 @@ class PemKeysTest {
         .contains("surrogate"));
     String plain = text("x25519-private.pem");
     assertTrue(assertInvalid(() -> PemKeys.privateKeyFromPem(plain, PASSWORD)).contains("not encrypted"));
+  }
+
+  @Test
+  void pbkdf2IterationFloorRefusesTriviallyWeakFiles() {
+    // Fixtures written by OpenSSL with -iter 999 and -iter 1000 (README there): RFC 8018's
+    // minimum of 1,000 is the last count accepted.
+    String msg = assertInvalid(() -> PemKeys.loadPrivateKey(path("x25519-private-iter999.pem"), PASSWORD));
+    assertTrue(msg.contains("iteration count 999 is below the minimum of 1000"), msg);
+    assertArrayEquals(PRIV, assertDoesNotThrow(() -> PemKeys.loadPrivateKey(path("x25519-private-iter1000.pem"), PASSWORD))
+        .toBytes());
+    // OpenSSL's default, 2048, must stay readable: it is what most real files carry.
+    assertArrayEquals(PRIV, assertDoesNotThrow(() -> PemKeys.loadPrivateKey(path("x25519-private-aes256-sha256.pem"), PASSWORD))
+        .toBytes());
+  }
+
+  @Test
+  void pbkdf2IterationCeilingBoundsTheCostOfAFile() {
+    // Refused before PBKDF2 runs: the message comes from the bound check, not from a derivation.
+    String msg = assertInvalid(() -> PemKeys.loadPrivateKey(path("x25519-private-iter5000001.pem"), PASSWORD));
+    assertTrue(msg.contains("iteration count 5000001 is above the maximum of 5000000"), msg);
+    // The ceiling itself is accepted (one full derivation, about a second).
+    assertArrayEquals(PRIV, assertDoesNotThrow(() -> PemKeys.loadPrivateKey(path("x25519-private-iter5000000.pem"), PASSWORD))
+        .toBytes());
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.sealpost.codec.wycheproof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,51 +15,37 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
 import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
 
 /**
- * Locates and loads the Wycheproof test vector files (the C2SP project's {@code testvectors_v1}
- * directory).
+ * Locates and loads the Wycheproof test vector files: the copies in the repository's
+ * {@code third_party/wycheproof/} (taken unchanged from the C2SP project's {@code testvectors_v1}
+ * directory, see SOURCE.md there).
  *
- * <p>The directory comes from the system property {@value #DIR_PROPERTY} (the parent pom's
- * surefire configuration sets it), or, when that property is missing or blank, from the
- * environment variable {@value #DIR_ENV}. When neither names an existing directory the tests
- * fail with a message saying so; they never pass silently. With {@code -D}{@value
- * #OPTIONAL_PROPERTY}{@code =true} they are aborted through JUnit {@link Assumptions} instead,
- * so the report shows them as skipped.
+ * <p>The directory comes from the system property {@value #DIR_PROPERTY}, which the parent pom's
+ * surefire configuration sets, and which may point at a newer upstream checkout. Without it (a
+ * test started outside Maven) the in-repository copy is found by looking upwards from the
+ * working directory. A missing directory or file fails the tests: they never pass or skip
+ * silently.
  *
- * <p>When the directory has a {@code SHA256SUMS} file that lists a vector file, the file's
- * digest is checked against it, so a damaged or edited copy cannot go unnoticed.
+ * <p>When the directory has a {@code SHA256SUMS} file, every file read must be listed there with
+ * its digest, so a damaged or edited copy cannot go unnoticed.
  */
 final class WycheproofFiles {
   static final String DIR_PROPERTY = "wycheproof.dir";
-  static final String DIR_ENV = "WYCHEPROOF_DIR";
-  static final String OPTIONAL_PROPERTY = "wycheproof.optional";
+  /** Where the vectors live, relative to the repository root. */
+  static final String IN_REPOSITORY = "third_party/wycheproof";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 
   private WycheproofFiles() {}
 
-  /**
-   * The dynamic tests {@code build} makes from {@code fileName}. When the vectors are missing and
-   * {@value #OPTIONAL_PROPERTY} is true, a single aborted test carrying the reason instead, so
-   * that the report counts a skip (an aborted factory alone is not counted).
-   */
+  /** The dynamic tests {@code build} makes from {@code fileName}. */
   static Stream<DynamicNode> dynamicTests(
       String fileName, String expectedAlgorithm, Function<JsonNode, Stream<DynamicNode>> build) {
-    JsonNode root;
-    try {
-      root = load(fileName, expectedAlgorithm);
-    } catch (TestAbortedException skipped) {
-      return Stream.of(dynamicTest(fileName + " (vectors unavailable)", () -> {
-        throw skipped;
-      }));
-    }
-    return build.apply(root);
+    return build.apply(load(fileName, expectedAlgorithm));
   }
 
   /**
@@ -103,39 +88,26 @@ final class WycheproofFiles {
 
   private static Path directory() {
     String property = System.getProperty(DIR_PROPERTY);
-    String env = System.getenv(DIR_ENV);
-    String value;
-    String source;
     if (property != null && !property.isBlank()) {
-      value = property;
-      source = "system property '" + DIR_PROPERTY + "'";
-    } else if (env != null && !env.isBlank()) {
-      value = env;
-      source = "environment variable " + DIR_ENV;
-    } else {
-      throw unavailable("neither system property '" + DIR_PROPERTY + "' nor environment variable " + DIR_ENV + " is set");
-    }
-    Path dir = Paths.get(value).toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir)) {
-      String why = "directory " + dir + " (from " + source + ") does not exist";
-      if (source.startsWith("system") && env != null && !env.isBlank()) {
-        why += "; environment variable " + DIR_ENV + " is only consulted when the property is missing";
+      Path dir = Paths.get(property).toAbsolutePath().normalize();
+      if (!Files.isDirectory(dir)) {
+        throw unavailable("directory " + dir + " (from system property '" + DIR_PROPERTY + "') does not exist");
       }
-      throw unavailable(why);
+      return dir;
     }
-    return dir;
+    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path dir = p.resolve(IN_REPOSITORY);
+      if (Files.isDirectory(dir)) {
+        return dir;
+      }
+    }
+    throw unavailable("system property '" + DIR_PROPERTY + "' is not set and no " + IN_REPOSITORY
+        + " directory was found above " + Paths.get("").toAbsolutePath());
   }
 
-  private static RuntimeException unavailable(String why) {
-    String message =
-        "Wycheproof test vectors unavailable: " + why + ". Set system property '" + DIR_PROPERTY
-            + "' (or, when that property is missing, environment variable " + DIR_ENV
-            + ") to the Wycheproof testvectors_v1 directory, or run with -D" + OPTIONAL_PROPERTY
-            + "=true to report these tests as skipped.";
-    if (Boolean.getBoolean(OPTIONAL_PROPERTY)) {
-      Assumptions.abort(message);
-    }
-    throw new AssertionFailedError(message);
+  private static AssertionFailedError unavailable(String why) {
+    return new AssertionFailedError("Wycheproof test vectors unavailable: " + why + ". They are part of the"
+        + " repository, in " + IN_REPOSITORY + "/; restore them from version control.");
   }
 
   private static void verifyChecksum(Path dir, String fileName, byte[] bytes) throws IOException {
@@ -156,5 +128,6 @@ final class WycheproofFiles {
         return;
       }
     }
+    throw new AssertionFailedError(fileName + " is not listed in " + sums);
   }
 }
