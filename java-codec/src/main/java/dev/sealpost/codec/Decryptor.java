@@ -1,6 +1,7 @@
 package dev.sealpost.codec;
 
 import dev.sealpost.codec.dek.DekKeys;
+import dev.sealpost.codec.dek.UnwrapFailureCache;
 import dev.sealpost.codec.dek.UnwrappedDekCache;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
@@ -43,6 +44,10 @@ public final class Decryptor {
   private final boolean kmsDiscovery;
   private final int maxPlaintextLength;
   private final UnwrappedDekCache cache;
+  /** Entries whose unwrap was a verdict, remembered briefly; never key-service failures. */
+  private final UnwrapFailureCache failures;
+  static final int FAILURE_CACHE_CAPACITY = 1024;
+  static final long FAILURE_CACHE_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   /**
    * The entry that gave the DEK of the previous envelope, with its derived keys: consecutive
    * envelopes of one writer share the DEK, so this avoids building and hashing a cache key per
@@ -71,6 +76,8 @@ public final class Decryptor {
     this.kmsDiscovery = b.kmsDiscovery;
     this.maxPlaintextLength = b.maxPlaintextLength;
     this.cache = new UnwrappedDekCache(b.cacheCapacity);
+    this.failures = new UnwrapFailureCache(
+        b.cacheCapacity == 0 ? 0 : FAILURE_CACHE_CAPACITY, FAILURE_CACHE_TTL_NANOS, b.nanoClock);
   }
 
   public static Builder builder() {
@@ -146,11 +153,19 @@ public final class Decryptor {
     return EnvelopeHeader.parse(envelope);
   }
 
-  /** Step 11 [RCP-4], [RCP-5]: the first held entry that unwraps gives the DEK. */
+  /** At most this many unwrap attempts per envelope [RCP-8]. */
+  static final int MAX_UNWRAP_ATTEMPTS = 2;
+
+  /**
+   * Step 11 [RCP-4], [RCP-5], [RCP-8]: held entries in header order; the first attempt that
+   * gives a verdict ends the step, and only an unavailable key service moves on, for at most
+   * {@value #MAX_UNWRAP_ATTEMPTS} attempts. The DEK found is final [COM-4]: the caller checks the
+   * commitment and never comes back for another entry.
+   */
   private DekKeys keysFor(EnvelopeHeader header) throws SealpostException {
     Suite suite = header.suite();
     boolean held = false;
-    SealpostException lastFailure = null;
+    int attempts = 0;
     SealpostException serviceFailure = null;
     for (RecipientEntry r : header.recipients()) {
       Optional<RecipientType> type = r.type();
@@ -168,6 +183,13 @@ public final class Decryptor {
         last = new LastEntry(suite.id(), r, cached);
         return cached;
       }
+      if (failures.failedRecently(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped)) {
+        throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "the held key failed to unwrap this entry moments ago");
+      }
+      if (attempts == MAX_UNWRAP_ATTEMPTS) {
+        break;
+      }
+      attempts++;
       byte[] dek = null;
       try {
         dek = unwrap(type.get(), r, wrapped);
@@ -182,12 +204,16 @@ public final class Decryptor {
         return keys;
       } catch (SealpostException e) {
         if (e.category() == ErrorCategory.KEY_SERVICE_FAILURE) {
-          serviceFailure = e; // an outage is not a verdict on the envelope; try the other entries
-        } else {
-          lastFailure = e;
+          serviceFailure = e; // not a verdict on the entry: the next held entry may be served
+          continue;
         }
+        failures.recordFailure(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped);
+        throw e.category() == ErrorCategory.UNWRAP_FAILED
+            ? e
+            : new SealpostException(ErrorCategory.UNWRAP_FAILED, "the held key failed to unwrap the DEK", e);
       } catch (GeneralSecurityException e) {
-        lastFailure = new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive keys from the DEK", e);
+        failures.recordFailure(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped);
+        throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive keys from the DEK", e);
       } finally {
         if (dek != null) {
           Arrays.fill(dek, (byte) 0);
@@ -198,10 +224,7 @@ public final class Decryptor {
       throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key is held for any of the envelope's "
           + header.recipients().size() + " recipient(s): " + describe(header.recipients()));
     }
-    if (serviceFailure != null) {
-      throw serviceFailure;
-    }
-    throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "every held key failed to unwrap the DEK", lastFailure);
+    throw serviceFailure;
   }
 
   private boolean holds(RecipientType type, RecipientEntry r) throws SealpostException {
@@ -299,6 +322,7 @@ public final class Decryptor {
     private boolean kmsDiscovery;
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
     private int cacheCapacity = 1024;
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     private Builder() {}
 
@@ -362,7 +386,16 @@ public final class Decryptor {
       return this;
     }
 
-    /** Unwrapped-DEK cache entries; 0 disables the cache. Default 1024. */
+    /** A monotonic nanosecond clock for the failure cache's lifetime; for tests. */
+    Builder nanoClock(java.util.function.LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Unwrapped-DEK cache entries; 0 disables the cache, and with it the short-lived cache of
+     * entries that failed to unwrap (1024 entries, 60 s). Default 1024.
+     */
     public Builder dekCacheCapacity(int capacity) {
       if (capacity < 0) {
         throw new IllegalArgumentException("capacity must be >= 0");

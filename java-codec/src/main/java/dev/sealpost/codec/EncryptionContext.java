@@ -51,21 +51,35 @@ public final class EncryptionContext {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "context has " + map.size() + " entries, limit " + Limits.MAX_CONTEXT_ENTRIES);
     }
+    // [ENC-3]: entries are checked in canonical order, each for: empty key, key length, value
+    // length, then UTF-8. Strings with an unpaired surrogate are placed and measured by their
+    // surrogate-passing encoding, so that order and lengths are defined for them too.
     TreeMap<byte[], byte[]> sorted = new TreeMap<>(UNSIGNED);
+    Map<byte[], Boolean> wellFormed = new java.util.IdentityHashMap<>();
     for (Map.Entry<String, String> e : map.entrySet()) {
-      byte[] k = Bytes.strictUtf8(Objects.requireNonNull(e.getKey(), "context key"));
-      byte[] v = Bytes.strictUtf8(Objects.requireNonNull(e.getValue(), "context value"));
-      if (k == null || v == null) {
-        // [HDR-4], [ENC-2]: a reader would reject such bytes, so the writer refuses them.
-        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context entry is not valid Unicode (unpaired surrogate)");
-      }
+      String key = Objects.requireNonNull(e.getKey(), "context key");
+      String value = Objects.requireNonNull(e.getValue(), "context value");
+      byte[] k = Bytes.utf8Lenient(key);
+      sorted.put(k, Bytes.utf8Lenient(value));
+      wellFormed.put(k, Bytes.isWellFormed(key) && Bytes.isWellFormed(value));
+    }
+    for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
+      byte[] k = e.getKey();
       if (k.length == 0) {
         throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context keys must not be empty");
       }
-      if (k.length > Limits.MAX_CONTEXT_KEY_LENGTH || v.length > Limits.MAX_CONTEXT_VALUE_LENGTH) {
-        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "context entry '" + LogSafe.escape(e.getKey()) + "' too long");
+      String shown = LogSafe.escape(new String(k, StandardCharsets.UTF_8));
+      if (k.length > Limits.MAX_CONTEXT_KEY_LENGTH) {
+        throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "context key '" + shown + "' exceeds 255 bytes");
       }
-      sorted.put(k, v);
+      if (e.getValue().length > Limits.MAX_CONTEXT_VALUE_LENGTH) {
+        throw new SealpostException(
+            ErrorCategory.LIMIT_EXCEEDED, "value of context entry '" + shown + "' exceeds " + Limits.MAX_CONTEXT_VALUE_LENGTH + " bytes");
+      }
+      if (!wellFormed.get(k)) {
+        // [HDR-4], [ENC-2]: a reader would reject such bytes, so the writer refuses them.
+        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context entry is not valid Unicode (unpaired surrogate)");
+      }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(sorted.size());

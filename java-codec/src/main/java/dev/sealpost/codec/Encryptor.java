@@ -5,7 +5,9 @@ import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.dek.DekPolicy;
 import dev.sealpost.codec.format.HeaderWriter;
 import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.EnvelopeSealer;
+import dev.sealpost.codec.internal.LogSafe;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -40,6 +42,11 @@ public final class Encryptor {
   private final SecureRandom random;
   private final LongSupplier nanoClock;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
+  /** Suite 0003 only: the resolved recipient set and the DEKs derived for it, per external context. */
+  private final AtomicReference<SivGeneration> siv = new AtomicReference<>();
+  /** Derived deterministic DEKs kept per generation; beyond this the map starts over. */
+  static final int SIV_CACHE_CAPACITY = 1024;
+  private static final byte[] NO_NONCE = new byte[0];
 
   private Encryptor(Builder b) {
     this.suite = b.suite;
@@ -86,6 +93,9 @@ public final class Encryptor {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "plaintext of " + length + " bytes exceeds the limit of " + maxPlaintextLength);
     }
+    if (!suite.randomized()) {
+      return encryptDeterministic(plaintext, offset, length, externalContext);
+    }
     ActiveDek dek = active.get();
     long index;
     while (true) {
@@ -107,7 +117,137 @@ public final class Encryptor {
 
   /** Forces a new DEK for the next message, e.g. after a KEK rotation. */
   public void rotateNow() throws SealpostException {
-    rotate(active.get());
+    if (suite.randomized()) {
+      rotate(active.get());
+    } else {
+      rotateDeterministic(siv.get());
+    }
+  }
+
+  // ------------------------------------------------------------------------ deterministic suite
+
+  /**
+   * One resolution of the recipients' current KEK versions: {@code info} up to the external
+   * context, and the DEKs derived so far for it, by external context [SIV-1].
+   */
+  private static final class SivGeneration {
+    final int[] versions;
+    final byte[] infoPrefix;
+    final long createdNanos;
+    final java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.ConcurrentHashMap<ContextKey, ActiveDek> deks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    SivGeneration(int[] versions, byte[] infoPrefix, long createdNanos) {
+      this.versions = versions;
+      this.infoPrefix = infoPrefix;
+      this.createdNanos = createdNanos;
+    }
+  }
+
+  /** An external context's canonical encoding as a map key. */
+  private static final class ContextKey {
+    final byte[] encoded;
+    final int hash;
+
+    ContextKey(byte[] encoded) {
+      this.encoded = encoded;
+      this.hash = Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ContextKey && Arrays.equals(encoded, ((ContextKey) o).encoded);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  private byte[] encryptDeterministic(byte[] plaintext, int offset, int length, EncryptionContext externalContext)
+      throws SealpostException {
+    SivGeneration gen = siv.get();
+    while (true) {
+      if (gen != null) {
+        long index = gen.counter.getAndIncrement();
+        if (index < policy.maxMessages() && nanoClock.getAsLong() - gen.createdNanos < policy.maxAge().toNanos()) {
+          break;
+        }
+      }
+      gen = rotateDeterministic(gen);
+    }
+    byte[] external = externalContext.encodedView();
+    ContextKey key = new ContextKey(external);
+    ActiveDek dek = gen.deks.get(key);
+    if (dek == null) {
+      dek = deriveDeterministic(gen, external);
+      if (gen.deks.size() >= SIV_CACHE_CAPACITY) {
+        gen.deks.clear(); // bounded: a writer with this many topics re-derives, it does not grow
+      }
+      gen.deks.put(key, dek);
+    }
+    try {
+      return EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), NO_NONCE, external, plaintext, offset, length);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
+    }
+  }
+
+  /** Resolves the current KEK versions once more and starts an empty DEK cache for them. */
+  private synchronized SivGeneration rotateDeterministic(SivGeneration stale) throws SealpostException {
+    SivGeneration current = siv.get();
+    if (current != stale) {
+      return current;
+    }
+    int[] versions = new int[recipients.size()];
+    List<RecipientEntry> refs = new ArrayList<>(recipients.size());
+    for (int i = 0; i < recipients.size(); i++) {
+      Recipient.Symmetric r = (Recipient.Symmetric) recipients.get(i);
+      Recipient.ResolvedKek kek = r.resolve();
+      kek.wipe(); // only the version is kept; each derivation fetches the KEKs again [SEC-2]
+      versions[i] = kek.version;
+      refs.add(new RecipientEntry(RecipientType.SYMMETRIC, r.keyId(), kek.version, new byte[0]));
+    }
+    SivGeneration fresh =
+        new SivGeneration(versions, DekKeys.deterministicInfoPrefix(suite, refs, storedContext), nanoClock.getAsLong());
+    siv.set(fresh);
+    return fresh;
+  }
+
+  /**
+   * [SIV-1]: DEK = HKDF(salt "sealpost/v1 deterministic-dek", KEK_1, info = refs, stored and
+   * external context), so it is bound to this envelope identity only, then wrapped for each
+   * recipient with AES-KW, which is deterministic too.
+   */
+  private ActiveDek deriveDeterministic(SivGeneration gen, byte[] externalEncoded) throws SealpostException {
+    byte[] dek = null;
+    List<RecipientEntry> entries = new ArrayList<>(recipients.size());
+    try {
+      for (int i = 0; i < recipients.size(); i++) {
+        Recipient.Symmetric r = (Recipient.Symmetric) recipients.get(i);
+        Recipient.ResolvedKek kek = r.resolve(gen.versions[i]);
+        try {
+          if (i == 0) {
+            dek = DekKeys.deterministicDek(kek.key, Bytes.concat(gen.infoPrefix, externalEncoded));
+          }
+          entries.add(r.wrap(dek, kek));
+        } finally {
+          kek.wipe();
+        }
+      }
+      DekKeys keys = DekKeys.derive(suite, dek);
+      byte[] prefix = HeaderWriter.prefix(suite, entries, keys.commitment(), storedContext);
+      return new ActiveDek(keys, prefix, NO_NONCE, gen.createdNanos);
+    } catch (SealpostException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot derive the deterministic DEK", e);
+    } finally {
+      if (dek != null) {
+        Arrays.fill(dek, (byte) 0); // [SEC-2]
+      }
+    }
   }
 
   private boolean expired(ActiveDek dek) {
@@ -129,23 +269,9 @@ public final class Encryptor {
     byte[] dek = new byte[DekKeys.DEK_LENGTH];
     List<RecipientEntry> entries = new ArrayList<>(recipients.size());
     try {
-      int start = 0;
-      if (suite.randomized()) {
-        random.nextBytes(dek); // [DEK-1]
-      } else {
-        // [SIV-1]: derived from the first recipient's KEK, which must be symmetric [SUITE-3].
-        Recipient.Symmetric first = (Recipient.Symmetric) recipients.get(0);
-        Recipient.ResolvedKek kek = first.resolve();
-        try {
-          dek = DekKeys.deterministicDek(suite, kek.key, first.keyIdBytes(), kek.version);
-          entries.add(first.wrap(dek, kek));
-        } finally {
-          kek.wipe();
-        }
-        start = 1;
-      }
-      for (int i = start; i < recipients.size(); i++) {
-        entries.add(recipients.get(i).wrap(dek, random)); // [RCP-2]: one DEK for all
+      random.nextBytes(dek); // [DEK-1]
+      for (Recipient r : recipients) {
+        entries.add(r.wrap(dek, random)); // [RCP-2]: one DEK for all
       }
       DekKeys keys = DekKeys.derive(suite, dek);
       byte[] prefix = HeaderWriter.prefix(suite, entries, keys.commitment(), storedContext);
@@ -167,6 +293,7 @@ public final class Encryptor {
     private Suite suite = Suite.AES_256_GCM;
     private final List<Recipient> recipients = new ArrayList<>();
     private EncryptionContext storedContext = EncryptionContext.empty();
+    private java.util.Map<String, String> storedContextMap;
     private DekPolicy policy = DekPolicy.defaults();
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
     private SecureRandom random;
@@ -192,6 +319,16 @@ public final class Encryptor {
     /** Context written in every envelope's header, visible and authenticated (SPEC.md 7). */
     public Builder storedContext(EncryptionContext context) {
       this.storedContext = Objects.requireNonNull(context, "context");
+      this.storedContextMap = null;
+      return this;
+    }
+
+    /**
+     * The stored context as a plain map, checked by {@link #build()} after the recipients, in
+     * the order of [ENC-3].
+     */
+    public Builder storedContext(java.util.Map<String, String> context) {
+      this.storedContextMap = java.util.Map.copyOf(Objects.requireNonNull(context, "context"));
       return this;
     }
 
@@ -217,17 +354,52 @@ public final class Encryptor {
       return this;
     }
 
-    /** Builds and creates the first DEK, so key problems surface here, not on the first message. */
+    /**
+     * Builds and creates the first DEK, so key problems surface here, not on the first message.
+     * Checks in the order of [ENC-3]: the recipient count, each recipient in turn (key id empty,
+     * too long, not UTF-8; a repeated key reference [RCP-7]; a type the suite does not allow
+     * [SUITE-3], [SUITE-4]; a key the writer does not hold), then a stored context given as a map.
+     */
     public Encryptor build() throws SealpostException {
       HeaderWriter.checkRecipientCount(recipients.size());
-      if (!suite.randomized()) {
-        for (Recipient r : recipients) {
-          if (!(r instanceof Recipient.Symmetric)) {
+      Long[] versions = new Long[recipients.size()];
+      for (int i = 0; i < recipients.size(); i++) {
+        Recipient r = recipients.get(i);
+        String shown = LogSafe.escape(r.keyId());
+        byte[] id = Bytes.utf8Lenient(r.keyId());
+        if (id.length == 0) {
+          throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "recipient " + i + ": key id is empty");
+        }
+        if (id.length > Limits.MAX_KEY_ID_LENGTH) {
+          throw new SealpostException(
+              ErrorCategory.LIMIT_EXCEEDED, "recipient " + i + ": key id of " + id.length + " UTF-8 bytes exceeds 255");
+        }
+        if (!Bytes.isWellFormed(r.keyId())) {
+          throw new SealpostException(
+              ErrorCategory.MALFORMED_HEADER, "recipient " + i + ": key id is not valid Unicode (unpaired surrogate)");
+        }
+        versions[i] = r.referenceVersion();
+        for (int j = 0; j < i; j++) {
+          Recipient o = recipients.get(j);
+          boolean sameVersion = r.type() == RecipientType.KMS
+              || versions[i] == null || versions[j] == null || versions[i].equals(versions[j]);
+          if (o.type() == r.type() && o.keyId().equals(r.keyId()) && sameVersion) {
             throw new SealpostException(
-                ErrorCategory.INVALID_KEY_MATERIAL,
-                suite + " is deterministic and needs symmetric recipients only [SUITE-3], got " + r.type());
+                ErrorCategory.MALFORMED_HEADER, "recipient " + i + " repeats the key reference of recipient " + j + " [RCP-7]");
           }
         }
+        if (!suite.randomized() && r.type() != RecipientType.SYMMETRIC) {
+          throw new SealpostException(
+              ErrorCategory.MALFORMED_HEADER,
+              suite + " is deterministic and takes symmetric recipients only [SUITE-3], got " + r.type());
+        }
+        if (!r.held()) {
+          throw new SealpostException(
+              ErrorCategory.INVALID_KEY_MATERIAL, "recipient " + i + ": the writer holds no key for " + r.type() + " '" + shown + "'");
+        }
+      }
+      if (storedContextMap != null) {
+        storedContext = EncryptionContext.of(storedContextMap);
       }
       if (random == null) {
         random = new SecureRandom();

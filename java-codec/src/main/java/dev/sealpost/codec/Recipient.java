@@ -3,7 +3,6 @@ package dev.sealpost.codec;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.keys.KekSource;
-import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.X25519PublicKey;
 import dev.sealpost.codec.kms.KmsClient;
 import dev.sealpost.codec.recipient.AesKeyWrap;
@@ -22,10 +21,10 @@ public abstract class Recipient {
   private final RecipientType type;
   private final String keyId;
 
+  /** Key ids and whether the key is held are checked by {@link Encryptor.Builder#build()}, in the order of [ENC-3]. */
   private Recipient(RecipientType type, String keyId) throws SealpostException {
     this.type = type;
     this.keyId = Objects.requireNonNull(keyId, "keyId");
-    Keyring.checkKeyId(keyId);
   }
 
   /** A symmetric KEK; the current version is resolved each time a DEK is created [DEK-5]. */
@@ -40,10 +39,7 @@ public abstract class Recipient {
 
   /** A KMS key; the key id is its URI. */
   public static Recipient kms(KmsClient client, String keyUri) throws SealpostException {
-    if (!Objects.requireNonNull(client, "client").supports(keyUri)) {
-      throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "the KMS client does not serve " + LogSafe.escape(keyUri));
-    }
-    return new Kms(client, keyUri);
+    return new Kms(Objects.requireNonNull(client, "client"), keyUri);
   }
 
   public RecipientType type() {
@@ -55,6 +51,12 @@ public abstract class Recipient {
   }
 
   abstract RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException;
+
+  /** The key version of the entry this recipient would write, or null when it cannot be resolved. */
+  abstract Long referenceVersion();
+
+  /** Whether the writer holds the key: a keyring version with its KEK, a KMS that serves the URI. */
+  abstract boolean held();
 
   @Override
   public String toString() {
@@ -69,9 +71,31 @@ public abstract class Recipient {
       this.source = source;
     }
 
+    @Override
+    Long referenceVersion() {
+      try {
+        return (long) source.currentVersion(keyId());
+      } catch (SealpostException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    @Override
+    boolean held() {
+      try {
+        return source.holds(keyId(), source.currentVersion(keyId()));
+      } catch (SealpostException e) {
+        return false;
+      }
+    }
+
     /** The current version and its KEK, resolved together. */
     ResolvedKek resolve() throws SealpostException {
-      int version = source.currentVersion(keyId());
+      return resolve(source.currentVersion(keyId()));
+    }
+
+    /** This version's KEK. */
+    ResolvedKek resolve(int version) throws SealpostException {
       byte[] kek =
           source
               .kek(keyId(), version)
@@ -129,6 +153,16 @@ public abstract class Recipient {
     }
 
     @Override
+    Long referenceVersion() {
+      return (long) version;
+    }
+
+    @Override
+    boolean held() {
+      return true; // the public key is all a writer needs
+    }
+
+    @Override
     RecipientEntry wrap(byte[] dek, SecureRandom random) throws SealpostException {
       byte[] ephemeral = new byte[32];
       random.nextBytes(ephemeral);
@@ -148,6 +182,16 @@ public abstract class Recipient {
     Kms(KmsClient client, String keyUri) throws SealpostException {
       super(RecipientType.KMS, keyUri);
       this.client = client;
+    }
+
+    @Override
+    Long referenceVersion() {
+      return 0L;
+    }
+
+    @Override
+    boolean held() {
+      return client.supports(keyId());
     }
 
     @Override

@@ -190,11 +190,11 @@ class DecryptorCacheTest {
     Decryptor both = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).kekSource(keyring).build();
     assertArrayEquals("ks".getBytes(), both.decrypt(kmsThenSymmetric));
 
-    // A held symmetric entry whose unwrap fails does not hide the outage: it may be transient.
+    // [RCP-8]: after the outage, the next held entry's verdict decides: unwrap-failed.
     Keyring wrongOrders = Keyring.builder().add("orders", 2, TestKeys.pattern(99, 32)).build();
     Decryptor wrongKek = Decryptor.builder().kmsClient(kms).kmsKeyUri(TestKeys.KMS_URI).kekSource(wrongOrders).build();
     e = assertThrows(SealpostException.class, () -> wrongKek.decrypt(kmsThenSymmetric));
-    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
+    assertEquals(ErrorCategory.UNWRAP_FAILED, e.category());
 
     kms.down = false;
     assertArrayEquals("k".getBytes(), kmsReader.decrypt(kmsOnly));

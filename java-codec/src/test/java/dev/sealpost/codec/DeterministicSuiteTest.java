@@ -74,13 +74,17 @@ class DeterministicSuiteTest {
     assertFalse(Arrays.equals(a.encrypt("k1".getBytes(), external), a.encrypt("k2".getBytes(), external)));
   }
 
-  // [SIV-1]: the DEK is HKDF(salt "sealpost/v1 deterministic-dek", KEK_1, info) of the first
-  // recipient; computed independently, it is what both entries wrap and what the header commits to.
+  // [SIV-1]: the DEK is HKDF(salt "sealpost/v1 deterministic-dek", KEK_1, info) with info binding
+  // every recipient reference and both contexts; computed independently (contexts encoded by
+  // hand), it is what both entries wrap and what the header commits to.
   @Test
-  void siv1_dekIsDerivedFromFirstRecipientKek() throws Exception {
-    Encryptor enc = sivBuilder(keyring(2), new SecureRandom()).build();
-    EnvelopeHeader h = EnvelopeHeader.parse(enc.encrypt("v".getBytes()));
-    byte[] expectedDek = IndependentCrypto.deterministicDek(KEK_ORDERS_2, "orders", 2);
+  void siv1_dekIsDerivedFromFirstKekAndTheWholeIdentity() throws Exception {
+    Encryptor enc = sivBuilder(keyring(2), new SecureRandom()).storedContext(EncryptionContext.of("s", "1")).build();
+    EnvelopeHeader h = EnvelopeHeader.parse(enc.encrypt("v".getBytes(), EncryptionContext.of("topic", "t")));
+    byte[] stored = {1, 1, 's', 0, 1, '1'};
+    byte[] external = {1, 5, 't', 'o', 'p', 'i', 'c', 0, 1, 't'};
+    byte[] expectedDek = IndependentCrypto.deterministicDek(
+        KEK_ORDERS_2, new String[] {"orders", "audit"}, new int[] {2, 1}, stored, external);
     RecipientEntry first = h.recipients().get(0);
     RecipientEntry second = h.recipients().get(1);
     assertEquals("orders", first.keyId());
@@ -100,9 +104,11 @@ class DeterministicSuiteTest {
     byte[] otherExternal = sivBuilder(keyring(2), new SecureRandom()).build()
         .encrypt(pt, EncryptionContext.of("topic", "payments"));
     assertFalse(Arrays.equals(base, otherExternal));
-    // Only the body differs: the external context is not in the header [CTX-5].
-    int headerLength = EnvelopeHeader.parse(base).headerLength();
-    assertArrayEquals(Arrays.copyOf(base, headerLength), Arrays.copyOf(otherExternal, headerLength));
+    // [SIV-1]: the external context is not in the header [CTX-5], but it selects the DEK: the
+    // wrapped entries and the commitment differ too.
+    assertNotEquals(
+        Arrays.toString(EnvelopeHeader.parse(base).commitment()),
+        Arrays.toString(EnvelopeHeader.parse(otherExternal).commitment()));
 
     byte[] otherStored = sivBuilder(keyring(2), new SecureRandom())
         .storedContext(EncryptionContext.of("tenant", "a")).build().encrypt(pt, ext);
@@ -132,8 +138,8 @@ class DeterministicSuiteTest {
     assertArrayEquals(a, b);
   }
 
-  // [SUITE-3], [ENC-2]: the deterministic suite refuses X25519 and KMS recipients, in any
-  // position, with invalid-key-material.
+  // [SUITE-3], [SUITE-4], [ENC-2]: the deterministic suite refuses X25519 and KMS recipients, in
+  // any position, with the category a reader reports for such a header: malformed-header.
   @Test
   void suite3_builderRefusesNonSymmetricRecipients() throws Exception {
     X25519PrivateKey consumer = TestKeys.consumerKey();
@@ -146,7 +152,7 @@ class DeterministicSuiteTest {
         b.recipient(r);
       }
       SealpostException e = assertThrows(SealpostException.class, b::build, Arrays.toString(list));
-      assertEquals(ErrorCategory.INVALID_KEY_MATERIAL, e.category());
+      assertEquals(ErrorCategory.MALFORMED_HEADER, e.category());
     }
     // The same recipients are fine with the randomized suites.
     Encryptor.builder().suite(Suite.AES_256_GCM).recipient(symmetric).recipient(x25519).recipient(kms).build();

@@ -60,12 +60,32 @@ public final class IndependentCrypto {
         cat(ascii("sealpost/v1 commit"), new byte[] {(byte) (suiteId >>> 8), (byte) suiteId}), 32);
   }
 
-  /** SPEC.md [SIV-1]: the deterministic suite's DEK. */
-  public static byte[] deterministicDek(byte[] kek, String keyId, int version) throws GeneralSecurityException {
-    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
-    byte[] info = cat(new byte[] {0x00, 0x03, (byte) id.length}, id,
-        new byte[] {(byte) (version >>> 24), (byte) (version >>> 16), (byte) (version >>> 8), (byte) version});
-    return hkdf(ascii("sealpost/v1 deterministic-dek"), kek, info, 32);
+  /**
+   * SPEC.md [SIV-1]: the deterministic suite's DEK, bound to every recipient reference (all type
+   * 01) and both contexts' canonical encodings.
+   */
+  public static byte[] deterministicDek(byte[] firstKek, String[] keyIds, int[] versions, byte[] stored, byte[] external)
+      throws GeneralSecurityException {
+    java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+    info.writeBytes(new byte[] {0x00, 0x03, (byte) keyIds.length});
+    for (int i = 0; i < keyIds.length; i++) {
+      byte[] id = keyIds[i].getBytes(StandardCharsets.UTF_8);
+      int v = versions[i];
+      info.write(0x01);
+      info.write(id.length);
+      info.writeBytes(id);
+      info.writeBytes(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    }
+    info.writeBytes(stored);
+    info.writeBytes(external);
+    return hkdf(ascii("sealpost/v1 deterministic-dek"), firstKek, info.toByteArray(), 32);
+  }
+
+  /** RFC 3394 wrap with the default IV, through the JDK's own "AESWrap" cipher. */
+  public static byte[] aesKwWrap(byte[] kek, byte[] dek) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AESWrap");
+    c.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
+    return c.wrap(new SecretKeySpec(dek, "AES"));
   }
 
   /** RFC 3394 unwrap with the default IV, through the JDK's own "AESWrap" cipher. */

@@ -102,7 +102,7 @@ class WriterRulesTest {
         assertThrows(SealpostException.class, () -> Encryptor.builder().build()).category());
     SealpostException siv = assertThrows(SealpostException.class, () -> encryptor(Suite.AES_256_SIV,
         Recipient.x25519("consumer-a", 1, TestKeys.consumerKey().publicKey())));
-    assertEquals(ErrorCategory.INVALID_KEY_MATERIAL, siv.category());
+    assertEquals(ErrorCategory.MALFORMED_HEADER, siv.category()); // [SUITE-4]
     Encryptor small = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).maxPlaintextLength(4).build();
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, assertThrows(SealpostException.class, () -> small.encrypt(new byte[5])).category());
   }
@@ -169,8 +169,8 @@ class WriterRulesTest {
         assertThrows(SealpostException.class, () -> EncryptionContext.of(Map.of(broken, "v"))).category());
     assertEquals(ErrorCategory.MALFORMED_HEADER,
         assertThrows(SealpostException.class, () -> EncryptionContext.of(Map.of("k", broken))).category());
-    assertEquals(ErrorCategory.INVALID_KEY_MATERIAL,
-        assertThrows(SealpostException.class, () -> Recipient.symmetric(TestKeys.keyring(), broken)).category());
+    assertEquals(ErrorCategory.MALFORMED_HEADER, assertThrows(SealpostException.class,
+        () -> Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), broken)).build()).category());
   }
 
   /** [DEK-6]: independent writers never share a DEK, even with identical configuration. */

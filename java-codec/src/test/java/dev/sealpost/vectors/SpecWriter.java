@@ -92,10 +92,48 @@ final class SpecWriter {
     return hkdf(ascii("sealpost/v1"), dek, cat(ascii("sealpost/v1 commit"), u16(suite.id)), 32);
   }
 
-  static byte[] deterministicDek(byte[] kek, String keyId, long version) throws GeneralSecurityException {
-    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
-    byte[] info = cat(u16(3), new byte[] {(byte) id.length}, id, u32(version));
-    return hkdf(ascii("sealpost/v1 deterministic-dek"), kek, info, 32);
+  /**
+   * [SIV-1]: {@code info = u16(0003) || u8(n) || ref_1 .. ref_n || encode(stored) || encode(external)},
+   * {@code ref_i = u8(type) || u8(len(key id)) || key id || u32(version)}.
+   */
+  static byte[] deterministicInfo(List<Entry> refs, byte[] storedContext, byte[] externalContext) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(u16(3));
+    out.write(refs.size());
+    for (Entry r : refs) {
+      out.write(r.type);
+      out.write(r.keyId.length);
+      out.writeBytes(r.keyId);
+      out.writeBytes(u32(r.version));
+    }
+    out.writeBytes(storedContext);
+    out.writeBytes(externalContext);
+    return out.toByteArray();
+  }
+
+  /** [SIV-1]: {@code DEK = HKDF(salt "sealpost/v1 deterministic-dek", ikm KEK_1, info, 32)}. */
+  static byte[] deterministicDek(byte[] firstKek, byte[] info) throws GeneralSecurityException {
+    return hkdf(ascii("sealpost/v1 deterministic-dek"), firstKek, info, 32);
+  }
+
+  /** SPEC.md 5.2: {@code PRK = HKDF-Extract(salt "sealpost/v1", DEK)}. */
+  static byte[] prk(byte[] dek) throws GeneralSecurityException {
+    return hmac(ascii("sealpost/v1"), dek);
+  }
+
+  /**
+   * RFC 9180 DHKEM(X25519, HKDF-SHA256) encapsulation's shared secret, from the ephemeral private
+   * key and the recipient's public key, written out here so the vectors name it independently:
+   * {@code eae_prk = LabeledExtract("", "eae_prk", dh)},
+   * {@code shared_secret = LabeledExpand(eae_prk, "shared_secret", enc || pkR, 32)}.
+   */
+  static byte[] hpkeSharedSecret(byte[] ephemeralPrivate, byte[] recipientPublic) throws GeneralSecurityException {
+    byte[] dh = com.google.crypto.tink.subtle.X25519.computeSharedSecret(ephemeralPrivate, recipientPublic);
+    byte[] enc = com.google.crypto.tink.subtle.X25519.publicFromPrivate(ephemeralPrivate);
+    byte[] suiteId = cat(ascii("KEM"), u16(0x0020));
+    byte[] eaePrk = hmac(new byte[0], ascii("HPKE-v1"), suiteId, ascii("eae_prk"), dh);
+    byte[] info = cat(u16(32), ascii("HPKE-v1"), suiteId, ascii("shared_secret"), enc, recipientPublic);
+    return hmac(eaePrk, info, new byte[] {1}); // one HMAC block: 32 bytes
   }
 
   // ---- SPEC.md section 6 ----

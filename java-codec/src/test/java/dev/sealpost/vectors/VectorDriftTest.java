@@ -22,7 +22,7 @@ class VectorDriftTest {
       assertTrue(onDisk.equals(f.getValue()),
           f.getKey() + " differs from what the generator writes now (first difference at character "
               + firstDifference(onDisk, f.getValue()) + "). If the change is intended, regenerate with "
-              + "./mvnw -q -pl java-codec -am test-compile exec:java@generate-vectors and commit the result.");
+              + "./mvnw -q -pl java-codec test-compile exec:java@generate-vectors and commit the result.");
     }
   }
 

@@ -30,7 +30,7 @@ final class VectorFiles {
     Path p = dir().resolve(name);
     if (!Files.exists(p)) {
       throw new IllegalStateException(
-          p + " is missing; regenerate with ./mvnw -q -pl java-codec -am test-compile exec:java@generate-vectors");
+          p + " is missing; regenerate with ./mvnw -q -pl java-codec test-compile exec:java@generate-vectors");
     }
     return JSON.readTree(p.toFile());
   }

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * the codec; every negative vector's expected category is fixed by how the case is built, by
  * the rules of SPEC.md section 11, never by running a decoder.
  *
- * <p>Run: {@code ./mvnw -q -pl java-codec -am test-compile exec:java@generate-vectors}.
+ * <p>Run: {@code ./mvnw -q -pl java-codec test-compile exec:java@generate-vectors}.
  */
 public final class VectorGenerator {
   static final String ENCRYPT_FILE = "sealpost_v1_encrypt.json";
@@ -47,6 +47,12 @@ public final class VectorGenerator {
   private static final byte[] ORDERS_V2_WRONG = Drbg.bytes("kek orders v2 wrong", 32);
   private static final byte[] CONSUMER_A = Drbg.bytes("x25519 consumer-a", 32);
   private static final byte[] CONSUMER_B = Drbg.bytes("x25519 consumer-b", 32);
+  private static final byte[] SHARED_V1 = Drbg.bytes("kek shared v1", 32);
+  private static final byte[] TEAM_A_V1 = Drbg.bytes("kek team-a v1", 32);
+  private static final byte[] TEAM_B_V1 = Drbg.bytes("kek team-b v1", 32);
+  /** A key id outside the BMP: U+1F600 is 4 UTF-8 bytes, 2 UTF-16 units. */
+  static final String EMOJI_ID = "team-\uD83D\uDE00";
+  private static final byte[] EMOJI_V1 = Drbg.bytes("kek team-emoji v1", 32);
   private static final String KMS_URI = "test-kms://alpha";
   private static final byte[] KMS_KEY = Drbg.bytes("kms alpha", 32);
 
@@ -103,10 +109,20 @@ public final class VectorGenerator {
   }
 
   static byte[] kek(String keyId, int version) {
-    if (keyId.equals("orders")) {
-      return version == 1 ? ORDERS_V1 : ORDERS_V2;
+    switch (keyId) {
+      case "orders":
+        return version == 1 ? ORDERS_V1 : ORDERS_V2;
+      case "shared":
+        return SHARED_V1;
+      case "team-a":
+        return TEAM_A_V1;
+      case "team-b":
+        return TEAM_B_V1;
+      case EMOJI_ID:
+        return EMOJI_V1;
+      default:
+        return AUDIT_V1;
     }
-    return AUDIT_V1;
   }
 
   static byte[] x25519Private(String keyId) {
@@ -127,6 +143,10 @@ public final class VectorGenerator {
     sym.add(symKey("orders", 1, ORDERS_V1));
     sym.add(symKey("orders", 2, ORDERS_V2));
     sym.add(symKey("audit", 1, AUDIT_V1));
+    sym.add(symKey("shared", 1, SHARED_V1));
+    sym.add(symKey("team-a", 1, TEAM_A_V1));
+    sym.add(symKey("team-b", 1, TEAM_B_V1));
+    sym.add(symKey(EMOJI_ID, 1, EMOJI_V1));
     ArrayNode x = keys.putArray("x25519");
     x.add(x25519Key("consumer-a"));
     x.add(x25519Key("consumer-b"));
@@ -207,12 +227,19 @@ public final class VectorGenerator {
       throws GeneralSecurityException {
     ObjectNode t = JSON.createObjectNode();
     byte[] dek;
+    byte[] sivInfo = null;
     if (suite == SuiteSpec.AES_256_SIV) {
+      List<Entry> refs = new ArrayList<>();
+      for (To r : to) {
+        refs.add(new Entry(1, r.keyId, r.version, new byte[0]));
+      }
+      sivInfo = SpecWriter.deterministicInfo(refs, SpecWriter.context(stored), SpecWriter.context(external));
       To first = to.get(0);
-      dek = SpecWriter.deterministicDek(kek(first.keyId, first.version), first.keyId, first.version);
+      dek = SpecWriter.deterministicDek(kek(first.keyId, first.version), sivInfo);
     } else {
       dek = Drbg.bytes(label + " dek", 32);
     }
+    ArrayNode wrappedIntermediates = JSON.createArrayNode();
     byte[] nonce = Drbg.bytes(label + " nonce", suite.nonceLength);
     List<Entry> entries = new ArrayList<>();
     ArrayNode recipients = JSON.createArrayNode();
@@ -225,17 +252,21 @@ public final class VectorGenerator {
       switch (r.type) {
         case "symmetric":
           entries.add(new Entry(1, r.keyId, r.version, SpecWriter.aesKw(kek(r.keyId, r.version), dek)));
+          wrappedIntermediates.addObject();
           break;
         case "x25519": {
           byte[] eph = Drbg.bytes(label + " ephemeral " + i, 32);
           rn.put("ephemeralPrivateKey", HEX.formatHex(eph));
           entries.add(new Entry(2, r.keyId, r.version, SpecWriter.hpke(x25519Public(r.keyId), dek, eph)));
+          wrappedIntermediates.addObject()
+              .put("sharedSecret", HEX.formatHex(SpecWriter.hpkeSharedSecret(eph, x25519Public(r.keyId))));
           break;
         }
         default: {
           byte[] kmsNonce = Drbg.bytes(label + " kms nonce " + i, 12);
           rn.put("kmsNonce", HEX.formatHex(kmsNonce));
           entries.add(new Entry(3, r.keyId, 0, SpecWriter.testKms(KMS_KEY, KMS_URI, dek, kmsNonce)));
+          wrappedIntermediates.addObject();
           break;
         }
       }
@@ -246,6 +277,19 @@ public final class VectorGenerator {
     byte[] body =
         SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, SpecWriter.context(external), plaintext);
     byte[] envelope = cat(header, body);
+    for (int k = 0; k < entries.size(); k++) {
+      ((ObjectNode) wrappedIntermediates.get(k)).put("wrappedDek", HEX.formatHex(entries.get(k).wrapped));
+    }
+    ObjectNode im = JSON.createObjectNode();
+    if (sivInfo != null) {
+      im.put("deterministicInfo", HEX.formatHex(sivInfo));
+      im.put("dek", HEX.formatHex(dek));
+    }
+    im.put("prk", HEX.formatHex(SpecWriter.prk(dek)));
+    im.put("kMsg", HEX.formatHex(SpecWriter.kMsg(suite, dek)));
+    im.put("commitment", HEX.formatHex(SpecWriter.commitment(suite, dek)));
+    im.put("aad", HEX.formatHex(cat(header, SpecWriter.context(external))));
+    im.set("recipients", wrappedIntermediates);
 
     t.put("suite", suite.name());
     t.set("recipients", recipients);
@@ -257,6 +301,7 @@ public final class VectorGenerator {
     t.set("externalContext", ctx(external));
     t.put("plaintext", HEX.formatHex(plaintext));
     t.put("envelope", HEX.formatHex(envelope));
+    t.set("intermediates", im);
     t.put("result", "valid");
 
     Built b = new Built(envelope, header.length, t);
@@ -282,6 +327,12 @@ public final class VectorGenerator {
   static final Map<String, String> NONE = Map.of();
   static final Map<String, String> STORED = Map.of("tenant", "acme", "region", "eu-west");
   static final Map<String, String> EXTERNAL = Map.of("topic", "payments");
+  static final Map<String, String> UNICODE_STORED = Map.of("\uE000", "private use", "\uD83D\uDE00", "emoji");
+  static final Map<String, String> UNICODE_EXTERNAL = Map.of("\uE000", "x", "\uD83D\uDE00", "y");
+  static final Map<String, String> SIV_STORED = Map.of("schema", "record-key-v1");
+  static final Map<String, String> TOPIC_A = Map.of("topic", "orders-a");
+  static final Map<String, String> TOPIC_B = Map.of("topic", "orders-b");
+  static final byte[] SECRET_RECORD_KEY = "customer-4711-secret-id".getBytes(StandardCharsets.UTF_8);
 
   static ObjectNode fileRoot(String schema, String description) {
     ObjectNode root = JSON.createObjectNode();
@@ -354,6 +405,30 @@ public final class VectorGenerator {
               "AES_256_SIV, " + sivNames.get(s) + ", " + keyNames.get(p) + ", " + ctxNames.get(c), f);
         }
       }
+      // UTF-8 order is not UTF-16 order: U+E000 (EE 80 80) sorts before U+1F600 (F0 9F 98 80)
+      // in the canonical encoding, after it in Java or JavaScript string order.
+      add(SuiteSpec.AES_256_GCM, List.of(To.sym("orders", 2)), UNICODE_STORED, UNICODE_EXTERNAL,
+          text("{\"note\":\"context keys outside ASCII\"}"),
+          "AES_256_GCM, context keys U+E000 and U+1F600: canonical order is UTF-8 byte order",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Utf8Order"));
+      add(SuiteSpec.CHACHA20_POLY1305, List.of(To.sym(EMOJI_ID, 1), To.x25519("consumer-a")), NONE, UNICODE_EXTERNAL,
+          new byte[] {0x42}, "CHACHA20_POLY1305, a key id with U+1F600 (4 UTF-8 bytes), external context keys U+E000 and U+1F600",
+          List.of("MultipleRecipients", "Symmetric", "X25519", "ExternalContext", "Utf8Order"));
+      // [SIV-1]: the deterministic DEK binds every recipient and both contexts; the same record
+      // key for [shared, team-a] and [shared, team-b] (and [shared] alone) gets three DEKs.
+      for (List<To> set : List.of(List.of(To.sym("shared", 1), To.sym("team-a", 1)),
+          List.of(To.sym("shared", 1), To.sym("team-b", 1)), List.of(To.sym("shared", 1)))) {
+        String names = set.size() == 1 ? "[shared]" : "[shared, " + set.get(1).keyId + "]";
+        List<String> f = new ArrayList<>(List.of("Symmetric", "StoredContext", "ExternalContext", "Deterministic", "DeterministicIdentity"));
+        if (set.size() > 1) {
+          f.add(0, "MultipleRecipients");
+        }
+        add(SuiteSpec.AES_256_SIV, set, SIV_STORED, set.size() > 1 && set.get(1).keyId.equals("team-a") ? TOPIC_A : TOPIC_B,
+            SECRET_RECORD_KEY, "AES_256_SIV, " + names + ", stored and external context: the DEK is derived from the whole identity", f);
+      }
+      add(SuiteSpec.AES_256_SIV, List.of(To.sym("orders", 2), To.sym("audit", 1)), UNICODE_STORED, UNICODE_EXTERNAL,
+          text("customer-\u00e9"), "AES_256_SIV, two symmetric KEKs, context keys U+E000 and U+1F600 in the derivation",
+          List.of("MultipleRecipients", "Symmetric", "StoredContext", "ExternalContext", "Deterministic", "Utf8Order"));
       ObjectNode root = fileRoot("sealpost_v1_encrypt.schema.json",
           "Byte-exact encryption: every input is given; a passing implementation writes exactly `envelope` and decrypts it back.");
       ArrayNode groups = JSON.createArrayNode();
@@ -435,6 +510,13 @@ public final class VectorGenerator {
     NOTES.put("SuiteSwap", "The suite id changed to another valid suite: the commitment binds the suite [KDF-1], [COM-2].");
     NOTES.put("SmallOrderPoint", "An HPKE enc whose X25519 shared secret is all zeros [HPKE-3].");
     NOTES.put("InvalidUtf8", "A key id or context string that is not well-formed UTF-8 [HDR-4].");
+    NOTES.put("AtLimit", "A count or length exactly at a limit of SPEC.md section 10: still valid [LIM-1], [LIM-2], [LIM-3].");
+    NOTES.put("Utf8Order", "Context keys or key ids outside the BMP or in the private-use area: U+E000 sorts before U+1F600 in UTF-8 byte order (canonical), after it in UTF-16 order [CTX-2].");
+    NOTES.put("DeterministicIdentity", "Deterministic envelopes whose recipient sets or contexts differ have different DEKs [SIV-1].");
+    NOTES.put("DuplicateRecipient", "A recipient entry repeats an earlier entry's key reference: malformed-header [RCP-7].");
+    NOTES.put("FirstHeldEntry", "The first held entry decides: its verdict ends step 11, its DEK is final [RCP-8], [COM-4].");
+    NOTES.put("DeterministicRecipientType", "A suite 0003 envelope with an X25519 or KMS entry: malformed-header [SUITE-4].");
+    NOTES.put("ForgedDeterministic", "A forgery for another deterministic identity with a DEK learned from one's own envelope [SIV-1].");
   }
 
   // =============================================================================================
@@ -530,7 +612,7 @@ public final class VectorGenerator {
       ObjectNode t = test("required stored context present with equal values", sym.envelope, EXTERNAL, null, "StoredContext");
       t.set("requiredContext", ctx(Map.of("tenant", "acme")));
       t.put("plaintext", HEX.formatHex(pt));
-      ObjectNode limit = test("plaintext exactly at the reader's limit", sym.envelope, EXTERNAL, null, "LimitExceeded");
+      ObjectNode limit = test("plaintext exactly at the reader's limit", sym.envelope, EXTERNAL, null, "AtLimit");
       limit.put("maxPlaintextLength", pt.length);
       limit.put("plaintext", HEX.formatHex(pt));
     }
@@ -660,11 +742,15 @@ public final class VectorGenerator {
       invalid("key id encodes a code point above U+10FFFF", cat(head(1, 1), entry(1, HEX.parseHex("f4908080"), 40, 40), tail), NONE,
           "malformed-header", "InvalidUtf8", "MalformedHeader");
       // A header past 16384 bytes: the limit is hit before the end of input [LIM-2].
-      byte[] id255 = new byte[255];
-      Arrays.fill(id255, (byte) 'k');
-      byte[] big = entry(0x80, id255, 4096, 4096);
+      // Distinct key ids: repeated references would be malformed first [RCP-7].
+      byte[][] id255 = new byte[4][255];
+      for (int i = 0; i < 4; i++) {
+        Arrays.fill(id255[i], (byte) 'k');
+        id255[i][254] = (byte) ('1' + i);
+      }
       invalid("header beyond 16384 bytes: the fourth 4096-byte wrapped DEK crosses the limit",
-          cat(head(1, 4), big, big, big, entry(0x80, id255, 4096, 0)), NONE, "limit-exceeded", "LimitExceeded");
+          cat(head(1, 4), entry(0x80, id255[0], 4096, 4096), entry(0x80, id255[1], 4096, 4096),
+              entry(0x80, id255[2], 4096, 4096), entry(0x80, id255[3], 4096, 0)), NONE, "limit-exceeded", "LimitExceeded");
       // Context faults, after one well-formed symmetric entry and a commitment.
       byte[] pre = cat(head(1, 1), symEntry("orders"), commitment);
       byte[] rest = Drbg.bytes("filler nonce and body", 40);
@@ -735,9 +821,16 @@ public final class VectorGenerator {
       invalid("only unknown recipient types", envelope(gcm, List.of(vendor, future), dek1, nonce, pt), NONE,
           "no-matching-key", "UnknownRecipientType", "NoMatchingKey");
       Entry broken = new Entry(1, "audit", 1, Drbg.bytes("broken wrap", 40));
-      valid("the first held entry fails to unwrap, the second succeeds",
-          new Built(envelope(gcm, List.of(broken, orders), dek1, nonce, pt), 0, null), NONE, pt, "UnwrapFailed", "MultipleRecipients");
+      byte[] brokenFirst = envelope(gcm, List.of(broken, orders), dek1, nonce, pt);
+      invalid("the first held entry fails to unwrap: unwrap-failed, the second is not tried [RCP-8]", brokenFirst, NONE,
+          "unwrap-failed", "UnwrapFailed", "MultipleRecipients", "FirstHeldEntry");
       invalid("every held entry fails to unwrap", envelope(gcm, List.of(broken), dek1, nonce, pt), NONE, "unwrap-failed", "UnwrapFailed");
+      // [COM-4]: the first held entry wraps another DEK; the second wraps the committed one.
+      Entry auditOther = new Entry(1, "audit", 1, SpecWriter.aesKw(AUDIT_V1, dek2));
+      byte[] otherFirst = envelope(gcm, List.of(auditOther, orders), dek1, nonce, pt);
+      invalid("the first held entry's DEK misses the commitment: no fallback to the second [COM-4]", otherFirst, NONE,
+          "commitment-mismatch", "CommitmentMismatch", "MultipleRecipients", "FirstHeldEntry");
+      duplicates(dek1, nonce, pt, orders);
       Entry zeroPoint = new Entry(2, "consumer-a", 1, cat(new byte[32], Drbg.bytes("small order ct", 48)));
       invalid("HPKE enc is the point u=0: zero shared secret", envelope(gcm, List.of(zeroPoint), dek1, nonce, pt), NONE,
           "unwrap-failed", "SmallOrderPoint", "UnwrapFailed");
@@ -745,18 +838,125 @@ public final class VectorGenerator {
       invalid("test-KMS blob of 59 bytes", envelope(gcm, List.of(wrongLength), dek1, nonce, pt), NONE, "unwrap-failed", "Kms", "UnwrapFailed");
       // [LIM-2] boundary: padding entries of a private type bring the header to exactly 16384 bytes.
       List<Entry> exact = new ArrayList<>();
-      for (int w : new int[] {4096, 4096, 4096, 3946}) {
-        exact.add(new Entry(0x80, "pad", 1, Drbg.bytes("pad " + w, w)));
+      int[] widths = {4096, 4096, 4096, 3938};
+      for (int i = 0; i < widths.length; i++) {
+        exact.add(new Entry(0x80, "pad-" + i, 1, Drbg.bytes("pad " + widths[i], widths[i])));
       }
       exact.add(orders);
       valid("a header of exactly 16384 bytes", new Built(envelope(gcm, exact, dek1, nonce, pt), 0, null), NONE, pt,
-          "LimitExceeded", "UnknownRecipientType");
-      exact.set(3, new Entry(0x80, "pad", 1, Drbg.bytes("pad 3947", 3947)));
+          "AtLimit", "UnknownRecipientType");
+      exact.set(3, new Entry(0x80, "pad-3", 1, Drbg.bytes("pad 3939", 3939)));
       invalid("a header of 16385 bytes: the nonce crosses the limit", envelope(gcm, exact, dek1, nonce, pt), NONE,
           "limit-exceeded", "LimitExceeded");
       Entry otherDek = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, dek2));
       invalid("the only entry wraps a DEK other than the committed one", envelope(gcm, List.of(otherDek), dek1, nonce, pt), NONE,
           "commitment-mismatch", "CommitmentMismatch");
+      deterministicRecipientTypes(orders, dek1, pt);
+      utf8Order(pt);
+
+      group("[RCP-8]: the reader holds only 'orders' version 2.", keys(symKey("orders", 2, ORDERS_V2)));
+      valid("the unheld first entry is skipped; the held 'orders' entry gives the DEK", new Built(brokenFirst, 0, null), NONE, pt,
+          "MultipleRecipients", "FirstHeldEntry");
+      valid("the unheld first entry is skipped; no commitment mismatch", new Built(otherFirst, 0, null), NONE, pt,
+          "MultipleRecipients", "FirstHeldEntry");
+      deterministicIdentity();
+    }
+
+    /** [RCP-7]: a repeated key reference is malformed-header, whatever the type; only type 03 ignores the version. */
+    private void duplicates(byte[] dek, byte[] nonce, byte[] pt, Entry orders) throws GeneralSecurityException {
+      SuiteSpec gcm = SuiteSpec.AES_256_GCM;
+      Entry ordersAgain = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, dek));
+      invalid("type 01 'orders' v2 twice", envelope(gcm, List.of(orders, ordersAgain), dek, nonce, pt), NONE,
+          "malformed-header", "DuplicateRecipient", "MalformedHeader");
+      byte[] eph1 = Drbg.bytes("duplicate ephemeral 1", 32);
+      byte[] eph2 = Drbg.bytes("duplicate ephemeral 2", 32);
+      Entry xa1 = new Entry(2, "consumer-a", 1, SpecWriter.hpke(x25519Public("consumer-a"), dek, eph1));
+      Entry xa2 = new Entry(2, "consumer-a", 1, SpecWriter.hpke(x25519Public("consumer-a"), dek, eph2));
+      invalid("type 02 'consumer-a' v1 twice, both wrapping the DEK", envelope(gcm, List.of(xa1, xa2), dek, nonce, pt), NONE,
+          "malformed-header", "DuplicateRecipient", "MalformedHeader", "X25519");
+      Entry k0 = new Entry(3, KMS_URI, 0, SpecWriter.testKms(KMS_KEY, KMS_URI, dek, Drbg.bytes("duplicate kms 0", 12)));
+      Entry k1 = new Entry(3, KMS_URI, 1, Drbg.bytes("duplicate kms junk", 60));
+      invalid("type 03: the same key URI with another version", envelope(gcm, List.of(k0, k1), dek, nonce, pt), NONE,
+          "malformed-header", "DuplicateRecipient", "MalformedHeader", "Kms");
+      Entry vendor1 = new Entry(0x80, "vendor-hsm", 7, Drbg.bytes("vendor blob 1", 5));
+      Entry vendor2 = new Entry(0x80, "vendor-hsm", 7, Drbg.bytes("vendor blob 2", 9));
+      invalid("unknown type 80 twice with the same key id and version", envelope(gcm, List.of(vendor1, orders, vendor2), dek, nonce, pt),
+          NONE, "malformed-header", "DuplicateRecipient", "MalformedHeader", "UnknownRecipientType");
+      // Not repeats: another version of a type 01 or 02 key, the same key id under another type.
+      Entry ordersV1 = new Entry(1, "orders", 1, SpecWriter.aesKw(ORDERS_V1, dek));
+      Entry xa1v2 = new Entry(2, "consumer-a", 2, Drbg.bytes("consumer-a v2 junk", 80));
+      Entry vendorV8 = new Entry(0x80, "vendor-hsm", 8, Drbg.bytes("vendor blob 3", 5));
+      Entry ordersAsX = new Entry(2, "orders", 2, Drbg.bytes("orders as x25519 junk", 80));
+      valid("same key ids with other versions or types are distinct references",
+          new Built(envelope(gcm, List.of(vendor1, vendorV8, xa1v2, ordersAsX, ordersV1, orders), dek, nonce, pt), 0, null), NONE, pt,
+          "MultipleRecipients", "UnknownRecipientType");
+      // The repeat ends step 5 at its entry: a later entry's limit is never reached.
+      byte[] dupThenHuge = cat(head(1, 3), symEntry("orders"), symEntry("orders"), entry(3, text(KMS_URI), 4097, 0));
+      invalid("a repeated entry, then a wrapped DEK length 4097: the repeat first", dupThenHuge, NONE,
+          "malformed-header", "DuplicateRecipient", "ErrorOrder");
+    }
+
+    /** [SUITE-4]: type 02 and 03 entries make a suite 0003 header malformed; unknown types are still skipped. */
+    private void deterministicRecipientTypes(Entry orders, byte[] dek, byte[] pt) throws GeneralSecurityException {
+      SuiteSpec siv = SuiteSpec.AES_256_SIV;
+      byte[] none = new byte[0];
+      Entry x = new Entry(2, "consumer-a", 1, SpecWriter.hpke(x25519Public("consumer-a"), dek, Drbg.bytes("siv ephemeral", 32)));
+      Entry k = new Entry(3, KMS_URI, 0, SpecWriter.testKms(KMS_KEY, KMS_URI, dek, Drbg.bytes("siv kms nonce", 12)));
+      invalid("suite 0003 with a symmetric and an X25519 entry", envelope(siv, List.of(orders, x), dek, none, pt), NONE,
+          "malformed-header", "DeterministicRecipientType", "Deterministic", "MalformedHeader");
+      invalid("suite 0003 with a KMS entry only", envelope(siv, List.of(k), dek, none, pt), NONE,
+          "malformed-header", "DeterministicRecipientType", "Deterministic", "MalformedHeader");
+      invalid("suite 0003 with an X25519 entry, then a wrapped DEK length 4097: the type first",
+          cat(head(3, 2), entry(2, text("consumer-a"), 80, 80), entry(3, text(KMS_URI), 4097, 0)), NONE,
+          "malformed-header", "DeterministicRecipientType", "ErrorOrder");
+      Entry vendor = new Entry(0x80, "vendor-hsm", 7, Drbg.bytes("vendor blob", 5));
+      valid("suite 0003 with an unknown type 80 entry: skipped", new Built(envelope(siv, List.of(vendor, orders), dek, none, pt), 0, null),
+          NONE, pt, "Deterministic", "UnknownRecipientType");
+    }
+
+    /** [CTX-2]: canonical order is UTF-8 byte order. */
+    private void utf8Order(byte[] pt) throws GeneralSecurityException {
+      Built ok = encryptCase("decrypt utf8 order", SuiteSpec.AES_256_GCM, List.of(To.sym("orders", 2)), UNICODE_STORED, NONE, pt);
+      valid("stored context keys U+E000, U+1F600 in UTF-8 order", ok, NONE, pt, "StoredContext", "Utf8Order");
+      byte[] e000 = text("\uE000");
+      byte[] smile = text("\uD83D\uDE00");
+      byte[] utf16Order = cat(new byte[] {2}, rawCtx(smile, text("emoji")), rawCtx(e000, text("private use")));
+      byte[] swapped = cat(Arrays.copyOf(ok.envelope, ok.contextOffset), utf16Order,
+          Arrays.copyOfRange(ok.envelope, ok.nonceOffset, ok.envelope.length));
+      invalid("stored context keys U+1F600, U+E000: UTF-16 order is not canonical", swapped, NONE,
+          "malformed-header", "Utf8Order", "MalformedHeader");
+    }
+
+    /** [SIV-1]: what team A learns from its own deterministic envelope opens and forges nothing of team B's. */
+    private void deterministicIdentity() throws GeneralSecurityException {
+      SuiteSpec siv = SuiteSpec.AES_256_SIV;
+      Built a = encryptCase("decrypt siv team-a", siv, List.of(To.sym("shared", 1), To.sym("team-a", 1)), SIV_STORED, TOPIC_A, SECRET_RECORD_KEY);
+      Built b = encryptCase("decrypt siv team-b", siv, List.of(To.sym("shared", 1), To.sym("team-b", 1)), SIV_STORED, TOPIC_B, SECRET_RECORD_KEY);
+      byte[] dekA = HEX.parseHex(a.encryptTest.get("intermediates").get("dek").asText());
+      byte[] kMsgA = SpecWriter.kMsg(siv, dekA);
+      byte[] forgedKey = text("customer-0001-forged");
+      // Team B's header kept, body written under team A's DEK: the old attack, which worked while both DEKs were equal.
+      byte[] headerB = Arrays.copyOf(b.envelope, b.headerLength);
+      byte[] bodyUnderA = cat(headerB, SpecWriter.body(siv, kMsgA, new byte[0], headerB, SpecWriter.context(TOPIC_B), forgedKey));
+      // Team B's entries, team A's commitment and body.
+      byte[] commitA = headerB.clone();
+      System.arraycopy(SpecWriter.commitment(siv, dekA), 0, commitA, b.commitmentOffset, 32);
+      byte[] commitAndBodyUnderA = cat(commitA, SpecWriter.body(siv, kMsgA, new byte[0], commitA, SpecWriter.context(TOPIC_B), forgedKey));
+
+      group("[SIV-1]: the reader is team B, holding 'shared' and 'team-b'.",
+          keys(symKey("shared", 1, SHARED_V1), symKey("team-b", 1, TEAM_B_V1)));
+      valid("team B's own deterministic record key", b, TOPIC_B, SECRET_RECORD_KEY, "Deterministic", "DeterministicIdentity");
+      invalid("team B's header, body forged under the DEK of team A's envelope", bodyUnderA, TOPIC_B,
+          "authentication-failed", "Deterministic", "ForgedDeterministic");
+      invalid("team B's entries, commitment and body under the DEK of team A's envelope", commitAndBodyUnderA, TOPIC_B,
+          "commitment-mismatch", "Deterministic", "ForgedDeterministic", "CommitmentMismatch");
+      group("[SIV-1]: the reader is team A, holding only 'team-a'.", keys(symKey("team-a", 1, TEAM_A_V1)));
+      valid("team A's own deterministic record key", a, TOPIC_A, SECRET_RECORD_KEY, "Deterministic", "DeterministicIdentity");
+      invalid("team B's record key: no key held", b.envelope, TOPIC_B, "no-matching-key", "Deterministic", "NoMatchingKey");
+    }
+
+    private static byte[] rawCtx(byte[] k, byte[] v) {
+      return cat(new byte[] {(byte) k.length}, k, u16(v.length), v);
     }
 
     /** Header with the commitment of {@code dek}, body under {@code dek}; entries as given. */

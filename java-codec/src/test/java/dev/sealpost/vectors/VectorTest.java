@@ -106,8 +106,37 @@ class VectorTest {
     byte[] plaintext = HEX.parseHex(t.get("plaintext").asText());
     byte[] envelope = encryptor.encrypt(plaintext, VectorFiles.context(t.get("externalContext")));
     assertEquals(t.get("envelope").asText(), HEX.formatHex(envelope));
+    checkIntermediates(keys, t, envelope);
     assertTrue(random.exhausted() && kmsRandom.exhausted(), "the codec drew fewer random values than the vector gives");
     assertArrayEquals(plaintext, decryptor(keys, Integer.MAX_VALUE).decrypt(envelope, VectorFiles.context(t.get("externalContext"))));
+  }
+
+  /** The vector's intermediates agree with the envelope and with the codec's own derivations. */
+  private static void checkIntermediates(JsonNode keys, JsonNode t, byte[] envelope) throws Exception {
+    JsonNode im = t.get("intermediates");
+    dev.sealpost.codec.format.EnvelopeHeader h = dev.sealpost.codec.format.EnvelopeHeader.parse(envelope);
+    assertEquals(im.get("commitment").asText(), HEX.formatHex(h.commitment()));
+    byte[] external = VectorFiles.context(t.get("externalContext")).encode();
+    byte[] aad = java.util.Arrays.copyOf(envelope, h.headerLength() + external.length);
+    System.arraycopy(external, 0, aad, h.headerLength(), external.length);
+    assertEquals(im.get("aad").asText(), HEX.formatHex(aad));
+    for (int i = 0; i < h.recipients().size(); i++) {
+      assertEquals(im.get("recipients").get(i).get("wrappedDek").asText(), HEX.formatHex(h.recipients().get(i).wrappedDek()));
+    }
+    Suite suite = Suite.valueOf(t.get("suite").asText());
+    if (!suite.randomized()) {
+      // [SIV-1]: the codec's derivation, fed the vector's info, gives the vector's DEK.
+      JsonNode first = t.get("recipients").get(0);
+      byte[] kek = symmetricKey(keys, first.get("keyId").asText(), first.get("version").asInt());
+      byte[] dek = dev.sealpost.codec.dek.DekKeys.deterministicDek(kek, HEX.parseHex(im.get("deterministicInfo").asText()));
+      assertEquals(im.get("dek").asText(), HEX.formatHex(dek));
+      java.util.List<dev.sealpost.codec.format.RecipientEntry> refs = new java.util.ArrayList<>();
+      for (dev.sealpost.codec.format.RecipientEntry r : h.recipients()) {
+        refs.add(new dev.sealpost.codec.format.RecipientEntry(r.typeId(), r.keyId(), r.keyVersion(), new byte[0]));
+      }
+      byte[] prefix = dev.sealpost.codec.dek.DekKeys.deterministicInfoPrefix(suite, refs, h.storedContext());
+      assertEquals(im.get("deterministicInfo").asText(), HEX.formatHex(prefix) + HEX.formatHex(external));
+    }
   }
 
   private static void checkDecrypt(JsonNode keys, JsonNode t) throws Exception {

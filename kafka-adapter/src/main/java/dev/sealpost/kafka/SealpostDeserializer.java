@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.ErrorCategory;
@@ -9,7 +10,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -20,15 +22,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * application's deserializer.
  *
  * <ul>
- *   <li>The topic is the external context: an envelope copied from another topic fails with
- *       {@code authentication-failed} [CTX-5].
+ *   <li>The record is the external context (docs/bindings/kafka.md): an envelope copied from
+ *       another topic, a value paired with another key, or changed authenticated headers fail
+ *       with {@code authentication-failed}. The key digest comes from the key deserializer of the
+ *       same record; Kafka skips it for a null key, so no digest means a null key.
  *   <li>A record without an envelope is rejected ({@code PLAINTEXT_REJECTED}, {@code
  *       not-an-envelope}) unless its topic is listed in {@code sealpost.plaintext.topics} or
  *       {@code sealpost.consume.plaintext.topics} [SEC-1]. Input that starts with the magic is
  *       always treated as an envelope [DET-2].
- *   <li>Secret headers found inside a value's envelope are put back on the record (after
- *       removing any clear header of the same name, or matching {@code sealpost.secret.headers},
- *       so a forged clear header cannot stand in for an authenticated one).
+ *   <li>Secret headers found inside a value's envelope are put back on the record; a clear
+ *       header with a secret name fails the record, as it was forged.
  *   <li>Null stays null.
  * </ul>
  *
@@ -61,6 +64,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     this.innerConfigured = true;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.key = key;
+    requireKeys(settings, key);
   }
 
   public static <T> SealpostDeserializer<T> forValues(Deserializer<T> inner, SealpostSettings settings) {
@@ -91,6 +95,21 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       innerConfigured = true;
     }
     this.settings = SealpostKafkaConfig.parse(configs);
+    requireKeys(settings, isKey);
+  }
+
+  /** A reader without any key fails at startup, not at the first record. */
+  private static void requireKeys(SealpostSettings settings, boolean isKey) {
+    if (settings.kmsWithoutAllowList()) {
+      throw new ConfigException("sealpost: " + SealpostKafkaConfig.KMS_CLIENT_CLASS + " is set, but no KMS key may be"
+          + " called to decrypt: list the keys in " + SealpostKafkaConfig.KMS_KEY_URIS + " (an entry ending in '*' is a"
+          + " prefix), or opt in to " + SealpostKafkaConfig.KMS_DISCOVERY + "=true [KMS-3]");
+    }
+    if (settings.decryptor().isEmpty() && !(isKey && settings.keyMode() == SealpostSettings.KeyMode.CLEAR)) {
+      throw new ConfigException("sealpost: a deserializer needs key material to decrypt with: "
+          + SealpostKafkaConfig.KEYRING_PATH + ", " + SealpostKafkaConfig.X25519_PRIVATE_PREFIX + "<label> or "
+          + SealpostKafkaConfig.KMS_CLIENT_CLASS);
+    }
   }
 
   @Override
@@ -103,29 +122,48 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     if (settings == null) {
       throw new IllegalStateException("SealpostDeserializer used before configure()");
     }
+    // A state store passes the headers of the record being processed, not of the stored value
+    // [KB-9]: they are not this value's, so nothing is bound to them or restored into them.
+    Headers own = settings.isStoreTopic(topic) ? null : headers;
+    return key ? deserializeKey(topic, headers, own, data) : deserializeValue(topic, headers, own, data);
+  }
+
+  private T deserializeKey(String topic, Headers headers, Headers own, byte[] data) {
+    if (own != null) {
+      // [KB-16]: digest of the key bytes exactly as stored, for the value of this record.
+      String digest = RecordBinding.keyDigest(data);
+      KeyDigestChannel.put(own, topic, digest);
+      if (own.lastHeader(HeaderPolicy.TOMBSTONE_HEADER) != null) {
+        KeyDigestChannel.putTombstoneCandidate(own, topic, digest);
+      }
+    }
     if (data == null) {
       return null;
     }
-    if (!EnvelopeHeader.hasMagic(data, 0, data.length)) {
-      if (settings.acceptsPlaintextOnConsume(topic)) {
-        return inner.deserialize(topic, headers, data);
-      }
-      throw new SealpostRecordException(SealpostRecordException.Reason.PLAINTEXT_REJECTED,
-          ErrorCategory.NOT_AN_ENVELOPE, topic, key,
-          "record has no Sealpost envelope and the topic is not allowed to carry plaintext", null);
+    if (settings.keyMode() == SealpostSettings.KeyMode.CLEAR) {
+      return inner.deserialize(topic, headers, data);
     }
-    Decryptor decryptor = settings.decryptor().orElseThrow(() -> new SealpostRecordException(
-        SealpostRecordException.Reason.DECRYPTION_FAILED, ErrorCategory.NO_MATCHING_KEY, topic, key,
-        "no key to decrypt with is configured", null));
-    byte[] plain;
-    try {
-      plain = decryptor.decrypt(data, context(topic));
-    } catch (SealpostException e) {
-      throw new SealpostRecordException(SealpostRecordException.Reason.DECRYPTION_FAILED, e.category(), topic, key,
-          "cannot decrypt: " + e.getMessage(), e);
+    byte[] plain = open(topic, headers, data, topicContext(topic));
+    return plain == null ? inner.deserialize(topic, headers, data) : inner.deserialize(topic, headers, plain);
+  }
+
+  private T deserializeValue(String topic, Headers headers, Headers own, byte[] data) {
+    if (data == null) {
+      return null;
     }
-    if (key) {
-      return inner.deserialize(topic, headers, plain);
+    HeaderPolicy policy = settings.headerPolicy();
+    EncryptionContext context;
+    if (own == null) {
+      context = topicContext(topic); // [KB-9]
+    } else {
+      // Kafka does not call the key deserializer for a null key: no digest means a null key.
+      String k = KeyDigestChannel.take(own, topic).orElse(RecordBinding.NULL_KEY);
+      String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
+      context = bind(topic, () -> RecordBinding.valueContext(topic, settings.bindValueToKey() ? k : null, h));
+    }
+    byte[] plain = open(topic, own, data, context);
+    if (plain == null) {
+      return inner.deserialize(topic, headers, data);
     }
     InnerFraming.Framed framed;
     try {
@@ -134,34 +172,71 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       throw new SealpostRecordException(SealpostRecordException.Reason.BAD_INNER_FRAMING,
           ErrorCategory.MALFORMED_HEADER, topic, key, "decrypted value is not framed: " + e.getMessage(), null);
     }
-    if (headers != null) {
-      restore(headers, framed);
+    if (own != null) {
+      restore(topic, own, framed, policy);
     }
     return inner.deserialize(topic, headers, framed.payload());
   }
 
-  private void restore(Headers headers, InnerFraming.Framed framed) {
-    Pattern secret = settings.secretHeaders().orElse(null);
+  /** The plaintext of an envelope; null for a record without one that the topic may carry [KB-13], [KB-22]. */
+  private byte[] open(String topic, Headers headers, byte[] data, EncryptionContext context) {
+    if (!EnvelopeHeader.hasMagic(data, 0, data.length)) {
+      if (settings.acceptsPlaintextOnConsume(topic)) {
+        return null;
+      }
+      throw new SealpostRecordException(SealpostRecordException.Reason.PLAINTEXT_REJECTED,
+          ErrorCategory.NOT_AN_ENVELOPE, topic, key,
+          "record has no Sealpost envelope and the topic is not allowed to carry plaintext", null);
+    }
+    Decryptor decryptor = settings.decryptor().orElseThrow(() -> new SealpostRecordException(
+        SealpostRecordException.Reason.DECRYPTION_FAILED, ErrorCategory.NO_MATCHING_KEY, topic, key,
+        "no key to decrypt with is configured", null));
+    try {
+      return decryptor.decrypt(data, context);
+    } catch (SealpostException e) {
+      String hint = !key && headers != null && e.category() == ErrorCategory.AUTHENTICATION_FAILED
+          ? " (the value is bound to topic, record key and authenticated headers: the record was moved, spliced"
+              + " or re-headered, or the key deserializer is not a SealpostDeserializer)"
+          : "";
+      throw new SealpostRecordException(SealpostRecordException.Reason.DECRYPTION_FAILED, e.category(), topic, key,
+          "cannot decrypt: " + e.getMessage() + hint, e);
+    }
+  }
+
+  /**
+   * Puts the envelope's secret headers back. A clear header with a secret name is refused
+   * [KB-14]: the writer never sends one, so it was added on the way.
+   */
+  private void restore(String topic, Headers headers, InnerFraming.Framed framed, HeaderPolicy policy) {
     Set<String> names = new HashSet<>();
-    framed.headers().forEach(h -> names.add(h.key()));
-    Set<String> forged = new HashSet<>();
+    framed.headers().forEach(h -> names.add(h.key().toLowerCase(Locale.ROOT)));
     for (Header h : headers) {
-      if (names.contains(h.key()) || (secret != null && secret.matcher(h.key()).matches())) {
-        forged.add(h.key());
+      if (names.contains(h.key().toLowerCase(Locale.ROOT)) || policy.isSecret(h.key())) {
+        throw new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR,
+            ErrorCategory.AUTHENTICATION_FAILED, topic, key,
+            "a clear header '" + LogSafe.escape(h.key()) + "' has the name of a secret header; it was not written by Sealpost", null);
       }
     }
-    forged.forEach(headers::remove);
     for (Header h : framed.headers()) {
       headers.add(h);
     }
   }
 
-  private EncryptionContext context(String topic) {
+  private EncryptionContext topicContext(String topic) {
     if (binding == null) {
       binding = new TopicBinding(key);
     }
+    TopicBinding b = binding;
+    return bind(topic, () -> b.context(topic));
+  }
+
+  private interface ContextSupplier {
+    EncryptionContext get() throws SealpostException;
+  }
+
+  private EncryptionContext bind(String topic, ContextSupplier s) {
     try {
-      return binding.context(topic);
+      return s.get();
     } catch (SealpostException e) {
       throw new SealpostRecordException(SealpostRecordException.Reason.DECRYPTION_FAILED, e.category(), topic, key,
           e.getMessage(), e);

@@ -73,6 +73,17 @@ public final class SealpostKafkaConfig {
   public static final String VALUE_SUITE = "sealpost.value.suite";
   public static final String DEK_MAX_MESSAGES = "sealpost.dek.max.messages";
   public static final String DEK_MAX_AGE_MS = "sealpost.dek.max.age.ms";
+  public static final String KEY_MODE = "sealpost.key.mode";
+  public static final String VALUE_BIND_KEY = "sealpost.value.bind.key";
+  public static final String AUTHENTICATED_HEADERS = "sealpost.authenticated.headers";
+  public static final String STORE_TOPICS = "sealpost.store.topics";
+  public static final String TOMBSTONE_POLICY = "sealpost.tombstone.policy";
+  public static final String KMS_KEY_URIS = "sealpost.kms.key.uris";
+  public static final String KMS_DISCOVERY = "sealpost.kms.discovery";
+
+  /** Upper bound of the millisecond properties: about 24.8 days; larger values are refused, not clamped. */
+  public static final long MAX_MILLIS = Integer.MAX_VALUE;
+  private static final String STREAMS_APPLICATION_ID = "application.id";
 
   private static final String VERSION_SUFFIX = ".version";
 
@@ -92,7 +103,7 @@ public final class SealpostKafkaConfig {
       .define(KEYRING_PATH, Type.STRING, null, Importance.HIGH, "Keyring file with the symmetric KEKs.")
       .define(KEYRING_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
           "Password of an encrypted keyring file; unset for a plain one.")
-      .define(KEYRING_RELOAD_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+      .define(KEYRING_RELOAD_MS, Type.LONG, 0L, ConfigDef.Range.between(0, MAX_MILLIS), Importance.MEDIUM,
           "Re-read the keyring file when it changes, checking at most this often; 0 reads it once.")
       .define(X25519_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
           "Password of encrypted (ENCRYPTED PRIVATE KEY) X25519 private key files.")
@@ -106,14 +117,33 @@ public final class SealpostKafkaConfig {
       .define(CONSUME_PLAINTEXT_TOPICS, Type.LIST, "", Importance.MEDIUM,
           "Topics whose consumers also accept records without an envelope (migration); produce still encrypts.")
       .define(SECRET_HEADERS, Type.STRING, null, Importance.MEDIUM,
-          "Regex; headers whose whole name matches travel inside the value's envelope.")
+          "Regex, case-insensitive; headers whose whole name matches travel inside the value's envelope.")
+      .define(AUTHENTICATED_HEADERS, Type.STRING, null, Importance.MEDIUM,
+          "Regex, case-insensitive; headers whose whole name matches stay in the clear but are bound into the"
+              + " value's envelope: adding, removing or changing one fails the record.")
+      .define(KEY_MODE, Type.STRING, "encrypt", ConfigDef.ValidString.in("encrypt", "clear"), Importance.MEDIUM,
+          "Key serializer/deserializer: 'encrypt' record keys (deterministic suite), or leave them 'clear' and only"
+              + " bind them into the value's envelope.")
+      .define(VALUE_BIND_KEY, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Bind each value envelope to its record key (needs SealpostSerializer/SealpostDeserializer for keys);"
+              + " false only binds topic and headers. Writers and readers must agree.")
+      .define(STORE_TOPICS, Type.STRING, null, Importance.LOW,
+          "Regex of topics whose values are bound to topic and part only (Kafka Streams state stores). Default:"
+              + " <application.id>-.*-changelog when application.id is set, else none.")
+      .define(TOMBSTONE_POLICY, Type.STRING, "drop-unauthenticated",
+          ConfigDef.ValidString.in("accept", "drop-unauthenticated"), Importance.MEDIUM,
+          "SealpostTombstoneInterceptor: pass every tombstone, or drop those without a valid sealpost.tombstone header.")
+      .define(KMS_KEY_URIS, Type.LIST, "", Importance.MEDIUM,
+          "KMS key URIs a reader may call to unwrap; an entry ending in '*' allows every URI with that prefix.")
+      .define(KMS_DISCOVERY, Type.BOOLEAN, false, Importance.LOW,
+          "Let the reader call any KMS key its client supports (discovery); logs a warning. Default false.")
       .define(VALUE_SUITE, Type.STRING, "AES_256_GCM",
           ConfigDef.ValidString.in("AES_256_GCM", "CHACHA20_POLY1305"), Importance.LOW,
           "Suite for record values. Record keys always use AES_256_SIV (deterministic).")
       .define(DEK_MAX_MESSAGES, Type.LONG, DekPolicy.DEFAULT_MAX_MESSAGES,
           ConfigDef.Range.between(1, DekPolicy.HARD_MAX_MESSAGES), Importance.LOW,
           "Rotate the data key after this many records [DEK-3].")
-      .define(DEK_MAX_AGE_MS, Type.LONG, DekPolicy.DEFAULT_MAX_AGE.toMillis(), ConfigDef.Range.atLeast(1),
+      .define(DEK_MAX_AGE_MS, Type.LONG, DekPolicy.DEFAULT_MAX_AGE.toMillis(), ConfigDef.Range.between(1, MAX_MILLIS),
           Importance.LOW, "Rotate the data key after this age, picking up a rotated KEK [DEK-4].");
 
   private SealpostKafkaConfig() {}
@@ -125,6 +155,7 @@ public final class SealpostKafkaConfig {
 
   /** Parses client properties and loads the key material they name. */
   public static SealpostSettings parse(Map<String, ?> configs) {
+    KnownProperties.check(configs, CONFIG.names());
     AbstractConfig c = new AbstractConfig(CONFIG, configs, false);
     Map<String, String> dynamic = new TreeMap<>();
     for (Map.Entry<String, ?> e : configs.entrySet()) {
@@ -195,23 +226,6 @@ public final class SealpostKafkaConfig {
     }
     RecipientParser recipients = new RecipientParser(kekSource, publics, publicVersions, kms);
 
-    // Decryption side.
-    Password x25519Password = c.getPassword(X25519_PASSWORD);
-    if (kekSource != null || !privatePaths.isEmpty() || kms != null) {
-      Decryptor.Builder d = Decryptor.builder();
-      if (kekSource != null) {
-        d.kekSource(kekSource);
-      }
-      if (kms != null) {
-        d.kmsClient(kms);
-      }
-      for (Map.Entry<String, String> e : privatePaths.entrySet()) {
-        char[] pw = x25519Password == null ? null : x25519Password.value().toCharArray();
-        d.x25519Key(e.getKey(), privateVersions.getOrDefault(e.getKey(), 1), PemKeys.loadPrivateKey(Path.of(e.getValue()), pw));
-      }
-      b.decryptor(d.build());
-    }
-
     // Topic to key references.
     for (Map.Entry<String, String> e : topics.entrySet()) {
       b.topic(e.getKey(), SealpostSettings.Builder.target(TOPIC_PREFIX + e.getKey(), recipients.parse(e.getValue(), TOPIC_PREFIX + e.getKey())));
@@ -247,20 +261,62 @@ public final class SealpostKafkaConfig {
     if (def != null && !def.isBlank()) {
       b.defaultTarget(SealpostSettings.Builder.target("default", recipients.parse(def, DEFAULT_RECIPIENTS)));
     }
+    // Decryption side.
+    Password x25519Password = c.getPassword(X25519_PASSWORD);
+    KmsAllowList allowed = kms == null ? null : KmsAllowList.of(c.getList(KMS_KEY_URIS), recipients.kmsUris(),
+        c.getBoolean(KMS_DISCOVERY));
+    boolean kmsReadable = allowed != null && !allowed.isEmpty();
+    if (kekSource != null || !privatePaths.isEmpty() || kmsReadable) {
+      Decryptor.Builder d = Decryptor.builder();
+      if (kekSource != null) {
+        d.kekSource(kekSource);
+      }
+      if (kmsReadable) {
+        d.kmsClient(kms);
+        allowed.applyTo(d);
+      }
+      for (Map.Entry<String, String> e : privatePaths.entrySet()) {
+        char[] pw = x25519Password == null ? null : x25519Password.value().toCharArray();
+        d.x25519Key(e.getKey(), privateVersions.getOrDefault(e.getKey(), 1), PemKeys.loadPrivateKey(Path.of(e.getValue()), pw));
+      }
+      b.decryptor(d.build());
+    }
+    b.kmsWithoutAllowList(kms != null && !kmsReadable);
+
     b.plaintextTopics(c.getList(PLAINTEXT_TOPICS).toArray(new String[0]));
     b.consumePlaintextTopics(c.getList(CONSUME_PLAINTEXT_TOPICS).toArray(new String[0]));
 
-    String headers = c.getString(SECRET_HEADERS);
-    if (headers != null && !headers.isEmpty()) {
-      try {
-        b.secretHeaders(Pattern.compile(headers));
-      } catch (PatternSyntaxException ex) {
-        throw new ConfigException(SECRET_HEADERS, headers, "not a valid regular expression: " + ex.getDescription());
-      }
+    b.secretHeaders(regex(c, SECRET_HEADERS));
+    b.authenticatedHeaders(regex(c, AUTHENTICATED_HEADERS));
+    Pattern stores = regex(c, STORE_TOPICS);
+    Object applicationId = configs.get(STREAMS_APPLICATION_ID);
+    if (stores == null && applicationId != null) {
+      // Kafka Streams names a store's changelog <application.id>-[<topology>-]<store>-changelog.
+      stores = Pattern.compile(Pattern.quote(String.valueOf(applicationId)) + "-.*-changelog");
     }
+    b.storeTopics(stores);
+    b.keyMode(SealpostSettings.KeyMode.valueOf(c.getString(KEY_MODE).toUpperCase(java.util.Locale.ROOT)));
+    b.bindValueToKey(c.getBoolean(VALUE_BIND_KEY));
     b.valueSuite(Suite.valueOf(c.getString(VALUE_SUITE)));
     b.dekPolicy(DekPolicy.of(c.getLong(DEK_MAX_MESSAGES), Duration.ofMillis(c.getLong(DEK_MAX_AGE_MS))));
     return b.build();
+  }
+
+  private static Pattern regex(AbstractConfig c, String property) {
+    String regex = c.getString(property);
+    if (regex == null || regex.isEmpty()) {
+      return null;
+    }
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException ex) {
+      throw new ConfigException(property, regex, "not a valid regular expression: " + ex.getDescription());
+    }
+  }
+
+  /** The tombstone policy of {@link SealpostTombstoneInterceptor}. */
+  static boolean dropUnauthenticatedTombstones(Map<String, ?> configs) {
+    return new AbstractConfig(CONFIG, configs, false).getString(TOMBSTONE_POLICY).equals("drop-unauthenticated");
   }
 
   private static void labelled(
@@ -305,12 +361,18 @@ public final class SealpostKafkaConfig {
     private final Map<String, X25519PublicKey> publics;
     private final Map<String, Integer> publicVersions;
     private final KmsClient kms;
+    private final java.util.Set<String> kmsUris = new java.util.TreeSet<>();
 
     RecipientParser(KekSource kekSource, Map<String, X25519PublicKey> publics, Map<String, Integer> publicVersions, KmsClient kms) {
       this.kekSource = kekSource;
       this.publics = publics;
       this.publicVersions = publicVersions;
       this.kms = kms;
+    }
+
+    /** The kms: key URIs this configuration names as recipients: explicitly chosen keys. */
+    java.util.Set<String> kmsUris() {
+      return kmsUris;
     }
 
     List<Recipient> parse(String spec, String property) throws SealpostException {
@@ -342,6 +404,7 @@ public final class SealpostKafkaConfig {
               throw new ConfigException(property, spec, "kms: recipients need " + KMS_CLIENT_CLASS);
             }
             out.add(Recipient.kms(kms, id));
+            kmsUris.add(id);
             break;
           default:
             throw new ConfigException(property, spec, "recipients are kek:<key-id>, x25519:<label> or kms:<key-uri>");

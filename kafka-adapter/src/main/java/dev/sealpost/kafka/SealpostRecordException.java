@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.ErrorCategory;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * }
  * }</pre>
  *
- * Messages never contain key material or plaintext.
+ * Messages never contain key material or plaintext; record-derived text (topic, header names) is
+ * escaped [SEC-4].
  */
 public class SealpostRecordException extends SerializationException {
   private static final long serialVersionUID = 1L;
@@ -45,7 +47,19 @@ public class SealpostRecordException extends SerializationException {
     /** Consume: the decrypted plaintext does not follow the adapter's inner framing. */
     BAD_INNER_FRAMING,
     /** Produce: a tombstone (null value) carries headers that would have to travel encrypted. */
-    SECRET_HEADERS_ON_TOMBSTONE
+    SECRET_HEADERS_ON_TOMBSTONE,
+    /**
+     * Produce: a record for a topic that is not encrypted (plaintext list) carries headers that
+     * must travel encrypted; consume: a clear header has the name of a secret header.
+     */
+    SECRET_HEADERS_IN_CLEAR,
+    /** Produce: the inner serializer returned bytes for a null key or value on an encrypted topic. */
+    INNER_BYTES_FOR_NULL,
+    /**
+     * Produce: the value serializer does not know the record key's digest, because the key
+     * serializer is not a {@link SealpostSerializer} (or the value is not bound to the key).
+     */
+    NO_KEY_BINDING
   }
 
   private final Reason reason;
@@ -82,7 +96,7 @@ public class SealpostRecordException extends SerializationException {
       Reason reason, ErrorCategory category, String topic, boolean key, int partition, long offset, String message) {
     StringBuilder sb = new StringBuilder("sealpost: ").append(message);
     sb.append(" [").append(reason).append(", ").append(category.id());
-    sb.append(", topic '").append(topic).append('\'');
+    sb.append(", topic '").append(LogSafe.escape(topic)).append('\'');
     if (partition >= 0) {
       sb.append(", partition ").append(partition);
     }

@@ -13,8 +13,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code default.key.serde} (inner serde from {@code sealpost.value.inner.serde} / {@code
  * sealpost.key.inner.serde}), or programmatically with {@link #forValues} / {@link #forKeys}.
  *
- * <p>State stores serialize without headers ({@code serialize(topic, data)}): the envelope is
- * self-contained, bound to the store's changelog topic name, and secret headers do not apply.
+ * <p>State stores serialize with the headers of the record being processed, not of the stored
+ * value, so values of the store's changelog topic are bound to that topic name only (the
+ * {@code sealpost.store.topics} pattern, by default {@code <application.id>-.*-changelog}; in
+ * code, {@link SealpostSettings.Builder#storeTopics}); secret headers do not apply there.
  * The store's changelog and repartition topics ({@code <application.id>-<store>-changelog},
  * {@code ...-repartition}) need a key too: map them with a rule pattern or the default.
  */

@@ -43,6 +43,14 @@ import org.apache.kafka.common.config.ConfigException;
  * SealpostRecordException.Reason#NO_KEY_FOR_TOPIC}.
  */
 public final class SealpostSettings {
+  /** What the key serializer and deserializer do with record keys. */
+  public enum KeyMode {
+    /** Encrypt keys with the deterministic suite (default). */
+    ENCRYPT,
+    /** Leave keys as the inner serializer wrote them; they are still bound into the value [KB-8]. */
+    CLEAR
+  }
+
   /** A named set of recipients: one key reference. */
   public static final class Target {
     private final String name;
@@ -80,7 +88,12 @@ public final class SealpostSettings {
   private final Target defaultTarget;
   private final Set<String> plaintextTopics;
   private final Set<String> consumePlaintextTopics;
-  private final Pattern secretHeaders;
+  private final HeaderPolicy headerPolicy;
+  private final Pattern storeTopics;
+  private final KeyMode keyMode;
+  private final boolean bindValueToKey;
+  private final java.security.SecureRandom random;
+  private final boolean kmsWithoutAllowList;
   private final Suite valueSuite;
   private final DekPolicy dekPolicy;
   private final Decryptor decryptor;
@@ -91,7 +104,12 @@ public final class SealpostSettings {
     this.defaultTarget = b.defaultTarget;
     this.plaintextTopics = Collections.unmodifiableSet(new LinkedHashSet<>(b.plaintextTopics));
     this.consumePlaintextTopics = Collections.unmodifiableSet(new LinkedHashSet<>(b.consumePlaintextTopics));
-    this.secretHeaders = b.secretHeaders;
+    this.headerPolicy = HeaderPolicy.of(b.secretHeaders, b.authenticatedHeaders);
+    this.storeTopics = b.storeTopics;
+    this.keyMode = b.keyMode;
+    this.bindValueToKey = b.bindValueToKey;
+    this.random = b.random;
+    this.kmsWithoutAllowList = b.kmsWithoutAllowList;
     this.valueSuite = b.valueSuite;
     this.dekPolicy = b.dekPolicy;
     this.decryptor = b.decryptor;
@@ -156,8 +174,40 @@ public final class SealpostSettings {
     return plaintextTopics.contains(topic) || consumePlaintextTopics.contains(topic);
   }
 
+  /** The secret-header pattern, as matched: case-insensitive. */
   public Optional<Pattern> secretHeaders() {
-    return Optional.ofNullable(secretHeaders);
+    return headerPolicy.secret();
+  }
+
+  public HeaderPolicy headerPolicy() {
+    return headerPolicy;
+  }
+
+  /**
+   * Whether values of this topic are bound to topic and part only [KB-9]: Kafka Streams state
+   * stores serialize with the headers of whatever record is being processed, not the stored one.
+   */
+  public boolean isStoreTopic(String topic) {
+    return storeTopics != null && storeTopics.matcher(topic).matches();
+  }
+
+  public KeyMode keyMode() {
+    return keyMode;
+  }
+
+  /** Whether value envelopes are bound to the record key's digest [KB-4], [KB-8]. */
+  public boolean bindValueToKey() {
+    return bindValueToKey;
+  }
+
+  /** A KMS client is configured but no key URI is allowed, so it cannot decrypt [KMS-3]. */
+  boolean kmsWithoutAllowList() {
+    return kmsWithoutAllowList;
+  }
+
+  /** Randomness for the encryptors; null means the codec's default. For vector tests. */
+  java.security.SecureRandom random() {
+    return random;
   }
 
   public Suite valueSuite() {
@@ -181,6 +231,12 @@ public final class SealpostSettings {
     private final Set<String> plaintextTopics = new LinkedHashSet<>();
     private final Set<String> consumePlaintextTopics = new LinkedHashSet<>();
     private Pattern secretHeaders;
+    private Pattern authenticatedHeaders;
+    private Pattern storeTopics;
+    private KeyMode keyMode = KeyMode.ENCRYPT;
+    private boolean bindValueToKey = true;
+    private java.security.SecureRandom random;
+    private boolean kmsWithoutAllowList;
     private Suite valueSuite = Suite.AES_256_GCM;
     private DekPolicy dekPolicy = DekPolicy.defaults();
     private Decryptor decryptor;
@@ -242,9 +298,46 @@ public final class SealpostSettings {
       return this;
     }
 
-    /** Headers whose whole name matches travel inside the value's envelope. */
+    /** Headers whose whole name matches (case-insensitively) travel inside the value's envelope. */
     public Builder secretHeaders(Pattern pattern) {
       this.secretHeaders = pattern;
+      return this;
+    }
+
+    /**
+     * Headers whose whole name matches (case-insensitively) stay in the clear but are bound into
+     * the value's envelope [KB-7].
+     */
+    public Builder authenticatedHeaders(Pattern pattern) {
+      this.authenticatedHeaders = pattern;
+      return this;
+    }
+
+    /** Topics whose values are bound to topic and part only, e.g. Streams changelogs [KB-9]. */
+    public Builder storeTopics(Pattern pattern) {
+      this.storeTopics = pattern;
+      return this;
+    }
+
+    public Builder keyMode(KeyMode mode) {
+      this.keyMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Bind values to the record key (default true); writers and readers must agree [KB-8]. */
+    public Builder bindValueToKey(boolean bind) {
+      this.bindValueToKey = bind;
+      return this;
+    }
+
+    Builder kmsWithoutAllowList(boolean none) {
+      this.kmsWithoutAllowList = none;
+      return this;
+    }
+
+    /** Scripted randomness for byte-exact vector tests. */
+    Builder random(java.security.SecureRandom random) {
+      this.random = random;
       return this;
     }
 

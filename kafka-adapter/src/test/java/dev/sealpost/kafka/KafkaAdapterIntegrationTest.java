@@ -73,6 +73,7 @@ class KafkaAdapterIntegrationTest {
   private Map<String, Object> sealpost(Path ring) {
     Map<String, Object> p = Keys.props(ring);
     p.put(SealpostKafkaConfig.SECRET_HEADERS, "x-secret-.*");
+    p.put(SealpostKafkaConfig.AUTHENTICATED_HEADERS, "approved-by");
     return p;
   }
 
@@ -414,6 +415,93 @@ class KafkaAdapterIntegrationTest {
       assertEquals("gone", got.get(0).key());
       assertEquals(null, got.get(0).value());
     }
+  }
+
+  /** Reads the topic through the Sealpost consumer; failures are collected by offset and skipped. */
+  private Map<Long, Object> readThroughSealpost(String topic, int expected, String group, Map<String, Object> extra) {
+    Map<Long, Object> out = new java.util.TreeMap<>();
+    try (KafkaConsumer<String, String> c = consumer(keyring, group, extra)) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        try {
+          c.poll(Duration.ofMillis(200)).forEach(r -> out.put(r.offset(), r.key() + "=" + r.value()));
+        } catch (RecordDeserializationException e) {
+          out.put(e.offset(), SealpostRecordException.from(e).orElseThrow());
+          c.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void brokerSideSpliceAndHeaderInjectionAreRejected() throws Exception {
+    // Issue 8 finding 4, replayed as a broker operator would: records re-assembled from stored
+    // bytes. [KB-19], [KB-7]
+    String topic = "orders.binding";
+    cluster.createTopic(topic, 1, Map.of());
+    try (KafkaProducer<String, String> producer = producer(keyring)) {
+      RecordHeaders h = new RecordHeaders();
+      h.add("approved-by", "auditor-7".getBytes(UTF_8));
+      producer.send(new ProducerRecord<>(topic, null, "alice", "limit=10", h)).get();
+      producer.send(new ProducerRecord<>(topic, "bob", "limit=1000000")).get();
+    }
+    List<ConsumerRecord<byte[], byte[]>> stored = readRaw(topic, 1);
+    ConsumerRecord<byte[], byte[]> alice = stored.get(0);
+    ConsumerRecord<byte[], byte[]> bob = stored.get(1);
+    try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+      // offset 2: alice's key with bob's value
+      raw.send(new ProducerRecord<>(topic, null, alice.key(), bob.value())).get();
+      // offset 3: alice's record with approved-by changed
+      RecordHeaders changed = new RecordHeaders();
+      changed.add("approved-by", "auditor-1".getBytes(UTF_8));
+      raw.send(new ProducerRecord<>(topic, null, alice.key(), alice.value(), changed)).get();
+      // offset 4: bob's record with an approved-by header injected
+      RecordHeaders injected = new RecordHeaders();
+      injected.add("approved-by", "auditor-1".getBytes(UTF_8));
+      raw.send(new ProducerRecord<>(topic, null, bob.key(), bob.value(), injected)).get();
+      // offset 5: alice's record exactly as stored
+      raw.send(new ProducerRecord<>(topic, null, alice.key(), alice.value(), alice.headers())).get();
+    }
+    Map<Long, Object> read = readThroughSealpost(topic, 6, "binding-reader", Map.of());
+    assertEquals("alice=limit=10", read.get(0L));
+    assertEquals("bob=limit=1000000", read.get(1L));
+    for (long offset : new long[] {2, 3, 4}) {
+      SealpostRecordException e = (SealpostRecordException) read.get(offset);
+      assertEquals(ErrorCategory.AUTHENTICATION_FAILED, e.category(), "offset " + offset);
+      assertFalse(e.isKey());
+      assertEquals(offset, e.offset());
+    }
+    assertEquals("alice=limit=10", read.get(5L), "a byte-exact copy is still the record (replay is not prevented)");
+  }
+
+  @Test
+  void replayedKeyWithANullValueIsDroppedByTheTombstonePolicy() throws Exception {
+    // Issue 8 finding 4: a deterministic key envelope replayed with a null value. [KB-12]
+    String topic = "orders.tombstone-policy";
+    cluster.createTopic(topic, 1, Map.of());
+    try (KafkaProducer<String, String> producer = producer(keyring)) {
+      producer.send(new ProducerRecord<>(topic, "bob", "limit=5")).get();
+      producer.send(new ProducerRecord<>(topic, "alice", null)).get();
+    }
+    byte[] bobKey = readRaw(topic, 1).get(0).key();
+    try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+      raw.send(new ProducerRecord<>(topic, bobKey, null)).get();
+    }
+    Map<String, Object> withPolicy = Map.of(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, SealpostTombstoneInterceptor.class.getName());
+    List<String> seen = new ArrayList<>();
+    try (KafkaConsumer<String, String> c = consumer(keyring, "tombstone-policy", withPolicy)) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (c.assignment().isEmpty() || c.position(new TopicPartition(topic, 0)) < 3) {
+        if (System.nanoTime() > deadline) {
+          fail("did not reach the end of " + topic);
+        }
+        c.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.offset() + ":" + r.key() + "=" + r.value()));
+      }
+    }
+    assertEquals(List.of("0:bob=limit=5", "1:alice=null"), seen, "the replayed tombstone at offset 2 is dropped");
   }
 
   @SuppressWarnings("unused")

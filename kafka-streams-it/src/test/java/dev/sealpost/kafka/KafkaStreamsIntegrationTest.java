@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -160,6 +164,34 @@ class KafkaStreamsIntegrationTest {
         }
       }
       assertTrue(n > 0, "the changelog has records");
+    }
+    // Bindings (docs/bindings/kafka.md), checked with contexts computed here: the output topic's
+    // values are bound to their record key [KB-4], the changelog's to topic and part only [KB-9].
+    Decryptor decryptor = Decryptor.builder().kekSource(Keys.keyring(1)).build();
+    String noHeaders = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[0]));
+    for (String topic : List.of(OUT, CHANGELOG)) {
+      try (KafkaConsumer<byte[], byte[]> raw = new KafkaConsumer<>(
+          Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        raw.assign(tps);
+        raw.seekToBeginning(tps);
+        int n = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (n == 0 && System.nanoTime() < until) {
+          for (var r : raw.poll(Duration.ofMillis(200))) {
+            n++;
+            Map<String, String> context = new HashMap<>(Map.of("kafka.topic", topic, "kafka.record.part", "value"));
+            if (topic.equals(OUT)) {
+              context.put("kafka.record.key-sha256",
+                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.key())));
+              context.put("kafka.record.headers-sha256", noHeaders);
+            }
+            assertTrue(decryptor.decrypt(r.value(), EncryptionContext.of(context)).length > 3, topic);
+          }
+        }
+        assertTrue(n > 0, topic + " has records");
+      }
     }
     // And the broker's disk has neither the account names nor the totals.
     StringBuilder disk = new StringBuilder();

@@ -1,11 +1,16 @@
 package dev.sealpost.codec.dek;
 
+import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.Hkdf;
 import dev.sealpost.codec.suite.PayloadKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What a DEK yields under one suite (SPEC.md 5.2): the payload key and the commitment.
@@ -53,14 +58,38 @@ public final class DekKeys {
   }
 
   /**
-   * [SIV-1]: the deterministic suite's DEK, a function of the first recipient's KEK and key
-   * reference only, so equal inputs give equal envelopes across writers and restarts.
+   * [SIV-1]: the part of the deterministic suite's HKDF info that is fixed for one writer
+   * configuration: {@code u16(suite) || u8(n) || ref_1 .. ref_n || encode(stored context)},
+   * {@code ref_i = u8(type) || u8(len(key id)) || key id || u32(version)}. The caller appends
+   * {@code encode(external context)}.
    */
-  public static byte[] deterministicDek(Suite suite, byte[] kek, byte[] keyIdUtf8, int keyVersion)
-      throws GeneralSecurityException {
-    byte[] prk = Hkdf.extract(DETERMINISTIC_SALT, kek);
-    byte[] info = Bytes.concat(Bytes.u16(suite.id()), new byte[] {(byte) keyIdUtf8.length}, keyIdUtf8, Bytes.u32(keyVersion));
-    return Hkdf.expand(prk, info, DEK_LENGTH);
+  public static byte[] deterministicInfoPrefix(Suite suite, List<RecipientEntry> refs, EncryptionContext stored) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.writeBytes(Bytes.u16(suite.id()));
+    out.write(refs.size());
+    for (RecipientEntry r : refs) {
+      byte[] id = r.keyId().getBytes(StandardCharsets.UTF_8);
+      out.write(r.typeId());
+      out.write(id.length);
+      out.writeBytes(id);
+      out.writeBytes(Bytes.u32(r.keyVersion()));
+    }
+    out.writeBytes(stored.encode());
+    return out.toByteArray();
+  }
+
+  /**
+   * [SIV-1]: {@code DEK = HKDF-Expand(HKDF-Extract("sealpost/v1 deterministic-dek", KEK_1), info, 32)}:
+   * one DEK per envelope identity (recipient set, stored and external context), so that holding
+   * one deterministic envelope's DEK opens no envelope of another identity.
+   */
+  public static byte[] deterministicDek(byte[] firstKek, byte[] info) throws GeneralSecurityException {
+    byte[] prk = Hkdf.extract(DETERMINISTIC_SALT, firstKek);
+    try {
+      return Hkdf.expand(prk, info, DEK_LENGTH);
+    } finally {
+      java.util.Arrays.fill(prk, (byte) 0);
+    }
   }
 
   public Suite suite() {

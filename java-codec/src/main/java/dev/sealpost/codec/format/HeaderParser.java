@@ -104,7 +104,7 @@ final class HeaderParser {
     // Step 5
     List<RecipientEntry> recipients = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      recipients.add(recipient(i));
+      recipients.add(recipient(i, suite.get(), recipients));
     }
     // Step 6 [COM-1]
     byte[] commitment = bytes(COMMITMENT_LENGTH, "commitment");
@@ -117,7 +117,7 @@ final class HeaderParser {
         version, suite.get(), recipients, commitment, stored, nonce, headerLength, end - pos);
   }
 
-  private RecipientEntry recipient(int index) throws SealpostException {
+  private RecipientEntry recipient(int index, Suite suite, List<RecipientEntry> earlier) throws SealpostException {
     item = index; // labels below name "recipient <item>"; built only when a read fails
     int type = u8("recipient %d type");
     int keyIdLength = u8("recipient %d key id length");
@@ -148,6 +148,23 @@ final class HeaderParser {
           MALFORMED_HEADER,
           "recipient " + index + ": " + known.get() + " needs a " + known.get().wrappedLength()
               + "-byte wrapped DEK, got " + wrappedLength);
+    }
+    // [SUITE-4]: the deterministic suite's DEK comes from a symmetric KEK; an X25519 or KMS
+    // entry could only carry a DEK the writer did not derive.
+    if (!suite.randomized() && (type == RecipientType.X25519_HPKE.id() || type == RecipientType.KMS.id())) {
+      throw new SealpostException(
+          MALFORMED_HEADER, "recipient " + index + ": type " + type + " is not allowed with the deterministic suite");
+    }
+    // [RCP-7]: a repeated key reference would only multiply the reader's unwrap work. At most 32
+    // entries, compared as decoded strings (strict UTF-8 is one-to-one), without allocating.
+    for (int j = 0; j < earlier.size(); j++) {
+      RecipientEntry e = earlier.get(j);
+      if (e.typeId() == type
+          && (type == RecipientType.KMS.id() || e.keyVersion() == version)
+          && e.keyId().equals(keyId)) {
+        throw new SealpostException(
+            MALFORMED_HEADER, "recipient " + index + ": repeats the key reference of recipient " + j);
+      }
     }
     return new RecipientEntry(type, keyId, version, wrapped);
   }

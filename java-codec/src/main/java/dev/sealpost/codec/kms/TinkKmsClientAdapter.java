@@ -6,7 +6,9 @@ import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Plugs any Tink {@link com.google.crypto.tink.KmsClient} (AWS KMS, GCP KMS, HashiCorp Vault,
@@ -19,7 +21,20 @@ public final class TinkKmsClientAdapter implements KmsClient {
   private static final byte[] NO_AAD = new byte[0];
 
   private final com.google.crypto.tink.KmsClient client;
-  private final ConcurrentHashMap<String, Aead> aeads = new ConcurrentHashMap<>();
+  /**
+   * Remote AEADs kept per key URI. Bounded, least recently used first out: in discovery mode the
+   * URIs come from whoever writes the envelopes, and an unbounded cache grows with every one.
+   */
+  static final int MAX_CACHED_KEYS = 64;
+
+  private final Map<String, Aead> aeads = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Aead> eldest) {
+      return size() > MAX_CACHED_KEYS;
+    }
+  });
 
   public TinkKmsClientAdapter(com.google.crypto.tink.KmsClient client) {
     this.client = Objects.requireNonNull(client, "client");
@@ -60,7 +75,7 @@ public final class TinkKmsClientAdapter implements KmsClient {
     Aead a = aeads.get(keyUri);
     if (a == null) {
       a = client.getAead(keyUri);
-      aeads.putIfAbsent(keyUri, a);
+      aeads.put(keyUri, a);
     }
     return a;
   }

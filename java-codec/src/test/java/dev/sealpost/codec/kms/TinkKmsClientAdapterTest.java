@@ -188,4 +188,21 @@ class TinkKmsClientAdapterTest {
     e = assertThrows(SealpostException.class, () -> Decryptor.builder().kmsClient(denied).kmsKeyUri(URI).build().decrypt(env));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, e.category());
   }
+
+  @Test
+  void perUriCacheIsBounded() throws Exception {
+    // Issue 8 finding 3: the cache used to keep one remote AEAD per URI ever seen.
+    LocalTinkKms tink = new LocalTinkKms();
+    TinkKmsClientAdapter kms = new TinkKmsClientAdapter(tink);
+    byte[] dek = new byte[32];
+    int n = TinkKmsClientAdapter.MAX_CACHED_KEYS + 1;
+    for (int i = 0; i < n; i++) {
+      kms.wrapDek("local-kms://keys/k" + i, dek);
+    }
+    assertEquals(n, tink.getAeadCalls.get());
+    kms.wrapDek("local-kms://keys/k" + (n - 1), dek); // recent: still cached
+    assertEquals(n, tink.getAeadCalls.get());
+    kms.wrapDek("local-kms://keys/k0", dek); // least recently used: dropped, fetched again
+    assertEquals(n + 1, tink.getAeadCalls.get());
+  }
 }
