@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Short benchmark profile (about 4.5 minutes on 2 cores, 48 benchmarks): builds the benchmarks jar, runs every
+# Short benchmark profile (about 4.5 minutes on 2 cores, 54 benchmarks): builds the benchmarks jar, runs every
 # benchmark once with the GC profiler, and prints the ratio report.
 #
 #   benchmarks/run-profile.sh                      # with the java on PATH

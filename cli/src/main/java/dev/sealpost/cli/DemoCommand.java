@@ -42,8 +42,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start an embedded Kafka broker, produce fake payments through the encrypting serializer, "
-        + "show what the broker stores and what the consumer reads, scan the broker's files for plaintext.")
+    description = {"Encrypted Kafka records end to end, on an embedded broker or a cluster.",
+        "Produces fake payments through the encrypting serializer, shows what the broker stores and what the "
+            + "consumer reads, and scans the broker's files for plaintext."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  sealpost demo",
+      "  sealpost demo --records 20000",
+      "  sealpost demo --bootstrap-servers kafka1:9092 --client-properties client.properties \\",
+      "      --topic payments-demo --keep-keyring demo.keyring     # keeps the topic and its keyring",
+      "",
+      "Against a cluster, the topic is deleted at the end if the demo created it, unless --keep."
+    })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker.")
   String bootstrapServers;
@@ -60,6 +70,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout-seconds", description = "How long to wait for the cluster (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds = 30;
 
+  @Option(names = "--client-properties", paramLabel = "FILE",
+      description = "With --bootstrap-servers: Kafka client properties (SASL, TLS...) for the demo's admin, producer and consumers.")
+  Path clientProperties;
+
+  @Option(names = "--keep", description = "Keep the topic at the end (by default a topic the demo created is deleted).")
+  boolean keep;
+
+  @Option(names = "--keep-keyring", paramLabel = "FILE",
+      description = "Write the demo's keyring to FILE (new file), so that the records can be read afterwards; implies --keep.")
+  Path keepKeyring;
+
   private static final String[] NAMES = {
     "Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth",
     "Margaret Hamilton", "Ken Thompson", "Radia Perlman", "Claude Shannon", "Frances Allen", "John McCarthy"
@@ -71,12 +92,21 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (records < 1 || records > 10_000_000) {
-      throw new CliException("--records must be 1..10000000");
+      throw CliException.usage("--records must be 1..10000000");
     }
     if (timeoutSeconds < 1) {
-      throw new CliException("--timeout-seconds must be at least 1");
+      throw CliException.usage("--timeout-seconds must be at least 1");
     }
-    PrintStream out = Main.STDOUT.get();
+    if (clientProperties != null && bootstrapServers == null) {
+      throw CliException.usage("--client-properties is for a cluster: give --bootstrap-servers too");
+    }
+    if (keepKeyring != null && Files.exists(keepKeyring, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(keepKeyring + " already exists; --keep-keyring writes a new file");
+    }
+    Map<String, Object> client = clientProperties(clientProperties);
+    boolean keepTopic = keep || keepKeyring != null;
+    Boolean created = null; // null until the topic is known to be new (true) or to exist (false)
+    PrintStream out = Session.get().text;
     String t = topic != null ? topic : "payments-" + UUID.randomUUID().toString().substring(0, 8);
     Path work = Files.createTempDirectory("sealpost-demo");
     EmbeddedBroker broker = null;
@@ -89,15 +119,20 @@ final class DemoCommand implements Callable<Integer> {
         bootstrap = broker.bootstrapServers();
         out.printf(Locale.ROOT, "      broker ready at %s in %.1f s%n", bootstrap, secs(s));
       } else {
-        out.println("[1/6] Using the cluster at " + bootstrap);
+        out.println("[1/6] Using the cluster at " + bootstrap + " (no embedded broker)"
+            + (clientProperties != null ? ", client properties from " + clientProperties : ""));
       }
 
       // Key material: a fresh keyring with one KEK, written to a temporary file.
       Path keyring = work.resolve("demo.keyring");
       byte[] kek = new byte[32];
       new SecureRandom().nextBytes(kek);
-      KeyringFile.write(keyring, Keyring.builder().add("payments", 1, kek).build());
+      Keyring ring = Keyring.builder().add("payments", 1, kek).build();
       java.util.Arrays.fill(kek, (byte) 0);
+      KeyringFile.write(keyring, ring);
+      if (keepKeyring != null) {
+        KeyringFile.write(keepKeyring, ring);
+      }
 
       Map<String, Object> sealpost = new HashMap<>();
       sealpost.put(SealpostKafkaConfig.KEYRING_PATH, keyring.toString());
@@ -110,19 +145,20 @@ final class DemoCommand implements Callable<Integer> {
 
       out.println("[2/6] Creating topic " + t + " (3 partitions); records go to it encrypted under KEK 'payments' v1");
       int timeoutMs = timeoutSeconds * 1000;
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000)))) {
+      try (Admin admin = Admin.create(adminConfig(client, bootstrap, timeoutMs))) {
         admin.createTopics(List.of(new NewTopic(t, 3, (short) 1))).all().get();
+        created = true;
       } catch (java.util.concurrent.ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw new CliException("cannot create topic " + t + " on " + bootstrap + ": " + e.getCause().getMessage());
         }
+        created = false;
       }
 
       // Produce.
       out.printf(Locale.ROOT, "[3/6] Producing %,d fake payment records (key: customer id; header x-card-holder travels encrypted)%n", records);
-      Map<String, Object> pp = new HashMap<>(sealpost);
+      Map<String, Object> pp = new HashMap<>(client);
+      pp.putAll(sealpost);
       pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
       pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
@@ -166,7 +202,7 @@ final class DemoCommand implements Callable<Integer> {
 
       // One record as the broker stores it.
       out.println("[4/6] One record as the broker stores it:");
-      ConsumerRecord<byte[], byte[]> raw = firstRaw(bootstrap, t);
+      ConsumerRecord<byte[], byte[]> raw = firstRaw(client, bootstrap, t);
       EnvelopeHeader header = EnvelopeHeader.parse(raw.value());
       RecipientEntry r = header.recipients().get(0);
       out.println("      key    (" + raw.key().length + " bytes): " + hex(raw.key(), 40));
@@ -178,7 +214,8 @@ final class DemoCommand implements Callable<Integer> {
 
       // Consume everything through the decrypting deserializer.
       out.println("      ...and as the consumer reads it:");
-      Map<String, Object> cp = new HashMap<>(sealpost);
+      Map<String, Object> cp = new HashMap<>(client);
+      cp.putAll(sealpost);
       cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, SealpostDeserializer.class.getName());
       cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, SealpostDeserializer.class.getName());
@@ -267,12 +304,20 @@ final class DemoCommand implements Callable<Integer> {
           records / produceSecs, plain / produceSecs / 1e6);
       out.printf(Locale.ROOT, "  consume (fetch + decrypt)     %,.0f records/s, %.2f MB/s plain (one consumer)%n",
           consumed / consumeSecs, plain / consumeSecs / 1e6);
-      out.println("                                (a short run: cold JIT, broker in this JVM; codec speed is in benchmarks/)");
+      out.println("                                (a short run: cold JIT, "
+          + (broker != null ? "broker in this JVM" : "cluster at " + bootstrap) + "; codec speed is in benchmarks/)");
       out.println("  broker disk                   " + scan);
       out.println("  keys                          AES_256_SIV (deterministic: compaction, partitioning)");
       out.println("  ------------------------------------------------------------");
       return 0;
     } finally {
+      if (broker == null && created != null) {
+        finishTopic(out, client, t, created, keepTopic);
+      }
+      if (keepKeyring != null && Files.exists(keepKeyring)) {
+        out.println("Kept the keyring in " + keepKeyring + " (KEK 'payments'): consumers read the records with "
+            + SealpostKafkaConfig.KEYRING_PATH + "=" + keepKeyring + (broker != null ? "; the embedded broker's records go with it" : ""));
+      }
       if (broker != null) {
         out.println("Stopping the embedded broker.");
         broker.close();
@@ -290,9 +335,55 @@ final class DemoCommand implements Callable<Integer> {
         MERCHANTS[random.nextInt(MERCHANTS.length)], parts[0].toLowerCase(Locale.ROOT), parts[1].toLowerCase(Locale.ROOT));
   }
 
-  private static ConsumerRecord<byte[], byte[]> firstRaw(String bootstrap, String topic) {
+  /** Deletes the topic if the demo created it and it is not to be kept; says which. */
+  private void finishTopic(PrintStream out, Map<String, Object> client, String t, boolean created, boolean keepTopic) {
+    // Only on a cluster: the embedded broker takes its topics with it.
+    if (!created) {
+      out.println("Kept topic " + t + ": it existed before the demo.");
+      return;
+    }
+    if (keepTopic) {
+      out.println("Kept topic " + t + ".");
+      return;
+    }
+    try (Admin admin = Admin.create(adminConfig(client, bootstrapServers, timeoutSeconds * 1000))) {
+      admin.deleteTopics(List.of(t)).all().get();
+      out.println("Deleted topic " + t + " (use --keep to keep it).");
+    } catch (Exception e) {
+      Session.get().warn("could not delete topic " + t + " on " + bootstrapServers + ": " + Main.oneLine(String.valueOf(
+          e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+    }
+  }
+
+  private static Map<String, Object> adminConfig(Map<String, Object> client, String bootstrap, int timeoutMs) {
+    Map<String, Object> m = new HashMap<>(client);
+    m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    m.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    m.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
+    return m;
+  }
+
+  /** Client properties from a file; the demo's own settings (bootstrap, serializers) win over them. */
+  private static Map<String, Object> clientProperties(Path file) throws java.io.IOException {
+    Map<String, Object> m = new HashMap<>();
+    if (file == null) {
+      return m;
+    }
+    java.util.Properties p = new java.util.Properties();
+    try (var r = Files.newBufferedReader(file, UTF_8)) {
+      p.load(r);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CliException("no such client properties file: " + file);
+    }
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
+  }
+
+  private static ConsumerRecord<byte[], byte[]> firstRaw(Map<String, Object> client, String bootstrap, String topic) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));

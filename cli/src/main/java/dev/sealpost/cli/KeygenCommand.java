@@ -4,22 +4,26 @@ import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.KeyringFile;
 import dev.sealpost.codec.keys.PemKeys;
 import dev.sealpost.codec.keys.X25519PrivateKey;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-    description = "Generate key material.",
-    subcommands = {KeygenCommand.Kek.class, KeygenCommand.X25519.class})
+    description = "Generate key material: a new KEK key id in a keyring, or an X25519 key pair.",
+    subcommands = {KeygenCommand.Kek.class, KeygenCommand.X25519.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  sealpost keygen kek --keyring app.keyring --key-id orders",
+      "  sealpost keygen x25519 --out analytics",
+      "New versions of an existing key id (rotation) come from 'sealpost keys add'."
+    })
 final class KeygenCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -29,85 +33,126 @@ final class KeygenCommand implements Runnable {
   }
 
   @Command(name = "kek", mixinStandardHelpOptions = true,
-      description = "Add a new 32-byte KEK version to a keyring file (created if missing). "
-          + "The new version becomes the current one.")
+      description = "Create a key id with a random 32-byte KEK (version 1) in a keyring file, creating the file if "
+          + "needed. An existing key id is refused: rotate with 'sealpost keys add'.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  sealpost keygen kek --keyring app.keyring --key-id orders",
+        "  sealpost keygen kek --keyring app.keyring --key-id billing --encrypt  # asks twice",
+        "  sealpost keygen kek --keyring app.keyring --key-id orders --keyring-password-env SEALPOST_PW"
+      })
   static final class Kek implements Callable<Integer> {
-    @Option(names = "--keyring", required = true, description = "Keyring file.")
-    Path keyring;
+    @Mixin KeyringOptions keyring;
 
-    @Option(names = "--key-id", required = true, description = "Key id, e.g. orders.")
+    @Option(names = "--key-id", required = true, paramLabel = "ID", description = "Key id, e.g. orders.")
     String keyId;
 
-    @Option(names = "--password-env", description = "Encrypt the keyring with the password in this environment variable.")
-    String passwordEnv;
+    @Option(names = "--encrypt", description = "Create the keyring file encrypted, asking for a new password on the "
+        + "terminal (or taking it from --keyring-password-env/-file).")
+    boolean encrypt;
 
-    @Option(names = "--password-file", description = "Encrypt the keyring with the password on this file's first line.")
-    Path passwordFile;
+    @Option(names = "--json", description = "JSON output.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
-      char[] password = Io.password(passwordEnv, passwordFile);
+      if (keyring.keyring == null) {
+        throw CliException.usage("--keyring FILE is required");
+      }
+      Keyring.checkKeyId(keyId);
+      Path path = keyring.keyring;
+      boolean exists = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
       Keyring.Builder b = Keyring.builder();
-      int version = 1;
-      if (Files.exists(keyring)) {
-        Keyring old = KeyringFile.load(keyring, password);
-        for (Keyring.Entry e : old.entries()) {
-          // The new version is current: it is the highest, and no older one stays primary.
-          boolean primary = e.primary() && !e.keyId().equals(keyId);
-          byte[] k = e.key();
-          b.add(e.keyId(), e.version(), k, primary);
-          Arrays.fill(k, (byte) 0);
+      char[] password;
+      int iterations = 0;
+      if (exists) {
+        if (encrypt) {
+          throw CliException.usage(path + " exists; --encrypt is for a new keyring (use 'sealpost keys passwd')");
+        }
+        KeyringOptions.Handle h = keyring.open();
+        for (Keyring.Entry e : h.ring.entries()) {
           if (e.keyId().equals(keyId)) {
-            version = Math.max(version, e.version() + 1);
+            throw new CliException(path + " already has key id '" + keyId + "' (current version "
+                + h.ring.currentVersion(keyId) + "); keygen does not rotate: add a version with 'sealpost keys add --keyring "
+                + path + " --key-id " + keyId + "'");
+          }
+          byte[] k = e.key();
+          b.add(e.keyId(), e.version(), k, e.primary());
+          Arrays.fill(k, (byte) 0);
+        }
+        password = h.password;
+        iterations = h.iterations;
+      } else {
+        password = Io.password(keyring.passwordEnv, keyring.passwordFile);
+        if (password == null && encrypt) {
+          password = Io.promptNew("keyring " + path);
+          if (password == null) {
+            throw new CliException("--encrypt: no terminal to ask for the password on; give --keyring-password-env VAR or --keyring-password-file FILE");
           }
         }
       }
       byte[] kek = new byte[Keyring.KEY_LENGTH];
-      SecureRandom random = new SecureRandom();
-      random.nextBytes(kek);
-      b.add(keyId, version, kek);
+      new SecureRandom().nextBytes(kek);
+      b.add(keyId, 1, kek);
       Arrays.fill(kek, (byte) 0);
-      if (password == null) {
-        KeyringFile.write(keyring, b.build());
-      } else {
-        KeyringFile.write(keyring, b.build(), password, random);
+      KeyringOptions.write(path, b.build(), password, iterations);
+      if (password != null) {
+        Arrays.fill(password, '\0');
       }
-      Main.STDOUT.get().println("added KEK '" + keyId + "' version " + version + " to " + keyring);
+      if (json) {
+        Session.get().text.println("{\"keyring\": " + InspectCommand.str(path.toString()) + ", \"keyId\": "
+            + InspectCommand.str(keyId) + ", \"version\": 1, \"createdKeyring\": " + !exists
+            + ", \"encrypted\": " + (password != null) + "}");
+      } else {
+        Session.get().text.println((exists ? "added" : "created " + path + (password != null ? " (encrypted)" : "") + " with")
+            + " KEK '" + keyId + "' version 1" + (exists ? " to " + path : ""));
+      }
       return 0;
     }
   }
 
   @Command(name = "x25519", mixinStandardHelpOptions = true,
-      description = "Generate an X25519 key pair: <out>.key (private, PKCS#8 PEM, owner-only) and <out>.pub (public PEM).")
+      description = "Generate an X25519 key pair: <out>.key (private, PKCS#8 PEM, owner-only) and <out>.pub (public PEM). "
+          + "Existing files are never overwritten.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  sealpost keygen x25519 --out analytics",
+        "  sealpost encrypt --recipient analytics=analytics.pub < report.csv > report.sp"
+      })
   static final class X25519 implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "Path prefix of the two files.")
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
     String out;
+
+    @Option(names = "--json", description = "JSON output.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
       Path priv = Path.of(out + ".key");
       Path pub = Path.of(out + ".pub");
       for (Path p : new Path[] {priv, pub}) {
-        if (Files.exists(p)) {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
           throw new CliException(p + " already exists; refusing to overwrite key material");
         }
       }
       X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
-      writeOwnerOnly(priv, PemKeys.toPem(key));
-      Files.writeString(pub, PemKeys.toPem(key.publicKey()), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
-      Main.STDOUT.get().println("wrote " + priv + " and " + pub);
-      return 0;
-    }
-
-    private static void writeOwnerOnly(Path p, String text) throws IOException {
-      try {
-        Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(p);
-      } catch (FileAlreadyExistsException e) {
-        throw new CliException(p + " already exists");
+      // Each file whole or not at all; the public key last, so a failure leaves no orphan .pub.
+      try (Output o = Output.open(priv, false)) {
+        o.write(PemKeys.toPem(key).getBytes(StandardCharsets.US_ASCII));
+        o.commit();
       }
-      Files.writeString(p, text, StandardCharsets.US_ASCII);
+      try (Output o = Output.open(pub, false)) {
+        o.write(PemKeys.toPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
+        o.commit();
+      }
+      Output.makeReadable(pub); // a public key is meant to be shared
+      if (json) {
+        Session.get().text.println("{\"privateKey\": " + InspectCommand.str(priv.toString()) + ", \"publicKey\": "
+            + InspectCommand.str(pub.toString()) + "}");
+      } else {
+        Session.get().text.println("wrote " + priv + " and " + pub);
+      }
+      return 0;
     }
   }
 }

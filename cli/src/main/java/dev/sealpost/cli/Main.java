@@ -2,69 +2,110 @@ package dev.sealpost.cli;
 
 import dev.sealpost.codec.SealpostException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code sealpost} command. Every failure is one line on stderr and a non-zero exit: 2 for
- * bad usage, 1 for everything else (missing files, bad keys, envelopes that do not decrypt).
+ * bad usage, 1 for everything else (missing files, bad keys, envelopes that do not decrypt,
+ * failed writes, standard output included).
  */
 @Command(
     name = "sealpost",
     mixinStandardHelpOptions = true,
-    version = "sealpost 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Sealpost envelope encryption: keys, files and a Kafka demo.",
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  success",
+      "  1  failure: I/O, keys, an envelope that does not decrypt",
+      "  2  usage: unknown or missing option, a command line that cannot work",
+      "",
+      "Examples:",
+      "  sealpost keygen kek --keyring app.keyring --key-id orders",
+      "  sealpost encrypt --keyring app.keyring --kek orders --in db.dump --out db.sp",
+      "  sealpost decrypt --keyring app.keyring --in db.sp --out db.dump",
+      "  sealpost help keys"
+    },
     subcommands = {
+      CommandLine.HelpCommand.class,
       KeygenCommand.class,
+      KeysCommand.class,
       EncryptCommand.class,
       DecryptCommand.class,
+      RewrapCommand.class,
       InspectCommand.class,
+      CompletionCommand.class,
       DemoCommand.class
     })
 public final class Main implements Runnable {
-  /** Standard input, replaceable for in-process runs. */
-  static final ThreadLocal<InputStream> STDIN = ThreadLocal.withInitial(() -> System.in);
-  static final ThreadLocal<PrintStream> STDOUT = ThreadLocal.withInitial(() -> System.out);
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (keygen, encrypt, decrypt, inspect, demo)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'sealpost --help')");
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.in, System.out, System.err));
+    System.exit(run(args, Session.process()));
   }
 
-  /** Runs the command in-process and returns its exit code. */
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    STDIN.set(in);
-    STDOUT.set(out);
+  /** Runs in-process without a terminal; for tests and embedding. */
+  public static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {
+    return run(args, new Session(in, out, err, false, null, false));
+  }
+
+  static int run(String[] args, Session session) {
+    Session.set(session);
+    PrintStream err = session.err;
     try {
-      CommandLine cli = new CommandLine(new Main());
-      cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-      cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-      cli.setParameterExceptionHandler((e, a) -> {
-        err.println("sealpost: " + e.getMessage() + " (see 'sealpost " + commandName(e.getCommandLine()) + "--help')");
-        return 2;
-      });
-      cli.setExecutionExceptionHandler((e, c, p) -> {
-        err.println("sealpost: " + describe(e));
-        return 1;
-      });
-      return cli.execute(args);
+      int code;
+      try {
+        code = commandLine(session).execute(args);
+      } catch (OutOfMemoryError e) {
+        // The input checks keep this rare; it must still be one line, not a stack trace.
+        err.println("sealpost: out of memory (heap " + (Runtime.getRuntime().maxMemory() >> 20)
+            + " MiB): the input does not fit; raise the heap, e.g. SEALPOST_JAVA_OPTS=-Xmx4g");
+        return EXIT_FAILURE;
+      }
+      session.text.flush();
+      // PrintStream swallows write errors: help, version and text output are checked here.
+      if (session.text.checkError() && code == EXIT_OK) {
+        err.println("sealpost: cannot write standard output");
+        return EXIT_FAILURE;
+      }
+      return code;
     } finally {
-      STDIN.remove();
-      STDOUT.remove();
+      Session.set(null);
     }
   }
 
-  private static String commandName(CommandLine c) {
-    return c.getParent() == null ? "" : c.getCommandName() + " ";
+  static CommandLine commandLine(Session session) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setUsageHelpWidth(100); // examples stay on one line each
+    cli.setOut(new PrintWriter(session.text, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(session.err, true, StandardCharsets.UTF_8));
+    cli.setParameterExceptionHandler((e, a) -> {
+      session.err.println("sealpost: " + oneLine(e.getMessage()) + " (see '"
+          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((e, c, p) -> {
+      int code = e instanceof CliException ? ((CliException) e).exitCode : EXIT_FAILURE;
+      session.err.println("sealpost: " + describe(e)
+          + (code == EXIT_USAGE ? " (see '" + c.getCommandSpec().qualifiedName() + " --help')" : ""));
+      return code;
+    });
+    return cli;
   }
 
   static String describe(Throwable e) {
@@ -86,7 +127,21 @@ public final class Main implements Runnable {
     return e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
   }
 
-  private static String oneLine(String s) {
+  /** An I/O error's reason without the file name (the caller names it). */
+  static String reason(Throwable e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+      return oneLine(((FileSystemException) e).getReason());
+    }
+    return oneLine(String.valueOf(e.getMessage()));
+  }
+
+  static String oneLine(String s) {
     return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

@@ -19,7 +19,7 @@ class DemoTest {
 
   @Test
   void badDemoArguments() {
-    CliTest.assertOneLineError(CliTest.run("demo", "--records", "0"), 1, "--records");
+    CliTest.assertOneLineError(CliTest.run("demo", "--records", "0"), 2, "--records");
     CliTest.assertOneLineError(CliTest.run("demo", "--records", "many"), 2, "many");
   }
 

@@ -15,8 +15,8 @@ import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.HeaderWriter;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.EnvelopeSealer;
+import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.keys.KekSource;
-import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.keys.X25519PublicKey;
 import dev.sealpost.codec.kms.TestKms;
@@ -103,8 +103,18 @@ public final class ReferenceCodec {
     }
     if (keys.getKmsCount() > 0) {
       b.kmsClient(testKms(keys, RANDOM));
-      // [KMS-3]: the request's kms keys are exactly the URIs the reader allows.
-      keys.getKmsList().forEach(k -> b.kmsKeyUri(k.getKeyUri()));
+      if (r.getKmsAllowedKeyUrisCount() == 0) {
+        // [KMS-3]: by default the request's kms keys are exactly the URIs the reader allows.
+        keys.getKmsList().forEach(k -> b.kmsKeyUri(k.getKeyUri()));
+      } else {
+        for (String allowed : r.getKmsAllowedKeyUrisList()) {
+          if (allowed.endsWith("*")) {
+            b.kmsKeyUriPrefix(allowed.substring(0, allowed.length() - 1));
+          } else {
+            b.kmsKeyUri(allowed);
+          }
+        }
+      }
     }
     if (r.hasMaxPlaintextLength()) {
       b.maxPlaintextLength((int) Math.min(Integer.toUnsignedLong(r.getMaxPlaintextLength()), Limits.MAX_PLAINTEXT_LENGTH));
@@ -119,20 +129,51 @@ public final class ReferenceCodec {
   static byte[] encrypt(EncryptRequest r) throws SealpostException {
     Suite suite = suite(r);
     byte[] plaintext = r.getPlaintext().toByteArray();
+    // [ENC-3]: recipients (count, then each in order), stored context, external context, plaintext.
+    Encryptor encryptor = checkedEncryptor(r, suite);
     EncryptionContext stored = EncryptionContext.of(r.getStoredContextMap());
     EncryptionContext external = EncryptionContext.of(r.getExternalContextMap());
-    if (r.getRecipientsCount() == 0 || r.getRecipientsCount() > Limits.MAX_RECIPIENTS) {
-      throw new SealpostException(
-          ErrorCategory.LIMIT_EXCEEDED, "an envelope needs 1.." + Limits.MAX_RECIPIENTS + " recipients, got " + r.getRecipientsCount());
-    }
     if (!r.getFixedRandomness()) {
-      Encryptor.Builder b = Encryptor.builder().suite(suite).storedContext(stored);
-      for (RecipientSpec spec : r.getRecipientsList()) {
-        b.recipient(recipient(spec, r.getKeys()));
-      }
-      return b.build().encrypt(plaintext, external);
+      return encryptor.encrypt(plaintext, external);
     }
     return encryptFixed(r, suite, stored, external, plaintext);
+  }
+
+  /**
+   * The request's recipients through the public {@link Encryptor.Builder}, which checks them in
+   * the order of [ENC-3]. An X25519 recipient whose public key the request lacks is a key the
+   * writer does not hold, the last check of its turn: the recipients before it, then it with a
+   * stand-in key, are checked first.
+   */
+  private static Encryptor checkedEncryptor(EncryptRequest r, Suite suite) throws SealpostException {
+    HeaderWriter.checkRecipientCount(r.getRecipientsCount());
+    List<Recipient> recipients = new ArrayList<>();
+    for (int i = 0; i < r.getRecipientsCount(); i++) {
+      RecipientSpec spec = r.getRecipients(i);
+      Optional<byte[]> pub = spec.getType() == dev.sealpost.conformance.proto.RecipientType.X25519
+          ? x25519PublicIfHeld(spec, r.getKeys()) : Optional.of(new byte[0]);
+      if (pub.isEmpty()) {
+        recipients.add(Recipient.x25519(spec.getKeyId(), spec.getVersion(), STAND_IN));
+        Encryptor.builder().suite(suite).recipients(recipients).build(); // this recipient's earlier checks
+        throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL,
+            "recipient " + i + ": no X25519 public key " + LogSafe.escape(spec.getKeyId()) + " v" + Integer.toUnsignedString(spec.getVersion()));
+      }
+      recipients.add(recipient(spec, r.getKeys()));
+    }
+    return Encryptor.builder().suite(suite).storedContext(r.getStoredContextMap()).recipients(recipients).build();
+  }
+
+  /** A valid public key (the X25519 base point) for the order check of a recipient not held. */
+  private static final X25519PublicKey STAND_IN = standIn();
+
+  private static X25519PublicKey standIn() {
+    byte[] nine = new byte[32];
+    nine[0] = 9;
+    try {
+      return X25519PublicKey.fromBytes(nine);
+    } catch (SealpostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] encryptFixed(
@@ -149,9 +190,14 @@ public final class ReferenceCodec {
           throw new IllegalArgumentException("dek must be 32 bytes, got " + dek.length);
         }
       } else {
-        RecipientSpec first = r.getRecipients(0);
-        dek = DekKeys.deterministicDek(
-            suite, symmetricKey(first, r.getKeys()), first.getKeyId().getBytes(StandardCharsets.UTF_8), first.getVersion());
+        // [SIV-1]: bound to every recipient reference and both contexts.
+        List<RecipientEntry> refs = new ArrayList<>();
+        for (RecipientSpec spec : r.getRecipientsList()) {
+          refs.add(new RecipientEntry(RecipientType.SYMMETRIC, spec.getKeyId(), spec.getVersion(), new byte[0]));
+        }
+        byte[] info = dev.sealpost.codec.internal.Bytes.concat(
+            DekKeys.deterministicInfoPrefix(suite, refs, stored), external.encode());
+        dek = DekKeys.deterministicDek(symmetricKey(r.getRecipients(0), r.getKeys()), info);
       }
       List<RecipientEntry> entries = new ArrayList<>();
       for (RecipientSpec spec : r.getRecipientsList()) {
@@ -173,20 +219,17 @@ public final class ReferenceCodec {
 
   private static RecipientEntry wrapFixed(RecipientSpec spec, Keys keys, byte[] dek, Suite suite)
       throws GeneralSecurityException {
-    Keyring.checkKeyId(spec.getKeyId());
     switch (spec.getType()) {
       case SYMMETRIC:
         return new RecipientEntry(
             RecipientType.SYMMETRIC, spec.getKeyId(), spec.getVersion(), AesKeyWrap.wrap(symmetricKey(spec, keys), dek));
       case X25519:
-        requireRandomized(suite, spec);
         return new RecipientEntry(
             RecipientType.X25519_HPKE,
             spec.getKeyId(),
             spec.getVersion(),
             HpkeDekSeal.seal(x25519Public(spec, keys), dek, spec.getEphemeralPrivateKey().toByteArray()));
       case KMS:
-        requireRandomized(suite, spec);
         return new RecipientEntry(
             RecipientType.KMS,
             spec.getKeyId(),
@@ -197,19 +240,18 @@ public final class ReferenceCodec {
     }
   }
 
-  private static void requireRandomized(Suite suite, RecipientSpec spec) throws SealpostException {
-    if (!suite.randomized()) {
-      throw new SealpostException(
-          ErrorCategory.INVALID_KEY_MATERIAL, suite + " needs symmetric recipients only [SUITE-3], got " + spec.getType());
-    }
-  }
-
   private static Recipient recipient(RecipientSpec spec, Keys keys) throws SealpostException {
     switch (spec.getType()) {
-      case SYMMETRIC:
-        return Recipient.symmetric(new MapKekSource(List.of(SymmetricKey.newBuilder()
-            .setKeyId(spec.getKeyId()).setVersion(spec.getVersion())
-            .setKey(ByteString.copyFrom(symmetricKey(spec, keys))).build())), spec.getKeyId());
+      case SYMMETRIC: {
+        // A source holding only the requested version, or nothing: then the writer does not hold it.
+        List<SymmetricKey> held = new ArrayList<>();
+        for (SymmetricKey k : keys.getSymmetricList()) {
+          if (k.getKeyId().equals(spec.getKeyId()) && k.getVersion() == spec.getVersion()) {
+            held.add(k);
+          }
+        }
+        return Recipient.symmetric(new MapKekSource(held), spec.getKeyId());
+      }
       case X25519:
         return Recipient.x25519(spec.getKeyId(), spec.getVersion(), X25519PublicKey.fromBytes(x25519Public(spec, keys)));
       case KMS:
@@ -227,6 +269,15 @@ public final class ReferenceCodec {
     }
     throw new SealpostException(
         ErrorCategory.NO_MATCHING_KEY, "no symmetric key " + spec.getKeyId() + " v" + Integer.toUnsignedString(spec.getVersion()));
+  }
+
+  private static Optional<byte[]> x25519PublicIfHeld(RecipientSpec spec, Keys keys) throws SealpostException {
+    for (X25519Key k : keys.getX25519List()) {
+      if (k.getKeyId().equals(spec.getKeyId()) && k.getVersion() == spec.getVersion()) {
+        return Optional.of(x25519Public(spec, keys));
+      }
+    }
+    return Optional.empty();
   }
 
   private static byte[] x25519Public(RecipientSpec spec, Keys keys) throws SealpostException {

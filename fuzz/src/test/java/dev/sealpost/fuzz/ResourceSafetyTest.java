@@ -78,9 +78,14 @@ class ResourceSafetyTest {
 
   /** A KMS entry with a {@code wrapped}-byte DEK whose bytes are not written (the input ends). */
   private static void kmsEntryHead(ByteArrayOutputStream out, int wrapped) {
+    kmsEntryHead(out, wrapped, 'k');
+  }
+
+  /** The same, with key URI {@code uri}: distinct URIs, since a repeated one is malformed [RCP-7]. */
+  private static void kmsEntryHead(ByteArrayOutputStream out, int wrapped, char uri) {
     out.write(0x03);
     out.write(1);
-    out.write('k');
+    out.write(uri);
     out.writeBytes(new byte[4]);
     u16(out, wrapped);
   }
@@ -121,10 +126,10 @@ class ResourceSafetyTest {
     ByteArrayOutputStream out = start();
     out.write(32);
     for (int i = 0; i < 3; i++) {
-      kmsEntryHead(out, 4096);
+      kmsEntryHead(out, 4096, (char) ('a' + i));
       out.writeBytes(new byte[4096]);
     }
-    kmsEntryHead(out, 4096);
+    kmsEntryHead(out, 4096, 'd');
     // Three 4 KiB entries are read (and may be copied) before the limit is met.
     assertFailsSmall("header past 16384 bytes", out.toByteArray(), 3 * 4096 * 3 + SMALL_CALL_BUDGET);
   }

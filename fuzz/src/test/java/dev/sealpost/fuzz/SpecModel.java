@@ -190,6 +190,14 @@ final class SpecModel {
       if (exact >= 0 && exact != wrappedLength) {
         throw new Fail(ErrorCategory.MALFORMED_HEADER, "wrapped length of type " + type); // [RCP-3]
       }
+      if (h.suiteId == 0x0003 && (type == 0x02 || type == 0x03)) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "type " + type + " with suite 0003"); // [SUITE-4]
+      }
+      for (Entry o : h.recipients) {
+        if (o.type == type && Arrays.equals(o.keyId, keyId) && (type == 0x03 || o.version == version)) {
+          throw new Fail(ErrorCategory.MALFORMED_HEADER, "repeated key reference"); // [RCP-7]
+        }
+      }
       h.recipients.add(new Entry(type, keyId, version, wrapped));
     }
     // Step 6.
@@ -345,9 +353,10 @@ final class SpecModel {
         return ErrorCategory.CONTEXT_MISMATCH;
       }
     }
-    // Step 11 [RCP-4], [RCP-5]: an entry unwraps to the original DEK only when it still carries
-    // an original entry's wrapped bytes under the same key; any other held entry fails to unwrap
-    // (AES-KW integrity [SYM-2], HPKE open [HPKE-3], KMS GCM [KMS-2]).
+    // Step 11 [RCP-4], [RCP-5], [RCP-8]: the first held entry decides. It unwraps to the original
+    // DEK only when it still carries an original entry's wrapped bytes under the same key; any
+    // other held entry fails to unwrap (AES-KW integrity [SYM-2], HPKE open [HPKE-3], KMS GCM
+    // [KMS-2]), which ends the step: no later entry is tried.
     boolean held = false;
     boolean unwrapped = false;
     for (Entry e : h.recipients) {
@@ -355,10 +364,8 @@ final class SpecModel {
         continue;
       }
       held = true;
-      if (unwrapsToOriginal(e, original.header)) {
-        unwrapped = true;
-        break;
-      }
+      unwrapped = unwrapsToOriginal(e, original.header);
+      break;
     }
     if (!held) {
       return ErrorCategory.NO_MATCHING_KEY;

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>counts and lengths: re-read with the new value, so any structural category
  *       ([HDR-2], [HDR-3], [LIM-1], [LIM-2], [RCP-3], [CTX-2])
  *   <li>recipient type, key id, version: the entry no longer matches its key:
- *       {@code no-matching-key} [RCP-4], or a header failure ([HDR-4], [RCP-3]), or, when another
+ *       {@code no-matching-key} [RCP-4], or a header failure ([HDR-4], [RCP-3], a repeated
+ *       reference [RCP-7], an X25519 or KMS type under suite 0003 [SUITE-4]), or, when another
  *       entry still unwraps, {@code authentication-failed} [AUTH-1]
  *   <li>wrapped DEK: {@code unwrap-failed} [SYM-2], [HPKE-3], [KMS-2], or
  *       {@code authentication-failed} when another held entry unwraps [AUTH-1]
@@ -64,7 +65,8 @@ class TamperSweepTest {
     FIELD_RULES.put("key-id", EnumSet.of(
         ErrorCategory.NO_MATCHING_KEY, ErrorCategory.MALFORMED_HEADER, ErrorCategory.AUTHENTICATION_FAILED));
     FIELD_RULES.put("key-version", EnumSet.of(
-        ErrorCategory.NO_MATCHING_KEY, ErrorCategory.UNWRAP_FAILED, ErrorCategory.AUTHENTICATION_FAILED));
+        ErrorCategory.NO_MATCHING_KEY, ErrorCategory.UNWRAP_FAILED, ErrorCategory.AUTHENTICATION_FAILED,
+        ErrorCategory.MALFORMED_HEADER)); // [RCP-7]: the flip may repeat another entry's reference
     FIELD_RULES.put("wrapped-dek", EnumSet.of(ErrorCategory.UNWRAP_FAILED, ErrorCategory.AUTHENTICATION_FAILED));
     FIELD_RULES.put("commitment", EnumSet.of(ErrorCategory.COMMITMENT_MISMATCH));
     FIELD_RULES.put("context-key", EnumSet.of(ErrorCategory.CONTEXT_MISMATCH, ErrorCategory.MALFORMED_HEADER));

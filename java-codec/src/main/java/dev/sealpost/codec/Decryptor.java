@@ -173,6 +173,9 @@ public final class Decryptor {
         continue;
       }
       held = true;
+      if (attempts == MAX_UNWRAP_ATTEMPTS) {
+        break; // both attempts found the key service unavailable; later entries are not considered
+      }
       LastEntry previous = last;
       if (previous != null && previous.suiteId == suite.id() && previous.entry.equals(r)) {
         return previous.keys;
@@ -185,9 +188,6 @@ public final class Decryptor {
       }
       if (failures.failedRecently(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped)) {
         throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "the held key failed to unwrap this entry moments ago");
-      }
-      if (attempts == MAX_UNWRAP_ATTEMPTS) {
-        break;
       }
       attempts++;
       byte[] dek = null;

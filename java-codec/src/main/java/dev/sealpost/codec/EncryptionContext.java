@@ -131,6 +131,14 @@ public final class EncryptionContext {
 
   @Override
   public String toString() {
-    return entries.toString();
+    // A stored context comes from the header: escaped, so logging it injects nothing.
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      if (sb.length() > 1) {
+        sb.append(", ");
+      }
+      sb.append(LogSafe.escape(e.getKey())).append('=').append(LogSafe.escape(e.getValue()));
+    }
+    return sb.append('}').toString();
   }
 }

@@ -89,9 +89,20 @@ public abstract class Recipient {
       }
     }
 
-    /** The current version and its KEK, resolved together. */
+    /**
+     * The current version and its KEK, resolved together. A key the writer no longer holds is
+     * {@code invalid-key-material}, as at build time [ENC-2].
+     */
     ResolvedKek resolve() throws SealpostException {
-      return resolve(source.currentVersion(keyId()));
+      int version;
+      try {
+        version = source.currentVersion(keyId());
+      } catch (SealpostException e) {
+        throw e.category() == ErrorCategory.NO_MATCHING_KEY
+            ? new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "the writer holds no KEK " + LogSafe.escape(keyId()), e)
+            : e;
+      }
+      return resolve(version);
     }
 
     /** This version's KEK. */
@@ -101,7 +112,7 @@ public abstract class Recipient {
               .kek(keyId(), version)
               .orElseThrow(
                   () -> new SealpostException(
-                      ErrorCategory.NO_MATCHING_KEY, "KEK " + LogSafe.escape(keyId()) + " version " + version + " is not held"));
+                      ErrorCategory.INVALID_KEY_MATERIAL, "KEK " + LogSafe.escape(keyId()) + " version " + version + " is not held"));
       return new ResolvedKek(version, kek);
     }
 

@@ -110,4 +110,11 @@ class KmsAllowListTest {
     assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
     assertTrue(e.getMessage().contains("evil\\nFAKE LOG LINE\\x1B[2J"), e.getMessage());
   }
+
+  // Log injection (issue 8): a stored context read from a header prints escaped.
+  @Test
+  void logInjection_contextToStringIsEscaped() throws Exception {
+    assertEquals("{a\\nb=c\\x1B[0m}", EncryptionContext.of("a\nb", "c\u001b[0m").toString());
+    assertEquals("{k=v, topic=orders}", EncryptionContext.of(Map.of("topic", "orders", "k", "v")).toString());
+  }
 }

@@ -186,10 +186,20 @@ class UnwrapBoundTest {
     assertEquals(5, kms.unwraps.get());
     assertEquals(ErrorCategory.UNWRAP_FAILED, failure(reader, envelope(
         List.of(k0, new RecipientEntry(RecipientType.SYMMETRIC, "orders", 1, junk(40, 4))), DEK)));
+    // The caches do not stretch the bound: after two outages a third entry that failed before
+    // (failure cache) or unwrapped before (DEK cache) is not considered.
+    Decryptor cached = Decryptor.builder().kmsClient(kms).kmsKeyUriPrefix(PREFIX).kekSource(orders).build();
+    RecipientEntry bad = new RecipientEntry(RecipientType.SYMMETRIC, "orders", 1, junk(40, 5));
+    assertEquals(ErrorCategory.UNWRAP_FAILED, failure(cached, envelope(List.of(bad), DEK)));
+    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0, k1, bad), DEK)));
+    byte[] goodOnly = envelope(List.of(good), DEK);
+    assertArrayEquals(PT, cached.decrypt(goodOnly));
+    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0, k1, good), DEK)));
     // Never cached: the same outage is tried again.
-    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(reader, envelope(List.of(k0), DEK)));
-    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(reader, envelope(List.of(k0), DEK)));
-    assertEquals(8, kms.unwraps.get());
+    int before = kms.unwraps.get();
+    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0), DEK)));
+    assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0), DEK)));
+    assertEquals(before + 2, kms.unwraps.get());
   }
 
   // [COM-4], [COM-3]: the first held entry's DEK is final; a commitment mismatch does not send the

@@ -122,6 +122,18 @@ class WriterOrderTest {
         build(Suite.AES_256_GCM, Map.of("k".repeat(256), "\uDC00"), sym("orders")), "key length before UTF-8");
   }
 
+  // [ENC-2]: a KEK that disappears after build is invalid-key-material at the next rotation too.
+  @Test
+  void enc2_keyGoneAtRotationIsInvalidKeyMaterial() throws Exception {
+    for (Suite suite : new Suite[] {Suite.AES_256_GCM, Suite.AES_256_SIV}) {
+      MutableKekSource source = new MutableKekSource().put("orders", 1, TestKeys.pattern(70, 32));
+      Encryptor enc = Encryptor.builder().suite(suite).recipient(Recipient.symmetric(source, "orders")).build();
+      source.remove("orders", 1);
+      assertEquals(ErrorCategory.INVALID_KEY_MATERIAL,
+          assertThrows(SealpostException.class, enc::rotateNow).category(), suite.name());
+    }
+  }
+
   @Test
   void enc3_plaintextLimitComesLast() throws Exception {
     Encryptor enc = Encryptor.builder().recipient(sym("orders")).maxPlaintextLength(4).build();

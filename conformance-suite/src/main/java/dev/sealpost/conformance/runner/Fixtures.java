@@ -109,6 +109,12 @@ final class Fixtures {
     }
   }
 
+  /** A test-KMS key with the given bytes, outside the seeded fixtures. */
+  static KeyRef kmsKey(String uri, byte[] key) {
+    return new KeyRef(RecipientType.KMS, null, null,
+        KmsKey.newBuilder().setKeyUri(uri).setKey(ByteString.copyFrom(key)).build());
+  }
+
   private KeyRef kms(String uri) {
     return new KeyRef(RecipientType.KMS, null, null,
         KmsKey.newBuilder().setKeyUri(uri).setKey(ByteString.copyFrom(bytes(32))).build());

@@ -144,6 +144,8 @@ final class GeneratedTests {
     List<Base> bases = bases();
     tamper(bases, tests);
     crafted(tests);
+    readerRules(tests);
+    writerRules(tests);
     roundTrips(tests);
     inspection(bases, tests);
     large(tests);
@@ -223,9 +225,7 @@ final class GeneratedTests {
       // A correct wrap of another DEK: the commitment is that of `dek`.
       RecipientEntry otherDek = new RecipientEntry(RecipientType.SYMMETRIC, k.symmetric.getKeyId(), k.symmetric.getVersion(), AesKeyWrap.wrap(kek, f.bytes(32)));
       tests.add(crafted(g, "CommitmentMismatch", List.of(otherDek), dek, plaintext, keys));
-      // The first held entry fails to unwrap, the second works [RCP-4] step 11.
       RecipientEntry garbage = new RecipientEntry(RecipientType.SYMMETRIC, k.symmetric.getKeyId(), k.symmetric.getVersion(), f.bytes(40));
-      tests.add(crafted(g, "FirstEntryUnwrapFailsSecondWorks", List.of(garbage, good), dek, plaintext, keys));
       tests.add(crafted(g, "OnlyEntryUnwrapFails", List.of(garbage), dek, plaintext, keys));
       // Same key id, another version: not the reader's key [RCP-5].
       RecipientEntry otherVersion = new RecipientEntry(RecipientType.SYMMETRIC, k.symmetric.getKeyId(), k.symmetric.getVersion() + 100, AesKeyWrap.wrap(kek, dek));
@@ -234,6 +234,181 @@ final class GeneratedTests {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  // --------------------------------------------------------------------------------- issue 8 rules
+
+  /** A crafted envelope under {@code suite}, empty contexts: commitment and body of {@code dek}. */
+  private byte[] craft(dev.sealpost.codec.Suite suite, List<RecipientEntry> entries, byte[] dek, byte[] pt)
+      throws GeneralSecurityException {
+    DekKeys dk = DekKeys.derive(suite, dek);
+    byte[] prefix = HeaderWriter.prefix(suite, entries, dk.commitment(), dev.sealpost.codec.EncryptionContext.empty());
+    return EnvelopeSealer.seal(dk, prefix, f.bytes(suite.nonceLength()), new byte[] {0}, pt, 0, pt.length);
+  }
+
+  /** A decryption whose expected outcome is fixed here, from the rule it checks: an error category, or the plaintext. */
+  private static ConformanceTest expecting(String g, String id, DecryptRequest d, String category, byte[] pt) {
+    ConformanceRequest r = req(d);
+    return new ConformanceTest(Level.REQUIRED, g, id,
+        t -> category == null ? Expect.plaintext(t.call(r), pt) : Expect.error(t.call(r), category));
+  }
+
+  private static DecryptRequest reading(byte[] env, Keys keys) {
+    return DecryptRequest.newBuilder().setEnvelope(ByteString.copyFrom(env)).setKeys(keys).build();
+  }
+
+  /**
+   * [RCP-7] repeated references, [RCP-8] the first held entry decides and at most 2 attempts,
+   * [COM-4] no fallback after a commitment mismatch, [SUITE-4] suite 0003 entry types, [KMS-3]
+   * the reader's KMS allow-list, a reader holding only an X25519 public key. Expected outcomes
+   * are fixed by the rules, not taken from the reference.
+   */
+  private void readerRules(List<ConformanceTest> tests) {
+    String g = "Crafted";
+    dev.sealpost.codec.Suite gcm = dev.sealpost.codec.Suite.AES_256_GCM;
+    dev.sealpost.codec.Suite siv = dev.sealpost.codec.Suite.AES_256_SIV;
+    byte[] dek = f.bytes(32);
+    byte[] pt = "issue 8".getBytes(StandardCharsets.UTF_8);
+    KeyRef o = f.orders1;
+    KeyRef a = f.audit7;
+    try {
+      byte[] ordersKek = o.symmetric.getKey().toByteArray();
+      byte[] auditKek = a.symmetric.getKey().toByteArray();
+      RecipientEntry good = new RecipientEntry(RecipientType.SYMMETRIC, "orders", o.symmetric.getVersion(), AesKeyWrap.wrap(ordersKek, dek));
+      RecipientEntry auditJunk = new RecipientEntry(RecipientType.SYMMETRIC, "audit", a.symmetric.getVersion(), f.bytes(40));
+      RecipientEntry auditOtherDek = new RecipientEntry(RecipientType.SYMMETRIC, "audit", a.symmetric.getVersion(), AesKeyWrap.wrap(auditKek, f.bytes(32)));
+      Keys both = Fixtures.readerKeys(List.of(a, o));
+      Keys ordersOnly = Fixtures.readerKeys(List.of(o));
+      byte[] junkFirst = craft(gcm, List.of(auditJunk, good), dek, pt);
+      tests.add(expecting(g, "FirstHeldEntry.UnwrapFails", reading(junkFirst, both), "unwrap-failed", null));
+      tests.add(expecting(g, "FirstHeldEntry.UnheldFirstSkipped", reading(junkFirst, ordersOnly), null, pt));
+      byte[] otherFirst = craft(gcm, List.of(auditOtherDek, good), dek, pt);
+      tests.add(expecting(g, "FirstHeldEntry.CommitmentMismatchNoFallback", reading(otherFirst, both), "commitment-mismatch", null));
+      tests.add(expecting(g, "FirstHeldEntry.CommitmentUnheldFirstSkipped", reading(otherFirst, ordersOnly), null, pt));
+
+      // [RCP-7]
+      RecipientEntry goodAgain = new RecipientEntry(RecipientType.SYMMETRIC, "orders", o.symmetric.getVersion(), AesKeyWrap.wrap(ordersKek, dek));
+      tests.add(expecting(g, "Duplicate.Symmetric", reading(craft(gcm, List.of(good, goodAgain), dek, pt), ordersOnly), "malformed-header", null));
+      byte[] pubA = f.consumerA.x25519.getPublicKey().toByteArray();
+      RecipientEntry xa1 = new RecipientEntry(RecipientType.X25519_HPKE, "consumer-a", 1, dev.sealpost.codec.recipient.HpkeDekSeal.seal(pubA, dek, f.bytes(32)));
+      RecipientEntry xa2 = new RecipientEntry(RecipientType.X25519_HPKE, "consumer-a", 1, dev.sealpost.codec.recipient.HpkeDekSeal.seal(pubA, dek, f.bytes(32)));
+      Keys xaKeys = Fixtures.readerKeys(List.of(f.consumerA));
+      tests.add(expecting(g, "Duplicate.X25519", reading(craft(gcm, List.of(xa1, xa2), dek, pt), xaKeys), "malformed-header", null));
+      byte[] alphaKey = f.kmsAlpha.kms.getKey().toByteArray();
+      RecipientEntry alpha = new RecipientEntry(RecipientType.KMS, "test-kms://alpha", 0, dev.sealpost.codec.kms.TestKms.wrap(alphaKey, "test-kms://alpha", dek, f.bytes(12)));
+      RecipientEntry alphaV1 = new RecipientEntry(RecipientType.KMS, "test-kms://alpha", 1, f.bytes(60));
+      Keys kmsKeys = Fixtures.readerKeys(List.of(f.kmsAlpha, f.kmsBeta));
+      tests.add(expecting(g, "Duplicate.KmsOtherVersion", reading(craft(gcm, List.of(alpha, alphaV1), dek, pt), kmsKeys), "malformed-header", null));
+      RecipientEntry vendor1 = new RecipientEntry(0x80, "vendor", 7, f.bytes(5));
+      RecipientEntry vendor2 = new RecipientEntry(0x80, "vendor", 7, f.bytes(9));
+      tests.add(expecting(g, "Duplicate.UnknownType", reading(craft(gcm, List.of(vendor1, good, vendor2), dek, pt), ordersOnly), "malformed-header", null));
+      RecipientEntry otherVersion = new RecipientEntry(RecipientType.SYMMETRIC, "orders", o.symmetric.getVersion() + 1, f.bytes(40));
+      RecipientEntry vendorV8 = new RecipientEntry(0x80, "vendor", 8, f.bytes(5));
+      tests.add(expecting(g, "Duplicate.OtherVersionsAreDistinct",
+          reading(craft(gcm, List.of(vendor1, vendorV8, otherVersion, good), dek, pt), ordersOnly), null, pt));
+
+      // [RCP-8]: 32 held entries with junk cost one verdict; a good last entry is never reached.
+      List<KeyRef> kms32 = new ArrayList<>();
+      List<RecipientEntry> junk32 = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        String uri = "test-kms://hostile-" + i;
+        kms32.add(Fixtures.kmsKey(uri, f.bytes(32)));
+        junk32.add(new RecipientEntry(RecipientType.KMS, uri, 0, f.bytes(60)));
+      }
+      Keys kms32Keys = Fixtures.readerKeys(kms32);
+      tests.add(expecting(g, "AttemptBound.ThirtyTwoHeldJunkEntries", reading(craft(gcm, junk32, dek, pt), kms32Keys), "unwrap-failed", null));
+      List<RecipientEntry> junkThenGood = new ArrayList<>(junk32.subList(0, 31));
+      byte[] lastKey = kms32.get(31).kms.getKey().toByteArray();
+      junkThenGood.add(new RecipientEntry(RecipientType.KMS, "test-kms://hostile-31", 0,
+          dev.sealpost.codec.kms.TestKms.wrap(lastKey, "test-kms://hostile-31", dek, f.bytes(12))));
+      tests.add(expecting(g, "AttemptBound.GoodEntryAfterThirtyOneJunk", reading(craft(gcm, junkThenGood, dek, pt), kms32Keys), "unwrap-failed", null));
+
+      // [SUITE-4]
+      Keys all = Fixtures.readerKeys(f.allKeys());
+      tests.add(expecting(g, "Siv.X25519Entry", reading(craft(siv, List.of(good, xa1), dek, pt), all), "malformed-header", null));
+      tests.add(expecting(g, "Siv.KmsEntry", reading(craft(siv, List.of(alpha), dek, pt), all), "malformed-header", null));
+      tests.add(expecting(g, "Siv.UnknownTypeSkipped", reading(craft(siv, List.of(vendor1, good), dek, pt), all), null, pt));
+
+      // A reader given only consumer-a's public key holds nothing for its entry.
+      tests.add(expecting(g, "X25519PublicKeyOnly", reading(craft(gcm, List.of(xa1), dek, pt), Fixtures.writerKeys(List.of(f.consumerA))),
+          "no-matching-key", null));
+
+      // [KMS-3]: the allow-list decides which KMS entries are held.
+      byte[] betaKey = f.kmsBeta.kms.getKey().toByteArray();
+      RecipientEntry beta = new RecipientEntry(RecipientType.KMS, "test-kms://beta", 0, dev.sealpost.codec.kms.TestKms.wrap(betaKey, "test-kms://beta", dek, f.bytes(12)));
+      RecipientEntry betaJunk = new RecipientEntry(RecipientType.KMS, "test-kms://beta", 0, f.bytes(60));
+      tests.add(expecting(g, "KmsAllowList.NotAllowedIsNotHeld",
+          reading(craft(gcm, List.of(beta), dek, pt), kmsKeys).toBuilder().addKmsAllowedKeyUris("test-kms://alpha").build(), "no-matching-key", null));
+      tests.add(expecting(g, "KmsAllowList.Prefix",
+          reading(craft(gcm, List.of(alpha), dek, pt), kmsKeys).toBuilder().addKmsAllowedKeyUris("test-kms://al*").build(), null, pt));
+      byte[] betaJunkFirst = craft(gcm, List.of(betaJunk, alpha), dek, pt);
+      tests.add(expecting(g, "KmsAllowList.UnallowedEntrySkipped",
+          reading(betaJunkFirst, kmsKeys).toBuilder().addKmsAllowedKeyUris("test-kms://alpha").build(), null, pt));
+      tests.add(expecting(g, "KmsAllowList.DefaultIsTheKeysGiven", reading(betaJunkFirst, kmsKeys), "unwrap-failed", null));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A writer request whose expected error is fixed by [ENC-2], [ENC-3]; with own and with fixed randomness. */
+  private void writerExpecting(List<ConformanceTest> tests, String id, EncryptRequest e, String category) {
+    for (EncryptRequest variant : List.of(e, f.fixed(e))) {
+      ConformanceRequest r = req(variant);
+      String name = id + (variant.getFixedRandomness() ? ".Fixed" : "");
+      tests.add(new ConformanceTest(Level.REQUIRED, "Writer", name, t -> Expect.error(t.call(r), category)));
+    }
+  }
+
+  private static EncryptRequest withRecipients(EncryptRequest base, List<RecipientSpec> specs) {
+    return base.toBuilder().clearRecipients().addAllRecipients(specs).build();
+  }
+
+  /** [ENC-2], [ENC-3]: writer-side categories and which fault is reported first. */
+  private void writerRules(List<ConformanceTest> tests) {
+    Suite gcm = Suite.AES_256_GCM;
+    byte[] pt = "w".getBytes(StandardCharsets.UTF_8);
+    List<KeyRef> keys = List.of(f.orders1, f.audit7, f.consumerA, f.kmsAlpha);
+    EncryptRequest base = Fixtures.randomEncrypt(gcm, keys, Map.of(), Map.of(), pt);
+    RecipientSpec orders = Fixtures.spec(f.orders1).build();
+    RecipientSpec consumer = Fixtures.spec(f.consumerA).build();
+    RecipientSpec alpha = Fixtures.spec(f.kmsAlpha).build();
+    RecipientSpec empty = orders.toBuilder().setKeyId("").build();
+    RecipientSpec longId = orders.toBuilder().setKeyId("k".repeat(256)).build();
+    RecipientSpec notHeld = orders.toBuilder().setVersion(orders.getVersion() + 98).build();
+    writerExpecting(tests, "NoRecipients", withRecipients(base, List.of()), "malformed-header");
+    List<RecipientSpec> many = new ArrayList<>(List.of(empty));
+    for (int i = 1; i < 33; i++) {
+      many.add(consumer.toBuilder().setVersion(i + 1).build());
+    }
+    writerExpecting(tests, "ThirtyThreeRecipientsFirstKeyIdEmpty", withRecipients(base, many), "limit-exceeded");
+    writerExpecting(tests, "EmptyKeyId", withRecipients(base, List.of(empty)), "malformed-header");
+    writerExpecting(tests, "KeyId256Bytes", withRecipients(base, List.of(longId)), "limit-exceeded");
+    writerExpecting(tests, "EmptyKeyIdThenLongKeyId", withRecipients(base, List.of(empty, longId)), "malformed-header");
+    writerExpecting(tests, "LongKeyIdThenEmptyKeyId", withRecipients(base, List.of(longId, empty)), "limit-exceeded");
+    writerExpecting(tests, "Duplicate.Symmetric", withRecipients(base, List.of(orders, orders)), "malformed-header");
+    writerExpecting(tests, "Duplicate.X25519", withRecipients(base, List.of(consumer, consumer)), "malformed-header");
+    writerExpecting(tests, "Duplicate.Kms", withRecipients(base, List.of(alpha, alpha)), "malformed-header");
+    writerExpecting(tests, "DuplicateThenLongKeyId", withRecipients(base, List.of(orders, orders, longId)), "malformed-header");
+    EncryptRequest sivBase = base.toBuilder().setSuite(Suite.AES_256_SIV).build();
+    writerExpecting(tests, "Siv.X25519", withRecipients(sivBase, List.of(orders, consumer)), "malformed-header");
+    writerExpecting(tests, "Siv.Kms", withRecipients(sivBase, List.of(alpha)), "malformed-header");
+    RecipientSpec unservedUri = alpha.toBuilder().setKeyId("test-kms://not-served").build();
+    writerExpecting(tests, "Siv.KmsNotHeldIsStillTheSuiteFault", withRecipients(sivBase, List.of(unservedUri)), "malformed-header");
+    writerExpecting(tests, "NotHeld.Symmetric", withRecipients(base, List.of(notHeld)), "invalid-key-material");
+    writerExpecting(tests, "NotHeld.X25519", withRecipients(base, List.of(consumer.toBuilder().setKeyId("consumer-z").build())),
+        "invalid-key-material");
+    writerExpecting(tests, "NotHeld.Kms", withRecipients(base, List.of(unservedUri)), "invalid-key-material");
+    writerExpecting(tests, "NotHeldThenEmptyKeyId", withRecipients(base, List.of(notHeld, empty)), "invalid-key-material");
+    writerExpecting(tests, "NotHeldBeforeStoredContext",
+        withRecipients(base, List.of(notHeld)).toBuilder().putStoredContext("", "v").build(), "invalid-key-material");
+    EncryptRequest one = withRecipients(base, List.of(orders));
+    writerExpecting(tests, "StoredContextEmptyKey", one.toBuilder().putStoredContext("", "v").build(), "malformed-header");
+    writerExpecting(tests, "ExternalContextEmptyKey", one.toBuilder().putExternalContext("", "v").build(), "malformed-header");
+    writerExpecting(tests, "StoredContextKey256Bytes", one.toBuilder().putStoredContext("k".repeat(256), "v").build(), "limit-exceeded");
+    writerExpecting(tests, "StoredBeforeExternal",
+        one.toBuilder().putStoredContext("", "v").putExternalContext("k", "v".repeat(1025)).build(), "malformed-header");
+    writerExpecting(tests, "EmptyKeyBeforeLongValue",
+        one.toBuilder().putExternalContext("", "v".repeat(1025)).build(), "malformed-header");
   }
 
   private ConformanceTest crafted(String g, String id, List<RecipientEntry> entries, byte[] dek, byte[] pt, List<KeyRef> keys)
