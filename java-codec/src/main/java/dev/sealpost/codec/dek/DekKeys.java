@@ -35,15 +35,27 @@ public final class DekKeys {
   private final Suite suite;
   private final PayloadKey payloadKey;
   private final byte[] commitment;
+  /** A reader's copy of a deterministic-suite DEK, for the [SIV-4] check; null otherwise. */
+  private final byte[] deterministicDek;
 
-  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment) {
+  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment, byte[] deterministicDek) {
     this.suite = suite;
     this.payloadKey = payloadKey;
     this.commitment = commitment;
+    this.deterministicDek = deterministicDek;
   }
 
   /** [KDF-1]: never use the DEK itself as the AEAD key. */
   public static DekKeys derive(Suite suite, byte[] dek) throws GeneralSecurityException {
+    return derive(suite, dek, false);
+  }
+
+  /**
+   * As {@link #derive(Suite, byte[])}; a reader passes {@code keepDeterministicDek} so that, for
+   * the deterministic suite only, a copy of the DEK stays with its keys (as long as they do) for
+   * the [SIV-4] comparison with the DEK the header and external context give.
+   */
+  public static DekKeys derive(Suite suite, byte[] dek, boolean keepDeterministicDek) throws GeneralSecurityException {
     if (dek.length != DEK_LENGTH) {
       throw new GeneralSecurityException("DEK must be 32 bytes");
     }
@@ -54,7 +66,7 @@ public final class DekKeys {
     PayloadKey key = PayloadKey.create(suite, kMsg);
     java.util.Arrays.fill(kMsg, (byte) 0);
     java.util.Arrays.fill(prk, (byte) 0);
-    return new DekKeys(suite, key, commitment);
+    return new DekKeys(suite, key, commitment, keepDeterministicDek && !suite.randomized() ? dek.clone() : null);
   }
 
   /**
@@ -102,6 +114,14 @@ public final class DekKeys {
 
   public byte[] commitment() {
     return commitment.clone();
+  }
+
+  /**
+   * [SIV-4]: whether {@code recomputed} equals the DEK these keys were derived from, in constant
+   * time. False when no DEK was kept (a randomized suite, or keys a writer derived).
+   */
+  public boolean deterministicDekMatches(byte[] recomputed) {
+    return deterministicDek != null && MessageDigest.isEqual(deterministicDek, recomputed);
   }
 
   /** [COM-2]: constant-time comparison with a header's commitment. */
