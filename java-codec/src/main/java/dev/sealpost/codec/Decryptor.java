@@ -8,6 +8,12 @@ import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.VerifiedHeaderCache;
 import dev.sealpost.codec.internal.WriterSignatures;
+import dev.sealpost.codec.internal.SegmentCipher;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.internal.StreamOpener;
+import dev.sealpost.codec.stream.DecryptingInputStream;
+import dev.sealpost.codec.stream.SealpostStreamException;
+import java.io.InputStream;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.kms.KmsClient;
@@ -151,16 +157,45 @@ public final class Decryptor {
     Objects.requireNonNull(trust, "trust");
     // Steps 1-8.
     EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
-    // Step 9 [AUTH-4], [LIM-3].
+    // Step 9 [AUTH-4], [LIM-3]; segmented suites read whole: the plaintext limit before any
+    // decryption [SEG-8], counting 16 bytes per segment of the body.
     int body = header.bodyLength();
     if (body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    if ((long) body - Suite.TAG_LENGTH > maxPlaintextLength) {
+    long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;
+    if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
     }
     // Step 10 [CTX-4].
+    checkStoredContext(header, requiredStoredContext);
+    // Step 10a [SIG-5], [SIG-6]: before any unwrap.
+    SignerRef signer = checkWriter(header, envelope, offset, length, externalContext, trust);
+    // Steps 11-12.
+    DekKeys keys = checkedKeys(header);
+    // Step 13 [AUTH-2], [AUTH-3]; segmented: every segment authenticated before any release.
+    byte[] plaintext;
+    if (header.suite().segmented()) {
+      plaintext = SegmentedBody.open(
+          keys, header.nonce(), envelope, offset, header.headerLength(), externalContext.encodedView(), body);
+    } else {
+      try {
+        plaintext = keys.payloadKey().decrypt(
+            header.nonce(),
+            envelope, offset, header.headerLength(),
+            externalContext.encodedView(),
+            envelope, offset + header.headerLength(), body);
+      } catch (GeneralSecurityException e) {
+        throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+      }
+    }
+    return new Decrypted(plaintext, signer, header.suite());
+  }
+
+  /** Step 10 of SPEC.md section 11 [CTX-4]. */
+  private static void checkStoredContext(EnvelopeHeader header, Map<String, String> requiredStoredContext)
+      throws SealpostException {
     Map<String, String> stored = header.storedContext().asMap();
     for (Map.Entry<String, String> e : requiredStoredContext.entrySet()) {
       if (!e.getValue().equals(stored.get(e.getKey()))) {
@@ -168,24 +203,61 @@ public final class Decryptor {
             ErrorCategory.CONTEXT_MISMATCH, "stored context does not hold the required entry '" + LogSafe.escape(e.getKey()) + "'");
       }
     }
-    // Step 10a [SIG-5], [SIG-6]: before any unwrap.
-    SignerRef signer = checkWriter(header, envelope, offset, length, externalContext, trust);
-    // Steps 11-12.
+  }
+
+  /** Steps 11 and 12 of SPEC.md section 11: the keys whose commitment matches the header's. */
+  private DekKeys checkedKeys(EnvelopeHeader header) throws SealpostException {
     DekKeys keys = keysFor(header);
     if (!keys.commitmentMatches(header.commitment())) {
       throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
     }
-    // Step 13 [AUTH-2], [AUTH-3].
-    try {
-      byte[] plaintext = keys.payloadKey().decrypt(
-          header.nonce(),
-          envelope, offset, header.headerLength(),
-          externalContext.encodedView(),
-          envelope, offset + header.headerLength(), body);
-      return new Decrypted(plaintext, signer, header.suite());
-    } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
-    }
+    return keys;
+  }
+
+  /** {@link #decryptingStream(InputStream, EncryptionContext, TrustedWriters)} with the builder's trust. */
+  public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext) {
+    return decryptingStream(source, externalContext, trustedWriters);
+  }
+
+  /**
+   * Returns a stream of the plaintext of the envelope that {@code source} holds, released
+   * segment by segment, each only once authenticated (SPEC.md section 17) [SEG-3]. Every
+   * failure, truncation, reordering and appended bytes included, is a
+   * {@link SealpostStreamException} from {@code read}, never an early end of the stream
+   * [SEG-4]; {@code -1} means the last segment was authenticated with nothing after it
+   * [SEG-6]. Memory is constant for segmented suites; an envelope of another suite is read
+   * whole within the plaintext limit and released once authenticated. Closing the returned
+   * stream closes {@code source}. With a non-empty {@code trust}, the writer is checked from the
+   * header before the first byte is released (step 10a; segmented suites sign per DEK only).
+   */
+  public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext, TrustedWriters trust) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(externalContext, "externalContext");
+    Objects.requireNonNull(trust, "trust");
+    EncryptionContext ext = externalContext;
+    return new DecryptingInputStream(source, ext.encode(), new StreamOpener() {
+      @Override
+      public SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+        // Mode 01 needs P and the header signature only, both in the header bytes [SIG-3].
+        checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
+        DekKeys keys = checkedKeys(header);
+        try {
+          return keys.segmentCipher(header.nonce(), false);
+        } catch (GeneralSecurityException e) {
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive the segment key from the DEK", e);
+        }
+      }
+
+      @Override
+      public byte[] decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
+        return open(envelope, offset, length, ext, Map.of(), trust).plaintext();
+      }
+
+      @Override
+      public int maxPlaintextLength() {
+        return maxPlaintextLength;
+      }
+    });
   }
 
   /**

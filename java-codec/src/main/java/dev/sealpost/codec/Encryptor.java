@@ -9,6 +9,9 @@ import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.EnvelopeSealer;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.WriterSignatures;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.stream.EncryptingOutputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -46,6 +49,11 @@ public final class Encryptor {
   private final SecureRandom random;
   private final LongSupplier nanoClock;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
+  /**
+   * The DEK of {@link #encryptingStream} when {@link #suite} is not segmented: its segmented
+   * form has another suite id, so another commitment and header (SPEC.md 5.2). Made on first use.
+   */
+  private final AtomicReference<ActiveDek> activeSegmented = new AtomicReference<>();
   /** Suite 0003 only: the resolved recipient set and the DEKs derived for it, per external context. */
   private final AtomicReference<SivGeneration> siv = new AtomicReference<>();
   /** Derived deterministic DEKs kept per generation; beyond this the map starts over. */
@@ -112,10 +120,13 @@ public final class Encryptor {
           break;
         }
       }
-      dek = rotate(dek);
+      dek = rotate(active, suite, dek);
     }
     try {
       byte[] external = externalContext.encodedView();
+      if (suite.segmented()) {
+        return SegmentedBody.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length);
+      }
       return signMessage(
           EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length, trailer()),
           external);
@@ -124,10 +135,58 @@ public final class Encryptor {
     }
   }
 
+  /**
+   * Returns a stream that writes one envelope of the segmented form of this encryptor's suite
+   * (SPEC.md section 17) to {@code sink}: the header, then one 65552-byte segment per 65536
+   * plaintext bytes; {@link EncryptingOutputStream#close()} writes the last segment and closes
+   * the sink, {@link EncryptingOutputStream#abort()} leaves the envelope incomplete. Memory is
+   * constant, whatever the payload size (at most 2^48 bytes [SEG-7]). The envelope takes one
+   * message of the DEK's budget [DEK-3].
+   *
+   * @throws IllegalStateException for a deterministic suite, which has no segmented form
+   * @throws SealpostException {@code malformed-header} when the signer signs per message [SIG-3]
+   */
+  public EncryptingOutputStream encryptingStream(OutputStream sink, EncryptionContext externalContext)
+      throws SealpostException {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(externalContext, "externalContext");
+    if (!suite.randomized()) {
+      throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+    }
+    if (signer != null && signMode == SignMode.PER_MESSAGE) {
+      // A message signature would follow plaintext a streamed reader has already released.
+      throw new SealpostException(
+          ErrorCategory.MALFORMED_HEADER, "sign mode 02 (per message) cannot be streamed: segmented suites take mode 01 [SIG-3]");
+    }
+    Suite streamed = suite.segmented() ? suite : Suite.of(suite, suite.signed(), true);
+    AtomicReference<ActiveDek> ref = suite.segmented() ? active : activeSegmented;
+    ActiveDek dek = ref.get();
+    long index;
+    while (true) {
+      if (dek != null) {
+        index = dek.nextIndex();
+        if (index < policy.maxMessages() && !expired(dek)) {
+          break;
+        }
+      }
+      dek = rotate(ref, streamed, dek);
+    }
+    byte[] nonce = dek.nonce(index);
+    try {
+      return new EncryptingOutputStream(
+          sink, Bytes.concat(dek.headerPrefix(), nonce), externalContext.encode(), dek.keys().segmentCipher(nonce, true));
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot derive the segment key", e);
+    }
+  }
+
   /** Forces a new DEK for the next message, e.g. after a KEK rotation. */
   public void rotateNow() throws SealpostException {
     if (suite.randomized()) {
-      rotate(active.get());
+      rotate(active, suite, active.get());
+      if (activeSegmented.get() != null) {
+        rotate(activeSegmented, activeSegmented.get().keys().suite(), activeSegmented.get());
+      }
     } else {
       rotateDeterministic(siv.get());
     }
@@ -248,7 +307,7 @@ public final class Encryptor {
         }
       }
       DekKeys keys = DekKeys.derive(suite, dek);
-      byte[] prefix = headerPrefix(entries, keys.commitment());
+      byte[] prefix = headerPrefix(suite, entries, keys.commitment());
       return new ActiveDek(keys, prefix, NO_NONCE, gen.createdNanos);
     } catch (SealpostException e) {
       throw e;
@@ -268,7 +327,7 @@ public final class Encryptor {
    * 01 the signature over {@code P} is made here, once per DEK and stored context, and every
    * envelope under the DEK reuses it [SIG-1], [SIG-2].
    */
-  private byte[] headerPrefix(List<RecipientEntry> entries, byte[] commitment) throws SealpostException {
+  private byte[] headerPrefix(Suite suite, List<RecipientEntry> entries, byte[] commitment) throws SealpostException {
     if (signer == null) {
       return HeaderWriter.prefix(suite, entries, commitment, storedContext);
     }
@@ -305,18 +364,19 @@ public final class Encryptor {
     return nanoClock.getAsLong() - dek.createdNanos() >= policy.maxAge().toNanos();
   }
 
-  /** Replaces {@code stale} unless another thread already did. */
-  private synchronized ActiveDek rotate(ActiveDek stale) throws SealpostException {
-    ActiveDek current = active.get();
+  /** Replaces {@code stale} in {@code ref} with a new DEK for {@code suite}, unless another thread already did. */
+  private synchronized ActiveDek rotate(AtomicReference<ActiveDek> ref, Suite suite, ActiveDek stale)
+      throws SealpostException {
+    ActiveDek current = ref.get();
     if (current != stale) {
       return current;
     }
-    ActiveDek fresh = newDek();
-    active.set(fresh);
+    ActiveDek fresh = newDek(suite);
+    ref.set(fresh);
     return fresh;
   }
 
-  private ActiveDek newDek() throws SealpostException {
+  private ActiveDek newDek(Suite suite) throws SealpostException {
     byte[] dek = new byte[DekKeys.DEK_LENGTH];
     List<RecipientEntry> entries = new ArrayList<>(recipients.size());
     try {
@@ -325,7 +385,7 @@ public final class Encryptor {
         entries.add(r.wrap(dek, random)); // [RCP-2]: one DEK for all
       }
       DekKeys keys = DekKeys.derive(suite, dek);
-      byte[] prefix = headerPrefix(entries, keys.commitment());
+      byte[] prefix = headerPrefix(suite, entries, keys.commitment());
       byte[] nonceBase = new byte[suite.nonceLength()];
       random.nextBytes(nonceBase);
       return new ActiveDek(keys, prefix, nonceBase, nanoClock.getAsLong());
@@ -350,6 +410,7 @@ public final class Encryptor {
     private java.util.Map<String, String> storedContextMap;
     private DekPolicy policy = DekPolicy.defaults();
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
+    private boolean segmented;
     private SecureRandom random;
     private LongSupplier nanoClock = System::nanoTime;
 
@@ -369,6 +430,15 @@ public final class Encryptor {
     public Builder signer(WriterKey signer, SignMode mode) {
       this.signer = Objects.requireNonNull(signer, "signer");
       this.signMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Makes {@link Encryptor#encrypt} write the segmented form of the suite (SPEC.md 17), as
+     * {@link Encryptor#encryptingStream} always does. There is none for the deterministic suite.
+     */
+    public Builder segmented(boolean segmented) {
+      this.segmented = segmented;
       return this;
     }
 
@@ -434,7 +504,10 @@ public final class Encryptor {
       if (suite.signed() && signer == null) {
         throw new IllegalStateException(suite + " is a signed suite: set signer(WriterKey, SignMode)");
       }
-      effectiveSuite = Suite.of(suite, suite.signed() || signer != null, suite.segmented());
+      if (segmented && suite.deterministic()) {
+        throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+      }
+      effectiveSuite = Suite.of(suite, suite.signed() || signer != null, suite.segmented() || segmented);
       HeaderWriter.checkRecipientCount(recipients.size());
       Long[] versions = new Long[recipients.size()];
       for (int i = 0; i < recipients.size(); i++) {
