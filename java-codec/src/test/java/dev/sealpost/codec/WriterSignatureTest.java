@@ -485,6 +485,57 @@ class WriterSignatureTest {
     assertEquals(2, d.verifiedHeaderCacheSize());
   }
 
+  // [SIG-3] with segmented bodies: mode 01 signs the segmented suites' headers (0301), read whole
+  // or streamed; a stream checks the writer from the header before releasing a byte; mode 02
+  // is refused for segmented output, whole or streamed.
+  @Test
+  void sig3_segmentedSuitesSignPerDek() throws Exception {
+    byte[] big = new byte[65536 + 100];
+    Arrays.fill(big, (byte) 7);
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(keks(), "orders")).segmented(true)
+        .signer(WriterKey.ed25519("writer-a", 3, WRITER), SignMode.PER_DEK).build();
+    assertEquals(Suite.AES_256_GCM_SIGNED_SEGMENTED, enc.suite());
+    byte[] env = enc.encrypt(big, EXT);
+    assertArrayEquals(new byte[] {0x03, 0x01}, Arrays.copyOfRange(env, 4, 6));
+    byte[] p = Arrays.copyOfRange(env, 0, P_END);
+    assertTrue(jdkVerify(WRITER.publicKey().toBytes(), concat(ascii("sealpost/v1 signed header"), p),
+        Arrays.copyOfRange(env, P_END, SIG_END)));
+    Decryptor d = reader(keks());
+    Decrypted whole = d.open(env, 0, env.length, EXT, TRUST_WRITER);
+    assertArrayEquals(big, whole.plaintext());
+    assertEquals("writer-a", whole.verifiedSigner().orElseThrow().signerId());
+    refused(ErrorCategory.UNTRUSTED_WRITER, d, env, EXT, TrustedWriters.of(TrustedWriter.ed25519("writer-b", 1, OTHER.publicKey())));
+
+    try (java.io.InputStream in = d.decryptingStream(new java.io.ByteArrayInputStream(env), EXT, TRUST_WRITER)) {
+      assertArrayEquals(big, in.readAllBytes());
+    }
+    byte[] badSig = env.clone();
+    badSig[P_END] ^= 0x01;
+    MutableKekSource readerKeks = keks();
+    try (java.io.InputStream in = reader(readerKeks).decryptingStream(new java.io.ByteArrayInputStream(badSig), EXT, TRUST_WRITER)) {
+      dev.sealpost.codec.stream.SealpostStreamException e =
+          assertThrows(dev.sealpost.codec.stream.SealpostStreamException.class, () -> in.read(new byte[10]));
+      assertEquals(ErrorCategory.SIGNATURE_INVALID, e.category());
+      assertEquals(0, e.releasedBytes());
+    }
+    assertTrue(readerKeks.handedOut().isEmpty(), "no unwrap before the writer check");
+    // A streamed writer with a per-DEK signer writes 0301 too.
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream out = signed(SignMode.PER_DEK).encryptingStream(sink, EXT)) {
+      out.write(big);
+    }
+    assertEquals(Suite.AES_256_GCM_SIGNED_SEGMENTED, Decryptor.inspect(sink.toByteArray()).suite());
+    assertArrayEquals(big, d.open(sink.toByteArray(), 0, sink.size(), EXT, TRUST_WRITER).plaintext());
+
+    SealpostException whole02 = assertThrows(SealpostException.class, () -> Encryptor.builder()
+        .recipient(Recipient.symmetric(keks(), "orders")).segmented(true)
+        .signer(WriterKey.ed25519("writer-a", 3, WRITER), SignMode.PER_MESSAGE).build());
+    assertEquals(ErrorCategory.MALFORMED_HEADER, whole02.category());
+    SealpostException stream02 = assertThrows(SealpostException.class,
+        () -> signed(SignMode.PER_MESSAGE).encryptingStream(new java.io.ByteArrayOutputStream(), EXT));
+    assertEquals(ErrorCategory.MALFORMED_HEADER, stream02.category());
+  }
+
   @Test
   void trustedWritersRefuseConflictingKeys() throws Exception {
     assertThrows(IllegalArgumentException.class, () -> TrustedWriters.of(
