@@ -212,6 +212,17 @@ public final class VectorGenerator {
     int commitmentOffset;
     int contextOffset;
     int nonceOffset;
+    /** Signed suites: where the signer field starts (the end of the stored context), and the signature's offset. */
+    int signerOffset = -1;
+    int signatureOffset = -1;
+    /** Inputs and intermediate values, for cases composed from this one. */
+    SuiteSpec suite;
+    byte[] dek;
+    byte[] nonce;
+    byte[] header;
+    byte[] aad;
+    byte[] kEnv;
+    List<byte[]> segments = List.of();
     final ObjectNode encryptTest;
 
     Built(byte[] envelope, int headerLength, ObjectNode encryptTest) {
@@ -225,15 +236,27 @@ public final class VectorGenerator {
   static Built encryptCase(
       String label, SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external, byte[] plaintext)
       throws GeneralSecurityException {
+    return encryptCase(label, suite, to, stored, external, plaintext, null);
+  }
+
+  /**
+   * As above, for any suite: {@code signer} is required exactly for the signed suites (SPEC.md
+   * section 16); segmented suites cut the plaintext into 64 KiB segments (section 17).
+   */
+  static Built encryptCase(String label, SuiteSpec suite, List<To> to, Map<String, String> stored,
+      Map<String, String> external, byte[] plaintext, SpecWriter.Signer signer) throws GeneralSecurityException {
+    if (suite.signed != (signer != null)) {
+      throw new IllegalArgumentException(suite + ": a signer exactly for the signed suites");
+    }
     ObjectNode t = JSON.createObjectNode();
     byte[] dek;
     byte[] sivInfo = null;
-    if (suite == SuiteSpec.AES_256_SIV) {
+    if (suite.deterministic()) {
       List<Entry> refs = new ArrayList<>();
       for (To r : to) {
         refs.add(new Entry(1, r.keyId, r.version, new byte[0]));
       }
-      sivInfo = SpecWriter.deterministicInfo(refs, SpecWriter.context(stored), SpecWriter.context(external));
+      sivInfo = SpecWriter.deterministicInfo(suite, refs, SpecWriter.context(stored), SpecWriter.context(external));
       To first = to.get(0);
       dek = SpecWriter.deterministicDek(kek(first.keyId, first.version), sivInfo);
     } else {
@@ -272,11 +295,39 @@ public final class VectorGenerator {
       }
       i++;
     }
-    byte[] header =
-        SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), SpecWriter.context(stored), nonce);
-    byte[] body =
-        SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, SpecWriter.context(external), plaintext);
+    byte[] commitment = SpecWriter.commitment(suite, dek);
+    byte[] prefix = SpecWriter.prefix(suite.id, entries, commitment, SpecWriter.context(stored));
+    byte[] signedMessage = null;
+    byte[] signature = null;
+    byte[] beforeNonce = prefix;
+    if (signer != null) {
+      byte[] p = cat(prefix, signer.field()); // P: the header from the magic through the signer version
+      beforeNonce = p;
+      if (signer.mode == SpecWriter.PER_DEK) {
+        signedMessage = cat(SpecWriter.SIGNED_HEADER, p);
+        signature = SpecWriter.ed25519Sign(signer.seed, signedMessage);
+        beforeNonce = cat(p, signature);
+      }
+    }
+    byte[] header = cat(beforeNonce, nonce);
+    byte[] externalEncoded = SpecWriter.context(external);
+    byte[] aad = cat(header, externalEncoded);
+    byte[] kEnv = null;
+    List<byte[]> segments = List.of();
+    byte[] body;
+    if (suite.segmented) {
+      kEnv = SpecWriter.kEnv(suite, dek, nonce);
+      segments = SpecWriter.segments(suite, kEnv, aad, plaintext);
+      body = cat(segments.toArray(new byte[0][]));
+    } else {
+      body = SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, externalEncoded, plaintext);
+    }
     byte[] envelope = cat(header, body);
+    if (signer != null && signer.mode == SpecWriter.PER_MESSAGE) {
+      signedMessage = cat(SpecWriter.SIGNED_MESSAGE, envelope, externalEncoded);
+      signature = SpecWriter.ed25519Sign(signer.seed, signedMessage);
+      envelope = cat(envelope, signature);
+    }
     for (int k = 0; k < entries.size(); k++) {
       ((ObjectNode) wrappedIntermediates.get(k)).put("wrappedDek", HEX.formatHex(entries.get(k).wrapped));
     }
@@ -286,21 +337,43 @@ public final class VectorGenerator {
       im.put("dek", HEX.formatHex(dek));
     }
     im.put("prk", HEX.formatHex(SpecWriter.prk(dek)));
-    im.put("kMsg", HEX.formatHex(SpecWriter.kMsg(suite, dek)));
-    im.put("commitment", HEX.formatHex(SpecWriter.commitment(suite, dek)));
-    im.put("aad", HEX.formatHex(cat(header, SpecWriter.context(external))));
+    if (suite.segmented) {
+      im.put("kEnv", HEX.formatHex(kEnv));
+      im.put("segmentCount", segments.size());
+    } else {
+      im.put("kMsg", HEX.formatHex(SpecWriter.kMsg(suite, dek)));
+    }
+    im.put("commitment", HEX.formatHex(commitment));
+    im.put("aad", HEX.formatHex(aad));
+    if (signer != null) {
+      im.put("signedMessage", HEX.formatHex(signedMessage));
+      im.put("signature", HEX.formatHex(signature));
+    }
     im.set("recipients", wrappedIntermediates);
 
     t.put("suite", suite.name());
     t.set("recipients", recipients);
-    if (suite != SuiteSpec.AES_256_SIV) {
+    if (signer != null) {
+      t.set("signer", signerNode(signer));
+    }
+    if (!suite.deterministic()) {
       t.put("dek", HEX.formatHex(dek));
     }
     t.put("nonce", HEX.formatHex(nonce));
     t.set("storedContext", ctx(stored));
     t.set("externalContext", ctx(external));
-    t.put("plaintext", HEX.formatHex(plaintext));
-    t.put("envelope", HEX.formatHex(envelope));
+    if (suite.segmented && plaintext.length >= SpecWriter.SEGMENT) {
+      // [VEC-*], SPEC.md section 15: a plaintext of at least one full segment is given by its rule.
+      if (!Arrays.equals(plaintext, SpecWriter.pattern(plaintext.length))) {
+        throw new IllegalArgumentException(label + ": a segmented plaintext of 64 KiB or more must be the pattern");
+      }
+      t.set("plaintextPattern", pattern(plaintext.length));
+      t.put("envelopeLength", envelope.length);
+      t.put("envelopeSha256", HEX.formatHex(sha256(envelope)));
+    } else {
+      t.put("plaintext", HEX.formatHex(plaintext));
+      t.put("envelope", HEX.formatHex(envelope));
+    }
     t.set("intermediates", im);
     t.put("result", "valid");
 
@@ -317,7 +390,47 @@ public final class VectorGenerator {
     b.commitmentOffset = off;
     b.contextOffset = off + 32;
     b.nonceOffset = header.length - nonce.length;
+    if (signer != null) {
+      b.signerOffset = prefix.length;
+      b.signatureOffset = signer.mode == SpecWriter.PER_DEK ? prefix.length + signer.field().length : envelope.length - 64;
+    }
+    b.suite = suite;
+    b.dek = dek;
+    b.nonce = nonce;
+    b.header = header;
+    b.aad = aad;
+    b.kEnv = kEnv;
+    b.segments = segments;
     return b;
+  }
+
+  static ObjectNode pattern(int length) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("length", length);
+    n.put("rule", "byte i = i mod 251");
+    return n;
+  }
+
+  static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectNode signerNode(SpecWriter.Signer s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("signerId", new String(s.signerId, StandardCharsets.UTF_8));
+    n.put("version", s.version);
+    n.put("mode", s.mode == SpecWriter.PER_DEK ? "PER_DEK" : "PER_MESSAGE");
+    n.put("privateKey", HEX.formatHex(s.seed));
+    try {
+      n.put("publicKey", HEX.formatHex(SpecWriter.ed25519Public(s.seed)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    return n;
   }
 
   static byte[] text(String s) {
@@ -962,6 +1075,9 @@ public final class VectorGenerator {
     /** Header with the commitment of {@code dek}, body under {@code dek}; entries as given. */
     private static byte[] envelope(SuiteSpec suite, List<Entry> entries, byte[] dek, byte[] nonce, byte[] pt)
         throws GeneralSecurityException {
+      if (suite.signed || suite.segmented) {
+        throw new IllegalArgumentException("plain suites only");
+      }
       byte[] header = SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), new byte[] {0}, nonce);
       return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, new byte[] {0}, pt));
     }
