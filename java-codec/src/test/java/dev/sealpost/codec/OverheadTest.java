@@ -23,7 +23,7 @@ class OverheadTest {
   @Test
   void symmetricRecipientOverheadIs116PlusKeyId() throws Exception {
     Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
-    for (Suite suite : Suite.values()) {
+    for (Suite suite : new Suite[] {Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_SIV}) {
       int expected = suite == Suite.AES_256_SIV ? 104 + 8 : 116 + 8;
       assertEquals(expected, overhead(Encryptor.builder().suite(suite).recipient(Recipient.symmetric(ring, KEY_ID)).build()),
           suite.toString());
