@@ -6,6 +6,12 @@ import dev.sealpost.codec.dek.UnwrappedDekCache;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.LogSafe;
+import dev.sealpost.codec.internal.SegmentCipher;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.internal.StreamOpener;
+import dev.sealpost.codec.stream.DecryptingInputStream;
+import dev.sealpost.codec.stream.SealpostStreamException;
+import java.io.InputStream;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.kms.KmsClient;
@@ -114,15 +120,37 @@ public final class Decryptor {
     Objects.requireNonNull(requiredStoredContext, "requiredStoredContext");
     // Steps 1-8.
     EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
-    // Step 9 [AUTH-4], [LIM-3].
+    // Step 9 [AUTH-4], [LIM-3]; segmented suites read whole: the plaintext limit before any
+    // decryption [SEG-8], counting 16 bytes per segment of the body.
     int body = header.bodyLength();
     if (body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    if ((long) body - Suite.TAG_LENGTH > maxPlaintextLength) {
+    long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;
+    if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
     }
+    // Steps 10-12.
+    DekKeys keys = checkedKeys(header, requiredStoredContext);
+    // Step 13 [AUTH-2], [AUTH-3]; segmented: every segment authenticated before any release.
+    if (header.suite().segmented()) {
+      return SegmentedBody.open(
+          keys, header.nonce(), envelope, offset, header.headerLength(), externalContext.encodedView(), body);
+    }
+    try {
+      return keys.payloadKey().decrypt(
+          header.nonce(),
+          envelope, offset, header.headerLength(),
+          externalContext.encodedView(),
+          envelope, offset + header.headerLength(), body);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+    }
+  }
+
+  /** Steps 10 to 12 of SPEC.md section 11: the keys whose commitment matches the header's. */
+  private DekKeys checkedKeys(EnvelopeHeader header, Map<String, String> requiredStoredContext) throws SealpostException {
     // Step 10 [CTX-4].
     Map<String, String> stored = header.storedContext().asMap();
     for (Map.Entry<String, String> e : requiredStoredContext.entrySet()) {
@@ -136,16 +164,44 @@ public final class Decryptor {
     if (!keys.commitmentMatches(header.commitment())) {
       throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
     }
-    // Step 13 [AUTH-2], [AUTH-3].
-    try {
-      return keys.payloadKey().decrypt(
-          header.nonce(),
-          envelope, offset, header.headerLength(),
-          externalContext.encodedView(),
-          envelope, offset + header.headerLength(), body);
-    } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
-    }
+    return keys;
+  }
+
+  /**
+   * Returns a stream of the plaintext of the envelope that {@code source} holds, released
+   * segment by segment, each only once authenticated (SPEC.md section 17) [SEG-3]. Every
+   * failure, truncation, reordering and appended bytes included, is a
+   * {@link SealpostStreamException} from {@code read}, never an early end of the stream
+   * [SEG-4]; {@code -1} means the last segment was authenticated with nothing after it
+   * [SEG-6]. Memory is constant for segmented suites; an envelope of another suite is read
+   * whole within the plaintext limit and released once authenticated. Closing the returned
+   * stream closes {@code source}.
+   */
+  public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(externalContext, "externalContext");
+    EncryptionContext ext = externalContext;
+    return new DecryptingInputStream(source, ext.encode(), new StreamOpener() {
+      @Override
+      public SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+        DekKeys keys = checkedKeys(header, Map.of());
+        try {
+          return keys.segmentCipher(header.nonce(), false);
+        } catch (GeneralSecurityException e) {
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive the segment key from the DEK", e);
+        }
+      }
+
+      @Override
+      public byte[] decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
+        return decrypt(envelope, offset, length, ext, Map.of());
+      }
+
+      @Override
+      public int maxPlaintextLength() {
+        return maxPlaintextLength;
+      }
+    });
   }
 
   /** Header inspection without decryption. */

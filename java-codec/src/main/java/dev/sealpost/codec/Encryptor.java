@@ -8,6 +8,9 @@ import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.EnvelopeSealer;
 import dev.sealpost.codec.internal.LogSafe;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.stream.EncryptingOutputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -42,6 +45,11 @@ public final class Encryptor {
   private final SecureRandom random;
   private final LongSupplier nanoClock;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
+  /**
+   * The DEK of {@link #encryptingStream} when {@link #suite} is not segmented: its segmented
+   * form has another suite id, so another commitment and header (SPEC.md 5.2). Made on first use.
+   */
+  private final AtomicReference<ActiveDek> activeSegmented = new AtomicReference<>();
   /** Suite 0003 only: the resolved recipient set and the DEKs derived for it, per external context. */
   private final AtomicReference<SivGeneration> siv = new AtomicReference<>();
   /** Derived deterministic DEKs kept per generation; beyond this the map starts over. */
@@ -105,9 +113,13 @@ public final class Encryptor {
           break;
         }
       }
-      dek = rotate(dek);
+      dek = rotate(active, suite, dek);
     }
     try {
+      if (suite.segmented()) {
+        return SegmentedBody.seal(
+            dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), plaintext, offset, length);
+      }
       return EnvelopeSealer.seal(
           dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), plaintext, offset, length);
     } catch (GeneralSecurityException e) {
@@ -115,10 +127,52 @@ public final class Encryptor {
     }
   }
 
+  /**
+   * Returns a stream that writes one envelope of the segmented form of this encryptor's suite
+   * (SPEC.md section 17) to {@code sink}: the header, then one 65552-byte segment per 65536
+   * plaintext bytes; {@link EncryptingOutputStream#close()} writes the last segment and closes
+   * the sink, {@link EncryptingOutputStream#abort()} leaves the envelope incomplete. Memory is
+   * constant, whatever the payload size (at most 2^48 bytes [SEG-7]). The envelope takes one
+   * message of the DEK's budget [DEK-3].
+   *
+   * @throws IllegalStateException for a deterministic suite, which has no segmented form
+   */
+  public EncryptingOutputStream encryptingStream(OutputStream sink, EncryptionContext externalContext)
+      throws SealpostException {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(externalContext, "externalContext");
+    if (!suite.randomized()) {
+      throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+    }
+    Suite streamed = suite.segmented() ? suite : Suite.of(suite, suite.signed(), true);
+    AtomicReference<ActiveDek> ref = suite.segmented() ? active : activeSegmented;
+    ActiveDek dek = ref.get();
+    long index;
+    while (true) {
+      if (dek != null) {
+        index = dek.nextIndex();
+        if (index < policy.maxMessages() && !expired(dek)) {
+          break;
+        }
+      }
+      dek = rotate(ref, streamed, dek);
+    }
+    byte[] nonce = dek.nonce(index);
+    try {
+      return new EncryptingOutputStream(
+          sink, Bytes.concat(dek.headerPrefix(), nonce), externalContext.encode(), dek.keys().segmentCipher(nonce, true));
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot derive the segment key", e);
+    }
+  }
+
   /** Forces a new DEK for the next message, e.g. after a KEK rotation. */
   public void rotateNow() throws SealpostException {
     if (suite.randomized()) {
-      rotate(active.get());
+      rotate(active, suite, active.get());
+      if (activeSegmented.get() != null) {
+        rotate(activeSegmented, activeSegmented.get().keys().suite(), activeSegmented.get());
+      }
     } else {
       rotateDeterministic(siv.get());
     }
@@ -254,18 +308,19 @@ public final class Encryptor {
     return nanoClock.getAsLong() - dek.createdNanos() >= policy.maxAge().toNanos();
   }
 
-  /** Replaces {@code stale} unless another thread already did. */
-  private synchronized ActiveDek rotate(ActiveDek stale) throws SealpostException {
-    ActiveDek current = active.get();
+  /** Replaces {@code stale} in {@code ref} with a new DEK for {@code suite}, unless another thread already did. */
+  private synchronized ActiveDek rotate(AtomicReference<ActiveDek> ref, Suite suite, ActiveDek stale)
+      throws SealpostException {
+    ActiveDek current = ref.get();
     if (current != stale) {
       return current;
     }
-    ActiveDek fresh = newDek();
-    active.set(fresh);
+    ActiveDek fresh = newDek(suite);
+    ref.set(fresh);
     return fresh;
   }
 
-  private ActiveDek newDek() throws SealpostException {
+  private ActiveDek newDek(Suite suite) throws SealpostException {
     byte[] dek = new byte[DekKeys.DEK_LENGTH];
     List<RecipientEntry> entries = new ArrayList<>(recipients.size());
     try {
@@ -296,6 +351,7 @@ public final class Encryptor {
     private java.util.Map<String, String> storedContextMap;
     private DekPolicy policy = DekPolicy.defaults();
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
+    private boolean segmented;
     private SecureRandom random;
     private LongSupplier nanoClock = System::nanoTime;
 
@@ -303,6 +359,15 @@ public final class Encryptor {
 
     public Builder suite(Suite suite) {
       this.suite = Objects.requireNonNull(suite, "suite");
+      return this;
+    }
+
+    /**
+     * Makes {@link Encryptor#encrypt} write the segmented form of the suite (SPEC.md 17), as
+     * {@link Encryptor#encryptingStream} always does. There is none for the deterministic suite.
+     */
+    public Builder segmented(boolean segmented) {
+      this.segmented = segmented;
       return this;
     }
 
@@ -400,6 +465,12 @@ public final class Encryptor {
       }
       if (storedContextMap != null) {
         storedContext = EncryptionContext.of(storedContextMap);
+      }
+      if (segmented && !suite.segmented()) {
+        if (suite.deterministic()) {
+          throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+        }
+        suite = Suite.of(suite, suite.signed(), true);
       }
       if (random == null) {
         random = new SecureRandom();
