@@ -23,6 +23,7 @@ import traceback
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
 import sealpost  # noqa: E402
+from sealpost._testing import encrypt_fixed, x25519_recipient_fixed  # noqa: E402
 
 MAX_PLAINTEXT = 1 << 30
 
@@ -42,7 +43,9 @@ class RequestError(Exception):
 # ------------------------------------------------------------------------------------------ keys
 
 
-def reader_keys(keys: dict) -> list:
+def reader_keys(keys: dict, kms_allowed: list | None = None) -> list:
+    """The reader's keys. KMS URIs the reader allows ([KMS-3]): those of ``keys.kms``, or, when
+    the request lists ``kmsAllowedKeyUris``, exactly those (an entry ending in '*' is a prefix)."""
     out: list = []
     for k in keys.get("symmetric", []):
         out.append(sealpost.SymmetricKek(k.get("keyId", ""), k.get("version", 0), unb64(k.get("key"))))
@@ -50,10 +53,32 @@ def reader_keys(keys: dict) -> list:
         if k.get("privateKey"):
             out.append(sealpost.X25519PrivateKey(k.get("keyId", ""), k.get("version", 0), unb64(k["privateKey"])))
     kms = {k.get("keyUri", ""): unb64(k.get("key")) for k in keys.get("kms", [])}
-    if kms:
+    if kms_allowed:
+        uris = [u for u in kms_allowed if not u.endswith("*")]
+        prefixes = [u[:-1] for u in kms_allowed if u.endswith("*") and u != "*"]
+        out.append(sealpost.KmsAllowList(
+            sealpost.TestKms(kms), key_uris=uris, key_uri_prefixes=prefixes, discovery="*" in kms_allowed
+        ))
+    elif kms:
         client = sealpost.TestKms(kms)
         out.extend(sealpost.KmsKey(uri, client) for uri in kms)
     return out
+
+
+class NotHeld(sealpost.Recipient):
+    """A recipient the request names but gives no key for: the writer does not hold it, which
+    it reports (invalid-key-material) in the order of SPEC [ENC-3]."""
+
+    def __init__(self, rtype: int, key_id: str, version: int) -> None:
+        self.recipient_type = rtype
+        self.key_id = key_id.encode("utf-8", "surrogatepass")
+        self.key_version = version
+
+    def _check_held(self) -> None:
+        raise sealpost.SealpostError(sealpost.ErrorCategory.INVALID_KEY_MATERIAL, "the writer holds no such key")
+
+    def wrap(self, dek: bytes) -> bytes:
+        raise AssertionError("never wrapped: _check_held refuses it first")
 
 
 def writer_recipients(req: dict) -> list:
@@ -72,7 +97,8 @@ def writer_recipients(req: dict) -> list:
                 None,
             )
             if key is None:
-                raise RequestError(f"no symmetric key {key_id!r} v{version} in the request")
+                out.append(NotHeld(1, key_id, version))
+                continue
             out.append(sealpost.SymmetricKek(key_id, version, key))
         elif kind == "X25519":
             entry = next(
@@ -81,12 +107,15 @@ def writer_recipients(req: dict) -> list:
                 None,
             )
             if entry is None:
-                raise RequestError(f"no X25519 key {key_id!r} v{version} in the request")
+                out.append(NotHeld(2, key_id, version))
+                continue
             public = unb64(entry.get("publicKey"))
             if not public:
                 public = sealpost.X25519PrivateKey(key_id, version, unb64(entry.get("privateKey"))).public_key
-            ephemeral = unb64(r.get("ephemeralPrivateKey")) if fixed else None
-            out.append(sealpost.X25519Recipient(key_id, version, public, ephemeral_private_key=ephemeral))
+            if fixed:
+                out.append(x25519_recipient_fixed(key_id, version, public, unb64(r.get("ephemeralPrivateKey"))))
+            else:
+                out.append(sealpost.X25519Recipient(key_id, version, public))
         elif kind == "KMS":
             if fixed:
                 nonce = unb64(r.get("kmsNonce"))
@@ -106,7 +135,7 @@ def decrypt(req: dict) -> dict:
     limit = min(req.get("maxPlaintextLength", MAX_PLAINTEXT), MAX_PLAINTEXT)
     plaintext = sealpost.decrypt(
         unb64(req.get("envelope")),
-        reader_keys(req.get("keys", {})),
+        reader_keys(req.get("keys", {}), req.get("kmsAllowedKeyUris")),
         external_context=req.get("externalContext", {}),
         required_context=req.get("requiredContext", {}),
         max_plaintext_length=limit,
@@ -118,7 +147,7 @@ def encrypt(req: dict) -> dict:
     suite = sealpost.Suite[req.get("suite", "SUITE_UNSPECIFIED")]
     fixed = req.get("fixedRandomness", False)
     deterministic = suite is sealpost.Suite.AES_256_SIV
-    envelope = sealpost.encrypt(
+    envelope = encrypt_fixed(
         unb64(req.get("plaintext")),
         writer_recipients(req),
         suite=suite,

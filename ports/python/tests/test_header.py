@@ -94,9 +94,9 @@ def test_hdr2_truncated_suite_is_malformed() -> None:
 @pytest.mark.parametrize("suite", [1, 2, 3])
 def test_hdr2_every_truncation_inside_the_header_is_malformed(suite: int) -> None:
     """[HDR-2], [DET-2], [DET-3], [AUTH-4]: cut a valid envelope at every offset."""
-    rs = [recipient(1), recipient(3, b"test-kms://alpha", 0, bytes(60))]
-    if suite != 3:
-        rs.append(recipient(2, b"consumer-a"))
+    rs = [recipient(1), recipient(0x7F, b"test-kms://alpha", 0, bytes(60))]
+    if suite != 3:  # [SUITE-4]: suite 0003 carries no type 02 or 03 entry
+        rs += [recipient(2, b"consumer-a"), recipient(3, b"test-kms://alpha", 0, bytes(60))]
     h = header(suite=suite, recipients=rs, entries=[entry(b"a", b"1"), entry(b"b", b"")])
     data = h + bytes(16)
     for cut in range(len(data)):

@@ -119,13 +119,18 @@ def test_siv_empty_plaintext_matches_rfc5297(aad_len: int) -> None:
     assert open_body(Suite.AES_256_SIV, key, b"", aad, reference) == b""
 
 
-def test_siv_dek_derivation_is_per_key_reference() -> None:
-    """[SIV-1]: the derived DEK depends on the KEK, key id and version."""
+def test_siv_dek_derivation_is_per_envelope_identity() -> None:
+    """[SIV-1]: the derived DEK depends on the KEK and every input of the info."""
     kek = bytes(range(32))
-    a = derive_deterministic_dek(kek, 3, b"orders", 1)
+    refs = [(1, b"orders", 1)]
+    a = derive_deterministic_dek(kek, 3, refs, b"\x00", b"\x00")
     assert len(a) == 32
-    assert a == derive_deterministic_dek(kek, 3, b"orders", 1)
-    assert a != derive_deterministic_dek(kek, 3, b"orders", 2)
-    assert a != derive_deterministic_dek(kek, 3, b"order", 1)
-    info = b"\x00\x03" + b"\x06orders" + b"\x00\x00\x00\x01"
+    assert a == derive_deterministic_dek(kek, 3, refs, b"\x00", b"\x00")
+    assert a != derive_deterministic_dek(bytes(32), 3, refs, b"\x00", b"\x00")
+    assert a != derive_deterministic_dek(kek, 3, [(1, b"orders", 2)], b"\x00", b"\x00")
+    assert a != derive_deterministic_dek(kek, 3, [(1, b"order", 1)], b"\x00", b"\x00")
+    assert a != derive_deterministic_dek(kek, 3, refs + [(1, b"b", 1)], b"\x00", b"\x00")
+    assert a != derive_deterministic_dek(kek, 3, refs, b"\x01\x01a\x00\x00", b"\x00")
+    assert a != derive_deterministic_dek(kek, 3, refs, b"\x00", b"\x01\x01a\x00\x00")
+    info = b"\x00\x03" + b"\x01" + b"\x01\x06orders" + b"\x00\x00\x00\x01" + b"\x00" + b"\x00"
     assert a == hkdf_expand(hkdf_extract(b"sealpost/v1 deterministic-dek", kek), info, 32)

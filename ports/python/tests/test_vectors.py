@@ -24,6 +24,10 @@ from sealpost import (
     X25519PrivateKey,
     X25519Recipient,
 )
+from sealpost._testing import encrypt_fixed, x25519_recipient_fixed
+from sealpost.context import canonical_entries, encode_context, encode_entries
+from sealpost.hpke import _dh, _extract_and_expand, x25519_public_key
+from sealpost.kdf import derive_deterministic_dek, derive_message_keys, deterministic_info, hkdf_extract
 from sealpost.recipients import DecryptionKey, Recipient
 
 ENCRYPT_FILE = "sealpost_v1_encrypt.json"
@@ -72,13 +76,17 @@ def _kms(group: dict[str, Any], nonces: list[bytes] | None = None) -> TestKms:
     return TestKms(keys, nonce_source=lambda n: queue.pop(0))
 
 
-def reader_keys(group: dict[str, Any]) -> list[DecryptionKey]:
+def reader_keys(group: dict[str, Any]) -> list[DecryptionKey | Recipient]:
     """The reader's keys: what the group lists, and nothing else."""
     keys = group["keys"]
     out: list[DecryptionKey] = []
     for k in keys.get("symmetric", []):
         out.append(SymmetricKek(k["keyId"], k["version"], _hex(k["key"])))
     for k in keys.get("x25519", []):
+        if "privateKey" not in k:
+            # SPEC 15: an X25519 key listed without a private key is not held.
+            out.append(X25519Recipient(k["keyId"], k["version"], _hex(k["publicKey"])))  # type: ignore[arg-type]
+            continue
         priv = X25519PrivateKey(k["keyId"], k["version"], _hex(k["privateKey"]))
         if "publicKey" in k:
             assert priv.public_key == _hex(k["publicKey"]), "x25519 publicKey does not match privateKey"
@@ -100,11 +108,7 @@ def writer_recipients(group: dict[str, Any], test: dict[str, Any]) -> list[Recip
         elif kind == "x25519":
             (k,) = [k for k in keys["x25519"] if k["keyId"] == key_id and k["version"] == version]
             public = _hex(k.get("publicKey")) or X25519PrivateKey(key_id, version, _hex(k["privateKey"])).public_key
-            out.append(
-                X25519Recipient(
-                    key_id, version, public, ephemeral_private_key=_hex(r["ephemeralPrivateKey"])
-                )
-            )
+            out.append(x25519_recipient_fixed(key_id, version, public, _hex(r["ephemeralPrivateKey"])))
         elif kind == "kms":
             out.append(KmsKey(key_id, _kms(group, [_hex(r["kmsNonce"])]), version))
         else:
@@ -120,7 +124,7 @@ def test_encrypt_vector(group: Any, test: Any, problem: str | None) -> None:
     suite = sealpost.Suite.from_name(test["suite"])
     plaintext = _hex(test["plaintext"])
     external = test.get("externalContext") or {}
-    envelope = sealpost.encrypt(
+    envelope = encrypt_fixed(
         plaintext,
         writer_recipients(group, test),
         suite=suite,
@@ -132,6 +136,49 @@ def test_encrypt_vector(group: Any, test: Any, problem: str | None) -> None:
     assert envelope.hex() == test["envelope"]
     back = sealpost.decrypt(envelope, reader_keys(group), external_context=external)
     assert back == plaintext
+
+
+@pytest.mark.parametrize(("group", "test", "problem"), _ENC_PARAMS, ids=_ENC_IDS)
+def test_encrypt_vector_intermediates(group: Any, test: Any, problem: str | None) -> None:
+    """The vector's intermediate values (test-vectors/README.md), step by step in the order they
+    are computed, so that a divergence shows where it starts."""
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    inter = test["intermediates"]
+    suite = sealpost.Suite.from_name(test["suite"])
+    recipients = writer_recipients(group, test)
+    stored = canonical_entries(test.get("storedContext") or {})
+    external = encode_context(test.get("externalContext") or {})
+    if suite.deterministic:
+        assert "dek" not in test, "AES_256_SIV vectors give no DEK: it is derived ([SIV-1])"
+        refs = [(r.recipient_type, r.key_id, r.key_version) for r in recipients]
+        assert deterministic_info(int(suite), refs, encode_entries(stored), external).hex() == inter["deterministicInfo"]
+        first = recipients[0]
+        assert isinstance(first, SymmetricKek)
+        dek = derive_deterministic_dek(first.kek, int(suite), refs, encode_entries(stored), external)
+        assert dek.hex() == inter["dek"]
+    else:
+        assert "deterministicInfo" not in inter and "dek" not in inter
+        dek = _hex(test["dek"])
+    assert hkdf_extract(b"sealpost/v1", dek).hex() == inter["prk"]
+    keys = derive_message_keys(dek, int(suite), suite.key_length)
+    assert keys.message_key.hex() == inter["kMsg"]
+    assert keys.commitment.hex() == inter["commitment"]
+    assert len(inter["recipients"]) == len(recipients)
+    for r, expected in zip(recipients, inter["recipients"]):
+        assert r.wrap(dek).hex() == expected["wrappedDek"]
+        if isinstance(r, X25519Recipient):
+            assert r._ephemeral is not None
+            shared = _extract_and_expand(_dh(r._ephemeral, r.public_key), x25519_public_key(r._ephemeral) + r.public_key)
+            assert shared.hex() == expected["sharedSecret"]
+        else:
+            assert "sharedSecret" not in expected
+    envelope = encrypt_fixed(
+        _hex(test["plaintext"]), writer_recipients(group, test), suite=suite,
+        stored_context=test.get("storedContext") or {}, external_context=test.get("externalContext") or {},
+        dek=None if suite.deterministic else dek, nonce=None if suite.deterministic else _hex(test["nonce"]),
+    )
+    assert (sealpost.inspect(envelope).header.raw + external).hex() == inter["aad"]
 
 
 @pytest.mark.parametrize(("group", "test", "problem"), _DEC_PARAMS, ids=_DEC_IDS)

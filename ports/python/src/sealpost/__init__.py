@@ -17,6 +17,7 @@ from .header import Header, RecipientEntry, RecipientType
 from .recipients import (
     DecryptionKey,
     KmsClient,
+    KmsAllowList,
     KmsKey,
     Recipient,
     SymmetricKek,
@@ -45,6 +46,7 @@ __all__ = [
     "X25519PrivateKey",
     "KmsClient",
     "KmsKey",
+    "KmsAllowList",
     "TestKms",
     "Suite",
 ]

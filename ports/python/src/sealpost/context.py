@@ -26,23 +26,31 @@ MAX_CONTEXT_VALUE_LENGTH = 1024
 ContextEntries = tuple[tuple[bytes, bytes], ...]
 
 
-def _utf8(text: object, what: str) -> bytes:
+def _bytes(text: object, what: str) -> bytes:
+    """UTF-8 bytes of ``text``; a lone surrogate is kept in its 3-byte form (not UTF-8) and
+    reported in the order of [ENC-3]."""
     if not isinstance(text, str):
         raise TypeError(f"{what} must be str, not {type(text).__name__}")
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _is_utf8(raw: bytes) -> bool:
     try:
-        return text.encode("utf-8", "strict")
-    except UnicodeEncodeError:
-        # A lone surrogate has no UTF-8 form; writing it would make a malformed header ([HDR-4]).
-        raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{what} is not valid Unicode text") from None
+        raw.decode("utf-8", "strict")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context") -> ContextEntries:
-    """Validate a caller-supplied context against [CTX-3] and return it in canonical order.
+    """Validate a caller-supplied context and return it in canonical order ([CTX-1]: by the
+    UTF-8 bytes of the keys, compared as unsigned values).
 
-    Entries are sorted by the UTF-8 bytes of their keys, compared as unsigned values ([CTX-1]).
-    A count or length beyond the limits of SPEC.md section 10 fails with ``limit-exceeded``
-    ([LIM-4]). An empty key ([CTX-3]) or text without a UTF-8 form fails with
-    ``malformed-header``, the category a reader would report for such bytes.
+    Checks in the order of [ENC-3], reporting the first fault with the category a reader would
+    report ([ENC-2]): more than 32 entries (``limit-exceeded``); any key or value that is not
+    well-formed Unicode (a lone surrogate, ``malformed-header``, [HDR-4]); then each entry in
+    canonical order: an empty key (``malformed-header``), a key over 255 bytes or a value over
+    1024 bytes (``limit-exceeded``, [LIM-4]).
     """
     if context is None:
         return ()
@@ -51,10 +59,12 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
             ErrorCategory.LIMIT_EXCEEDED,
             f"{kind} has {len(context)} entries, at most {MAX_CONTEXT_ENTRIES} allowed",
         )
-    pairs: list[tuple[bytes, bytes]] = []
-    for key, value in context.items():
-        kb = _utf8(key, f"{kind} key")
-        vb = _utf8(value, f"{kind} value")
+    pairs = [(_bytes(key, f"{kind} key"), _bytes(value, f"{kind} value")) for key, value in context.items()]
+    for kb, vb in pairs:
+        if not (_is_utf8(kb) and _is_utf8(vb)):
+            raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{kind} entry is not well-formed Unicode")
+    pairs.sort(key=lambda kv: kv[0])
+    for kb, vb in pairs:
         if not kb:
             raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"{kind} key must not be empty")
         if len(kb) > MAX_CONTEXT_KEY_LENGTH:
@@ -67,8 +77,6 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
                 ErrorCategory.LIMIT_EXCEEDED,
                 f"{kind} value must be at most {MAX_CONTEXT_VALUE_LENGTH} bytes, got {len(vb)}",
             )
-        pairs.append((kb, vb))
-    pairs.sort(key=lambda kv: kv[0])
     return tuple(pairs)
 
 

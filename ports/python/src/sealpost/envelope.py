@@ -2,25 +2,27 @@
 
 Two ways to write envelopes:
 
-* :func:`encrypt` draws a fresh DEK (and a random nonce) for every call. Simple, and what the
-  byte-exact test vectors use, since every input can be fixed.
+* :func:`encrypt` draws a fresh DEK (and a random nonce) for every call.
 * :class:`Encryptor` reuses one DEK for many messages ([DEK-2]) with counter nonces
-  ([NONCE-2]) and rotates it after a message count or an age ([DEK-3], [DEK-4]).
+  ([NONCE-2]), rotates it after a message count or an age ([DEK-3], [DEK-4]), and never shares
+  it with a forked child ([DEK-6]).
+
+The byte-exact test vectors fix the DEK and the nonce through :mod:`sealpost._testing`.
 """
 
 from __future__ import annotations
 
 import hmac
 import os
-import struct
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .context import ContextEntries, canonical_entries, encode_context
-from .errors import ErrorCategory, SealpostError
+from .context import ContextEntries, canonical_entries, encode_context, encode_entries
+from .errors import ErrorCategory, SealpostError, describe_entry, describe_key_id
 from .header import (
     MAGIC,
     MAX_KEY_ID_LENGTH,
@@ -28,6 +30,8 @@ from .header import (
     MAX_RECIPIENTS,
     Header,
     RecipientEntry,
+    is_utf8,
+    key_reference,
     parse_envelope,
     write_header,
 )
@@ -84,7 +88,8 @@ def _check_plaintext(plaintext: BytesLike) -> bytes:
 
 
 def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Recipient]:
-    """Writer-side checks that need no cryptography ([LIM-4], [RCP-1], [SUITE-3])."""
+    """Writer-side recipient checks, in the order of [ENC-3] items 1 and 2 ([ENC-2], [RCP-1],
+    [LIM-4], [RCP-7], [SUITE-3], [SUITE-4]); the first fault is reported."""
     recips = list(recipients)
     for r in recips:
         if not isinstance(r, Recipient):
@@ -95,20 +100,34 @@ def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Rec
         raise SealpostError(
             ErrorCategory.LIMIT_EXCEEDED, f"{len(recips)} recipients, at most {MAX_RECIPIENTS} allowed"
         )
-    for r in recips:
-        if not r.key_id:
-            raise SealpostError(ErrorCategory.MALFORMED_HEADER, "a key id must not be empty")
-        if len(r.key_id) > MAX_KEY_ID_LENGTH:
+    seen: set[tuple[int, bytes, int]] = set()
+    for i, r in enumerate(recips):
+        key_id = r.key_id
+        if not key_id:
+            raise SealpostError(ErrorCategory.MALFORMED_HEADER, f"recipient {i}: the key id is empty")
+        if not is_utf8(key_id):
+            raise SealpostError(
+                ErrorCategory.MALFORMED_HEADER, f"recipient {i}: the key id is not well-formed Unicode"
+            )
+        if len(key_id) > MAX_KEY_ID_LENGTH:
             raise SealpostError(
                 ErrorCategory.LIMIT_EXCEEDED,
-                f"key id of {len(r.key_id)} bytes, at most {MAX_KEY_ID_LENGTH} allowed",
+                f"recipient {i}: key id of {len(key_id)} bytes, at most {MAX_KEY_ID_LENGTH} allowed",
             )
-    if suite.deterministic and not all(isinstance(r, SymmetricKek) for r in recips):
-        # [SUITE-3]: only symmetric KEKs wrap deterministically.
-        raise SealpostError(
-            ErrorCategory.INVALID_KEY_MATERIAL,
-            "suite AES_256_SIV can only be used with symmetric KEK recipients",
-        )
+        ref = key_reference(r.recipient_type, key_id, r.key_version)
+        if ref in seen:
+            raise SealpostError(
+                ErrorCategory.MALFORMED_HEADER,
+                f"recipient {i}: key reference {describe_key_id(key_id)} appears twice ([RCP-7])",
+            )
+        seen.add(ref)
+        if suite.deterministic and not isinstance(r, SymmetricKek):
+            # [SUITE-3], [SUITE-4]: only symmetric KEKs wrap deterministically.
+            raise SealpostError(
+                ErrorCategory.MALFORMED_HEADER,
+                f"recipient {i}: suite AES_256_SIV takes symmetric KEK recipients only",
+            )
+        r._check_held()  # invalid-key-material when the writer cannot wrap for it
     return recips
 
 
@@ -138,21 +157,25 @@ class _DekState:
         return header + body
 
 
-def _new_dek(
-    suite: Suite, recipients: Sequence[Recipient], dek: Optional[bytes]
-) -> bytes:
-    if suite.deterministic:
-        if dek is not None:
-            raise ValueError("the DEK of AES_256_SIV is derived ([SIV-1]); do not pass one")
-        first = recipients[0]
-        assert isinstance(first, SymmetricKek)
-        return derive_deterministic_dek(first.kek, int(suite), first.key_id, first.key_version)
+def _new_dek(dek: Optional[bytes]) -> bytes:
+    """A DEK for a randomized suite: fresh ([DEK-1]), or fixed by a test hook."""
     if dek is None:
-        return os.urandom(DEK_LENGTH)  # [DEK-1]
+        return os.urandom(DEK_LENGTH)
     dek = _as_bytes(dek, "dek")
     if len(dek) != DEK_LENGTH:
         raise SealpostError(ErrorCategory.INVALID_KEY_MATERIAL, "a DEK is 32 bytes")
     return dek
+
+
+def _deterministic_dek(
+    suite: Suite, recipients: Sequence[Recipient], stored: bytes, external: bytes
+) -> bytes:
+    """[SIV-1]: the DEK of suite 0003, from the first recipient's KEK, bound to every recipient
+    reference and to both encoded contexts."""
+    first = recipients[0]
+    assert isinstance(first, SymmetricKek)  # _check_recipients ([SUITE-3])
+    refs = [(r.recipient_type, r.key_id, r.key_version) for r in recipients]
+    return derive_deterministic_dek(first.kek, int(suite), refs, stored, external)
 
 
 def encrypt(
@@ -162,38 +185,52 @@ def encrypt(
     suite: SuiteLike = Suite.AES_256_GCM,
     stored_context: Context = None,
     external_context: Context = None,
-    dek: Optional[bytes] = None,
-    nonce: Optional[bytes] = None,
 ) -> bytes:
     """Encrypt one message into one envelope, under a fresh DEK.
 
     ``stored_context`` is written (visibly) into the header; ``external_context`` is only
     authenticated and must be given again to :func:`decrypt`. The DEK is wrapped for every
-    recipient, in the order given.
-
-    ``dek`` and ``nonce`` exist for byte-exact test vectors only; leave them ``None`` in real
-    use (they are then drawn from ``os.urandom``). For ``AES_256_SIV`` the DEK is always
-    derived from the first recipient's KEK ([SIV-1]) and the nonce is empty.
+    recipient, in the order given. The DEK and the nonce are drawn from ``os.urandom``; for
+    ``AES_256_SIV`` the DEK is derived ([SIV-1]) and the nonce is empty.
 
     Raises :class:`SealpostError` (``limit-exceeded`` and others, [LIM-4]) when the inputs
     would make an envelope a reader must reject.
     """
+    return _encrypt(plaintext, recipients, suite, stored_context, external_context, None, None)
+
+
+def _encrypt(
+    plaintext: BytesLike,
+    recipients: Sequence[Recipient],
+    suite: SuiteLike,
+    stored_context: Context,
+    external_context: Context,
+    dek: Optional[bytes],
+    nonce: Optional[bytes],
+) -> bytes:
+    """:func:`encrypt`, with a fixed DEK and nonce when given (test vectors only, through
+    :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1])."""
     s = _suite(suite)
-    data = _check_plaintext(plaintext)
+    # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")
+    data = _check_plaintext(plaintext)
     if s.deterministic:
-        if nonce not in (None, b""):
-            raise ValueError("AES_256_SIV has no nonce")
+        if dek is not None or nonce not in (None, b""):
+            raise ValueError("AES_256_SIV derives its DEK ([SIV-1]) and has no nonce")
+        the_dek = _deterministic_dek(s, recips, encode_entries(stored), external)
         the_nonce = b""
-    elif nonce is None:
-        the_nonce = os.urandom(NONCE_LENGTH)  # [NONCE-2] allows random nonces
     else:
-        the_nonce = _as_bytes(nonce, "nonce")
-        if len(the_nonce) != s.nonce_length:
-            raise ValueError(f"the nonce of {s.name} is {s.nonce_length} bytes")
-    state = _DekState(s, _new_dek(s, recips, dek), recips, stored)
+        the_dek = _new_dek(dek)
+        if nonce is None:
+            the_nonce = os.urandom(NONCE_LENGTH)  # [NONCE-2] allows random nonces
+        else:
+            the_nonce = _as_bytes(nonce, "nonce")
+            if len(the_nonce) != s.nonce_length:
+                raise ValueError(f"the nonce of {s.name} is {s.nonce_length} bytes")
+    state = _DekState(s, the_dek, recips, stored)
+    del the_dek
     return state.seal(the_nonce, data, external)
 
 
@@ -203,7 +240,12 @@ class Encryptor:
     Nonces follow [NONCE-2] (``base XOR (u32(0) || u64(i))``). The DEK is replaced after
     ``max_messages_per_dek`` messages (at most 2^32, default 2^24, [DEK-3]) or
     ``max_dek_age_seconds`` (default one hour, [DEK-4]), whichever comes first. Safe to share
-    between threads of one process; never share its DEK between processes.
+    between threads of one process.
+
+    Fork-safe ([DEK-6]): a child process never goes on with its parent's DEK, nonce base or
+    counter. An ``os.register_at_fork`` handler drops the state in every child, and each message
+    also compares the process id with the one the DEK was made in, for forks that run no Python
+    fork handlers (a ``fork()`` from C code).
 
     With ``AES_256_SIV`` the DEK is derived ([SIV-1]) and there is no nonce, so output is
     deterministic ([SIV-3]).
@@ -226,10 +268,17 @@ class Encryptor:
         self._max_messages = max_messages_per_dek
         self._max_age = max_dek_age_seconds
         self._lock = threading.Lock()
+        # The current DEK and its nonce sequence. Read and written only under the lock, always
+        # together: a nonce is computed from the base of the DEK it is used with.
         self._state: Optional[_DekState] = None
-        self._base = b""
+        self._base = 0
         self._counter = 0
         self._created = 0.0
+        self._pid = 0
+        # AES_256_SIV: one derived DEK per external context ([SIV-1]), FIFO-bounded.
+        self._stored_encoded = encode_entries(self._stored)
+        self._siv_states: dict[bytes, _DekState] = {}
+        _LIVE_ENCRYPTORS.add(self)
 
     @property
     def suite(self) -> Suite:
@@ -239,34 +288,79 @@ class Encryptor:
         """Drop the current DEK; the next message gets a new one."""
         with self._lock:
             self._state = None
+            self._siv_states = {}
+
+    def _forget_after_fork(self) -> None:
+        """In a fork child: drop the parent's DEK and nonce sequence ([DEK-6]). The lock is made
+        anew, since a parent thread may have held it at the fork and will never release it here."""
+        self._lock = threading.Lock()
+        self._state = None
+        self._base = 0
+        self._counter = 0
+        self._siv_states = {}
 
     def _next(self) -> tuple[_DekState, bytes]:
+        pid = os.getpid()
         with self._lock:
+            state = self._state
             now = time.monotonic()
             if (
-                self._state is None
+                state is None
+                or self._pid != pid  # a fork that ran no fork handler ([DEK-6])
                 or self._counter >= self._max_messages
                 or now - self._created >= self._max_age
             ):
-                dek = _new_dek(self._suite, self._recipients, None)
-                self._state = _DekState(self._suite, dek, self._recipients, self._stored)
-                self._base = os.urandom(NONCE_LENGTH) if self._suite.nonce_length else b""
+                dek = _new_dek(None)
+                state = _DekState(self._suite, dek, self._recipients, self._stored)
+                del dek
+                self._state = state
+                self._base = int.from_bytes(os.urandom(NONCE_LENGTH), "big")
                 self._counter = 0
                 self._created = now
+                self._pid = pid
             i = self._counter
-            self._counter += 1
-            state = self._state
-        if not self._base:
-            return state, b""
-        mask = struct.pack(">IQ", 0, i)
-        return state, bytes(a ^ b for a, b in zip(self._base, mask))
+            self._counter = i + 1
+            # [NONCE-2]: base XOR (u32(0) || u64(i)); i < 2^32 by [DEK-3].
+            return state, (self._base ^ i).to_bytes(NONCE_LENGTH, "big")
+
+    def _deterministic(self, external: bytes) -> _DekState:
+        """The state of the DEK derived for this external context ([SIV-1]), cached."""
+        state = self._siv_states.get(external)
+        if state is None:
+            dek = _deterministic_dek(self._suite, self._recipients, self._stored_encoded, external)
+            state = _DekState(self._suite, dek, self._recipients, self._stored)
+            del dek
+            with self._lock:
+                if len(self._siv_states) >= _SIV_CACHE_SIZE:
+                    self._siv_states.pop(next(iter(self._siv_states)))
+                self._siv_states[external] = state
+        return state
 
     def encrypt(self, plaintext: BytesLike, external_context: Context = None) -> bytes:
         """Encrypt one message; see :func:`encrypt` for the contexts."""
-        data = _check_plaintext(plaintext)
         external = encode_context(external_context, "external context")
+        data = _check_plaintext(plaintext)  # [ENC-3]: after the external context
+        if self._suite.deterministic:
+            return self._deterministic(external).seal(b"", data, external)
         state, nonce = self._next()
         return state.seal(nonce, data, external)
+
+
+#: Derived AES_256_SIV DEKs an Encryptor keeps, one per external context.
+_SIV_CACHE_SIZE = 1024
+
+
+#: Every live Encryptor, so that a fork child can drop their DEKs ([DEK-6]).
+_LIVE_ENCRYPTORS: "weakref.WeakSet[Encryptor]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for enc in list(_LIVE_ENCRYPTORS):
+        enc._forget_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True)
@@ -308,9 +402,61 @@ def inspect(envelope: BytesLike, *, max_plaintext_length: int = MAX_PLAINTEXT_LE
     return EnvelopeInfo(header, len(body))
 
 
+#: [RCP-8]: unwrap attempts per envelope, at most.
+MAX_UNWRAP_ATTEMPTS = 2
+
+
+def _reader_keys(keys: Iterable[object]) -> list[DecryptionKey]:
+    """The reader's keys. A writer-side recipient given as a reader key (an X25519 public key
+    alone) holds nothing: it can unwrap no entry ([ENC-3], reader side: no-matching-key)."""
+    out: list[DecryptionKey] = []
+    for k in keys:
+        if isinstance(k, DecryptionKey):
+            out.append(k)
+        elif not isinstance(k, Recipient):
+            raise TypeError(f"not a reader key: {type(k).__name__}")
+    return out
+
+
+def _unwrap_first_held(entries: Sequence[RecipientEntry], keys: Sequence[DecryptionKey]) -> bytes:
+    """Step 11 of SPEC.md section 11 ([RCP-8])."""
+    attempts = 0
+    unavailable: Optional[SealpostError] = None
+    for entry in entries:
+        key = next((k for k in keys if k.matches(entry)), None)
+        if key is None:
+            continue
+        attempts += 1
+        try:
+            dek = key.unwrap(entry)
+        except SealpostError as e:
+            if e.category is not ErrorCategory.KEY_SERVICE_FAILURE:
+                raise  # a verdict on this entry (unwrap-failed): no further entry is tried
+            unavailable = e
+            if attempts >= MAX_UNWRAP_ATTEMPTS:
+                break
+            continue
+        except Exception:
+            raise SealpostError(
+                ErrorCategory.UNWRAP_FAILED, f"unwrapping for {describe_entry(entry)} failed"
+            ) from None
+        if not isinstance(dek, (bytes, bytearray)) or len(dek) != DEK_LENGTH:
+            raise SealpostError(
+                ErrorCategory.UNWRAP_FAILED, f"{describe_entry(entry)} did not unwrap to a 32-byte DEK"
+            )
+        return bytes(dek)
+    if unavailable is not None:
+        raise unavailable
+    raise SealpostError(
+        ErrorCategory.NO_MATCHING_KEY,
+        "no key held for any recipient: " + ", ".join(describe_entry(e) for e in entries[:4])
+        + (", ..." if len(entries) > 4 else ""),
+    )
+
+
 def decrypt(
     envelope: BytesLike,
-    keys: Iterable[DecryptionKey],
+    keys: Iterable[Union[DecryptionKey, Recipient]],
     *,
     external_context: Context = None,
     required_context: Context = None,
@@ -319,7 +465,8 @@ def decrypt(
     """Decrypt an envelope and return the whole plaintext, or raise :class:`SealpostError`.
 
     ``keys`` are the reader's keys (:class:`SymmetricKek`, :class:`X25519PrivateKey`,
-    :class:`KmsKey`). ``external_context`` must equal the writer's. Every entry of
+    :class:`KmsKey`, :class:`KmsAllowList`); a writer-only recipient such as an
+    :class:`X25519Recipient` (a public key) holds nothing. ``external_context`` must equal the writer's. Every entry of
     ``required_context`` must be present with the same value in the stored context ([CTX-4]).
     ``max_plaintext_length`` lowers the plaintext limit of 2^30 bytes ([LIM-3]).
 
@@ -328,7 +475,7 @@ def decrypt(
     """
     data = _as_bytes(envelope, "envelope")
     limit = _check_plaintext_limit(max_plaintext_length)
-    key_list = list(keys)
+    key_list = _reader_keys(keys)
     # The external context is the caller's, not the envelope's: check it before anything else.
     external = encode_context(external_context, "external context")
 
@@ -344,35 +491,13 @@ def decrypt(
                     ErrorCategory.CONTEXT_MISMATCH, "stored context lacks or differs on a required entry"
                 )
 
-    # Step 11: recipient selection, in header order ([RCP-4], [RCP-5]).
-    dek: Optional[bytes] = None
-    failure: Optional[SealpostError] = None
-    for entry in header.recipients:
-        held = next((k for k in key_list if k.matches(entry)), None)
-        if held is None:
-            continue
-        try:
-            candidate = held.unwrap(entry)
-        except SealpostError as e:
-            if failure is None or e.category is ErrorCategory.KEY_SERVICE_FAILURE:
-                failure = e
-            continue
-        except Exception:
-            failure = failure or SealpostError(ErrorCategory.UNWRAP_FAILED, "unwrapping failed")
-            continue
-        if len(candidate) != DEK_LENGTH:
-            failure = failure or SealpostError(ErrorCategory.UNWRAP_FAILED, "unwrapped DEK is not 32 bytes")
-            continue
-        dek = candidate
-        break
-    if dek is None:
-        if failure is None:
-            raise SealpostError(ErrorCategory.NO_MATCHING_KEY, "no key held for any recipient")
-        if failure.category is ErrorCategory.KEY_SERVICE_FAILURE:
-            raise failure
-        raise SealpostError(ErrorCategory.UNWRAP_FAILED, "every held recipient failed to unwrap")
+    # Step 11 ([RCP-8]): held entries in header order ([RCP-5], [KMS-3]). The first held entry
+    # gives the DEK or a verdict; only an unavailable key service moves on, for at most
+    # MAX_UNWRAP_ATTEMPTS attempts in all.
+    dek = _unwrap_first_held(header.recipients, key_list)
 
-    # Step 12: commitment, in constant time ([COM-2]).
+    # Step 12: commitment, in constant time ([COM-2]). The DEK of step 11 is final: a mismatch
+    # never leads to another entry ([COM-4]).
     suite = header.suite
     derived = derive_message_keys(dek, int(suite), suite.key_length)
     del dek

@@ -13,7 +13,7 @@ from .context import (
     ContextEntries,
     encode_entries,
 )
-from .errors import ErrorCategory, SealpostError
+from .errors import ErrorCategory, SealpostError, describe_key_id
 from .suites import TAG_LENGTH, Suite
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "Header",
     "parse_envelope",
     "write_header",
+    "is_utf8",
+    "key_reference",
 ]
 
 MAGIC = b"\xf7\x53\x50"
@@ -128,6 +130,29 @@ class _Cursor:
         return value
 
 
+def is_utf8(raw: bytes) -> bool:
+    """True when ``raw`` is well-formed UTF-8 ([HDR-4])."""
+    try:
+        raw.decode("utf-8", "strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def key_reference(rtype: int, key_id: bytes, key_version: int) -> tuple[int, bytes, int]:
+    """What makes two recipient entries duplicates ([RCP-7]): for type ``03`` the key id (the
+    KMS key URI) whatever the version; for every other type, known or not, (type, key id,
+    version)."""
+    if rtype == _KMS:
+        return (rtype, key_id, 0)
+    return (rtype, key_id, key_version)
+
+
+_KMS = int(RecipientType.KMS)
+#: Types that suite 0003 must not carry ([SUITE-4]).
+_NOT_DETERMINISTIC = frozenset({int(RecipientType.X25519), int(RecipientType.KMS)})
+
+
 def _check_utf8(raw: bytes, field: str) -> None:
     try:
         raw.decode("utf-8", "strict")
@@ -164,8 +189,11 @@ def parse_envelope(
     if count > MAX_RECIPIENTS:
         raise _fail(ErrorCategory.LIMIT_EXCEEDED, f"recipient count {count} exceeds {MAX_RECIPIENTS}")
 
-    # 5. Recipient entries.
+    # 5. Recipient entries. At the end of each: UTF-8 ([HDR-4]), wrapped length ([RCP-3]),
+    # suite 0003 types ([SUITE-4]), duplicates ([RCP-7]), in this order.
     recipients: list[RecipientEntry] = []
+    seen: set[tuple[int, bytes, int]] | None = set() if count > 1 else None  # one entry: no repeat
+    deterministic = suite.deterministic
     for i in range(count):
         rtype = cur.u8("recipient type")
         key_id_len = cur.u8("key id length")
@@ -189,6 +217,20 @@ def parse_envelope(
                 ErrorCategory.MALFORMED_HEADER,
                 f"recipient {i}: type {rtype:#04x} needs a {expected}-byte wrapped DEK, got {wrapped_len}",
             )
+        if deterministic and rtype in _NOT_DETERMINISTIC:
+            raise _fail(  # [SUITE-4]
+                ErrorCategory.MALFORMED_HEADER,
+                f"recipient {i}: suite 0003 cannot carry a recipient of type {rtype:#04x}",
+            )
+        if seen is not None:
+            ref = key_reference(rtype, key_id, key_version)
+            if ref in seen:
+                raise _fail(  # [RCP-7]
+                    ErrorCategory.MALFORMED_HEADER,
+                    f"recipient {i}: repeats the key reference of an earlier entry "
+                    f"(type {rtype:#04x}, key id {describe_key_id(key_id)})",
+                )
+            seen.add(ref)
         recipients.append(RecipientEntry(rtype, key_id, key_version, wrapped))
 
     # 6. Commitment.

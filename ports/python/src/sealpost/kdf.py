@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+from collections.abc import Sequence
 
 __all__ = [
     "hkdf_extract",
@@ -12,6 +13,7 @@ __all__ = [
     "DerivedKeys",
     "derive_message_keys",
     "derive_deterministic_dek",
+    "deterministic_info",
 ]
 
 _HASH_LEN = 32
@@ -60,7 +62,32 @@ def derive_message_keys(dek: bytes, suite_id: int, key_length: int) -> DerivedKe
     )
 
 
-def derive_deterministic_dek(kek: bytes, suite_id: int, key_id: bytes, key_version: int) -> bytes:
-    """The DEK of the deterministic suite, derived from the first recipient's KEK ([SIV-1])."""
-    info = struct.pack(">HB", suite_id, len(key_id)) + key_id + struct.pack(">I", key_version)
+def deterministic_info(
+    suite_id: int,
+    refs: Sequence[tuple[int, bytes, int]],
+    stored_context: bytes,
+    external_context: bytes,
+) -> bytes:
+    """The HKDF info of [SIV-1]: ``u16(suite) || u8(n) || ref_1 || ... || ref_n ||
+    encode(stored) || encode(external)`` with ``ref_i = u8(type) || u8(len(key-id)) || key-id ||
+    u32(version)``, refs in header order, both contexts already encoded (section 7)."""
+    info = bytearray(struct.pack(">HB", suite_id, len(refs)))
+    for rtype, key_id, version in refs:
+        info += struct.pack(">BB", rtype, len(key_id)) + key_id + struct.pack(">I", version)
+    info += stored_context
+    info += external_context
+    return bytes(info)
+
+
+def derive_deterministic_dek(
+    kek: bytes,
+    suite_id: int,
+    refs: Sequence[tuple[int, bytes, int]],
+    stored_context: bytes,
+    external_context: bytes,
+) -> bytes:
+    """The DEK of the deterministic suite ([SIV-1]):
+    ``HKDF-Expand(HKDF-Extract(ascii("sealpost/v1 deterministic-dek"), KEK_1), info, 32)``, bound
+    to every recipient reference in header order and to both contexts."""
+    info = deterministic_info(suite_id, refs, stored_context, external_context)
     return hkdf_expand(hkdf_extract(_SALT_SIV_DEK, kek), info, 32)

@@ -3,9 +3,10 @@ and the test KMS of appendix A."""
 
 from __future__ import annotations
 
+import logging
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
@@ -24,6 +25,7 @@ __all__ = [
     "X25519PrivateKey",
     "KmsClient",
     "KmsKey",
+    "KmsAllowList",
     "TestKms",
     "HPKE_INFO",
 ]
@@ -34,12 +36,12 @@ DEK_LENGTH = 32
 
 
 def _key_id_bytes(key_id: str) -> bytes:
+    """The key id's UTF-8 bytes. A lone surrogate is kept (as its 3-byte form, which is not
+    UTF-8), so that a writer reports it in the order of [ENC-3] (``malformed-header``) and a
+    reader key with such an id matches no entry."""
     if not isinstance(key_id, str):
         raise TypeError("key id must be str")
-    try:
-        return key_id.encode("utf-8", "strict")
-    except UnicodeEncodeError:
-        raise SealpostError(ErrorCategory.INVALID_KEY_MATERIAL, "key id is not valid Unicode text") from None
+    return key_id.encode("utf-8", "surrogatepass")
 
 
 def _check_version(version: int) -> int:
@@ -69,6 +71,11 @@ class Recipient(ABC):
     @abstractmethod
     def wrap(self, dek: bytes) -> bytes:
         """Return the ``wrapped-dek`` field for this recipient."""
+
+    def _check_held(self) -> None:
+        """Raise ``invalid-key-material`` when the writer cannot wrap for this recipient (no such
+        key; a KMS client that does not serve the URI). Checked last for each recipient, in the
+        order of [ENC-3]."""
 
     def entry(self, dek: bytes) -> RecipientEntry:
         """The header entry wrapping ``dek`` for this recipient ([ENC-1])."""
@@ -128,28 +135,17 @@ class SymmetricKek(Recipient, DecryptionKey):
 class X25519Recipient(Recipient):
     """Type ``02``, writer side: a reader's X25519 public key, sealed to through HPKE (6.2).
 
-    ``ephemeral_private_key`` is for byte-exact test vectors only: it fixes the HPKE ephemeral
-    key. Leave it ``None`` in real use, so that every wrap gets a fresh key pair ([HPKE-2]).
+    Every wrap draws a fresh ephemeral key pair ([HPKE-2]).
     """
 
     recipient_type = int(RecipientType.X25519)
 
-    def __init__(
-        self,
-        key_id: str,
-        version: int,
-        public_key: bytes,
-        *,
-        ephemeral_private_key: bytes | None = None,
-    ) -> None:
+    def __init__(self, key_id: str, version: int, public_key: bytes) -> None:
         self.key_id = _key_id_bytes(key_id)
         self.key_version = _check_version(version)
         self.public_key = _check_key(public_key, 32, "X25519 public key")
-        self._ephemeral = (
-            None
-            if ephemeral_private_key is None
-            else _check_key(ephemeral_private_key, 32, "X25519 ephemeral private key")
-        )
+        # Fixed only by sealpost._testing, for byte-exact vectors.
+        self._ephemeral: bytes | None = None
 
     def wrap(self, dek: bytes) -> bytes:
         enc, ct = seal_base(
@@ -174,7 +170,7 @@ class X25519PrivateKey(DecryptionKey):
 
     def recipient(self) -> X25519Recipient:
         """The writer-side recipient for this key pair's public key."""
-        return X25519Recipient(self.key_id.decode("utf-8"), self.key_version, self.public_key)
+        return X25519Recipient(self.key_id.decode("utf-8", "surrogatepass"), self.key_version, self.public_key)
 
     def matches(self, entry: RecipientEntry) -> bool:
         return (entry.type, entry.key_id, entry.key_version) == (
@@ -193,11 +189,14 @@ class X25519PrivateKey(DecryptionKey):
 
 @runtime_checkable
 class KmsClient(Protocol):
-    """A KMS: encrypts and decrypts small secrets under a key named by URI, with empty AAD.
+    """A KMS: encrypts and decrypts small secrets under a key named by URI, with no associated
+    data (6.3).
 
     A client signals an unreachable or refusing service by raising ``SealpostError`` with
     ``key-service-failure``; any other exception from ``decrypt`` counts as a refused
-    ciphertext.
+    ciphertext. A client MAY also have ``supports(key_uri) -> bool``: a writer then refuses a URI
+    it does not serve (``invalid-key-material``), and a reader in discovery mode
+    (:class:`KmsAllowList`) calls it only for URIs it serves.
     """
 
     def encrypt(self, key_uri: str, plaintext: bytes) -> bytes: ...
@@ -205,12 +204,32 @@ class KmsClient(Protocol):
     def decrypt(self, key_uri: str, ciphertext: bytes) -> bytes: ...
 
 
+def _client_supports(client: object, key_uri: str) -> bool:
+    supports = getattr(client, "supports", None)
+    return True if supports is None else bool(supports(key_uri))
+
+
+def _kms_unwrap(client: KmsClient, key_uri: str, wrapped: bytes) -> bytes:
+    try:
+        dek = client.decrypt(key_uri, wrapped)
+    except SealpostError as e:
+        if e.category is ErrorCategory.KEY_SERVICE_FAILURE:
+            raise
+        raise SealpostError(ErrorCategory.UNWRAP_FAILED, f"the KMS refused the ciphertext for '{key_uri}'") from None
+    except Exception:
+        raise SealpostError(ErrorCategory.UNWRAP_FAILED, f"the KMS refused the ciphertext for '{key_uri}'") from None
+    if not isinstance(dek, (bytes, bytearray)) or len(dek) != DEK_LENGTH:
+        raise SealpostError(ErrorCategory.UNWRAP_FAILED, f"the KMS did not return a 32-byte DEK for '{key_uri}'")
+    return bytes(dek)  # [KMS-2]
+
+
 class KmsKey(Recipient, DecryptionKey):
     """Type ``03``: a KMS key URI and the client that reaches it (6.3).
 
     Serves both as a writer recipient (writing ``version``, by default 0, [KMS-1]) and as a
-    reader key. As a reader key it matches entries of type ``03`` with its URI as key id and
-    any key version, since KMS keys rotate inside the KMS.
+    reader key. As a reader key it is an allow-list of exactly this URI ([KMS-3]): it matches
+    entries of type ``03`` with this URI as key id and any key version, since KMS keys rotate
+    inside the KMS. To allow several URIs or URI prefixes, use :class:`KmsAllowList`.
     """
 
     recipient_type = int(RecipientType.KMS)
@@ -221,6 +240,12 @@ class KmsKey(Recipient, DecryptionKey):
         self.key_version = _check_version(version)
         self.client = client
 
+    def _check_held(self) -> None:
+        if not _client_supports(self.client, self.key_uri):
+            raise SealpostError(
+                ErrorCategory.INVALID_KEY_MATERIAL, f"the KMS client does not serve '{self.key_uri}'"
+            )
+
     def wrap(self, dek: bytes) -> bytes:
         return bytes(self.client.encrypt(self.key_uri, dek))  # [KMS-1]: stored unchanged
 
@@ -228,20 +253,77 @@ class KmsKey(Recipient, DecryptionKey):
         return entry.type == self.recipient_type and entry.key_id == self.key_id
 
     def unwrap(self, entry: RecipientEntry) -> bytes:
-        try:
-            dek = self.client.decrypt(self.key_uri, entry.wrapped_dek)
-        except SealpostError as e:
-            if e.category is ErrorCategory.KEY_SERVICE_FAILURE:
-                raise
-            raise SealpostError(ErrorCategory.UNWRAP_FAILED, "the KMS refused the ciphertext") from None
-        except Exception:
-            raise SealpostError(ErrorCategory.UNWRAP_FAILED, "the KMS refused the ciphertext") from None
-        if not isinstance(dek, (bytes, bytearray)) or len(dek) != DEK_LENGTH:
-            raise SealpostError(ErrorCategory.UNWRAP_FAILED, "the KMS did not return a 32-byte DEK")
-        return bytes(dek)  # [KMS-2]
+        return _kms_unwrap(self.client, self.key_uri, entry.wrapped_dek)
 
     def __repr__(self) -> str:
         return f"KmsKey(key_uri={self.key_uri!r}, version={self.key_version})"
+
+
+_log = logging.getLogger("sealpost")
+
+
+class KmsAllowList(DecryptionKey):
+    """Reader side of type ``03``: the KMS key URIs this reader lets an envelope make it call
+    ([KMS-3]).
+
+    An entry is held when its key URI equals one of ``key_uris`` or starts with one of
+    ``key_uri_prefixes``; any key version matches. The envelope's writer chooses the URI, so
+    without an allow-list a hostile envelope would make the reader call its KMS, with the
+    reader's credentials, on keys of the writer's choosing.
+
+    ``discovery=True`` holds every type ``03`` entry whose URI the client serves (its
+    ``supports(key_uri)``, or every URI when it has none). It is an explicit opt-in, never a
+    default, and logs a warning on the ``sealpost`` logger.
+    """
+
+    def __init__(
+        self,
+        client: KmsClient,
+        *,
+        key_uris: Iterable[str] = (),
+        key_uri_prefixes: Iterable[str] = (),
+        discovery: bool = False,
+    ) -> None:
+        uris = list(key_uris)
+        prefixes = list(key_uri_prefixes)
+        for value in uris + prefixes:
+            if not isinstance(value, str) or not value:
+                raise ValueError("KMS key URIs and prefixes must be non-empty strings")
+        if not uris and not prefixes and not discovery:
+            raise ValueError(
+                "KmsAllowList needs key_uris=[...] or key_uri_prefixes=[...] (or the opt-in "
+                "discovery=True, which lets every envelope choose the KMS key)"
+            )
+        self.client = client
+        self.key_uris = frozenset(_key_id_bytes(u) for u in uris)
+        self.key_uri_prefixes = tuple(_key_id_bytes(p) for p in prefixes)
+        self.discovery = bool(discovery)
+        if self.discovery:
+            _log.warning(
+                "sealpost: KMS discovery is on: envelopes choose which KMS keys this reader calls "
+                "with its credentials; prefer key_uris or key_uri_prefixes"
+            )
+
+    def matches(self, entry: RecipientEntry) -> bool:
+        if entry.type != _KMS_TYPE:
+            return False
+        key_id = entry.key_id
+        if key_id in self.key_uris or any(key_id.startswith(p) for p in self.key_uri_prefixes):
+            return True
+        return self.discovery and _client_supports(self.client, key_id.decode("utf-8"))
+
+    def unwrap(self, entry: RecipientEntry) -> bytes:
+        return _kms_unwrap(self.client, entry.key_id.decode("utf-8"), entry.wrapped_dek)
+
+    def __repr__(self) -> str:
+        return (
+            f"KmsAllowList(key_uris={sorted(u.decode('utf-8', 'surrogatepass') for u in self.key_uris)!r}, "
+            f"key_uri_prefixes={[p.decode('utf-8', 'surrogatepass') for p in self.key_uri_prefixes]!r}, "
+            f"discovery={self.discovery})"
+        )
+
+
+_KMS_TYPE = int(RecipientType.KMS)
 
 
 class TestKms:
@@ -260,6 +342,10 @@ class TestKms:
     ) -> None:
         self._keys = {uri: _check_key(k, 32, "test KMS key") for uri, k in keys.items()}
         self._nonce_source = nonce_source
+
+    def supports(self, key_uri: str) -> bool:
+        """True when this test KMS holds a key for ``key_uri``."""
+        return key_uri in self._keys
 
     def _key(self, key_uri: str) -> bytes:
         try:

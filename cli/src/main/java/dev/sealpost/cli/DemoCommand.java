@@ -42,19 +42,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Encrypted Kafka records end to end, on an embedded broker or a cluster.",
+    description = {"Encrypted records end to end through Kafka (default) or NATS JetStream, on a broker it starts or",
+        "on yours.",
         "Produces fake payments through the encrypting serializer, shows what the broker stores and what the "
             + "consumer reads, and scans the broker's files for plaintext."},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost demo",
       "  sealpost demo --records 20000",
+      "  sealpost demo --broker nats",
       "  sealpost demo --bootstrap-servers kafka1:9092 --client-properties client.properties \\",
       "      --topic payments-demo --keep-keyring demo.keyring     # keeps the topic and its keyring",
       "",
       "Against a cluster, the topic is deleted at the end if the demo created it, unless --keep."
     })
 final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--broker", description = "kafka (default) or nats.")
+  String broker = "kafka";
+
+  @Option(names = "--nats-url", description = "With --broker nats: use this server (JetStream on) instead of starting one.")
+  String natsUrl;
+
+  @Option(names = "--nats-store-dir", description = "With --nats-url: the server's store directory to scan (optional).")
+  Path natsStoreDir;
+
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker.")
   String bootstrapServers;
 
@@ -96,6 +107,16 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (timeoutSeconds < 1) {
       throw CliException.usage("--timeout-seconds must be at least 1");
+    }
+    if ("nats".equals(broker)) {
+      if (bootstrapServers != null || clientProperties != null) {
+        throw CliException.usage("--bootstrap-servers and --client-properties are for --broker kafka");
+      }
+      return new NatsDemo(records, natsUrl, natsStoreDir, timeoutSeconds).run(Session.get().text);
+    } else if (!"kafka".equals(broker)) {
+      throw CliException.usage("--broker is kafka or nats");
+    } else if (natsUrl != null || natsStoreDir != null) {
+      throw CliException.usage("--nats-url and --nats-store-dir are for --broker nats");
     }
     if (clientProperties != null && bootstrapServers == null) {
       throw CliException.usage("--client-properties is for a cluster: give --bootstrap-servers too");

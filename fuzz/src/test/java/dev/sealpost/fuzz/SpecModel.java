@@ -405,12 +405,14 @@ final class SpecModel {
     // [KMS-2]), which ends the step: no later entry is tried.
     boolean held = false;
     boolean unwrapped = false;
+    boolean fromFirstEntry = false;
     for (Entry e : h.recipients) {
       if (!keys.held(e.type, e.keyId, e.version)) {
         continue;
       }
       held = true;
       unwrapped = unwrapsToOriginal(e, original.header);
+      fromFirstEntry = e == h.recipients.get(0);
       break;
     }
     if (!held) {
@@ -423,8 +425,38 @@ final class SpecModel {
     if (h.suiteId != original.header.suiteId || !Arrays.equals(h.commitment, original.header.commitment)) {
       return ErrorCategory.COMMITMENT_MISMATCH;
     }
+    // Step 12 [SIV-4]: suite 0003 with the DEK from the first entry: the reader recomputes the DEK
+    // from KEK_1, every key reference in order, the stored context and the external context (here
+    // the original's). The original's DEK is what [SIV-1] gives for the original's references and
+    // stored context, so it differs (up to an HKDF collision) once any of them, or their order
+    // (another KEK_1), differs. A failure here and at step 13 have one category; the step is
+    // modelled so the order of the checks stays the spec's.
+    if (h.suiteId == 0x0003 && fromFirstEntry && !sameDeterministicIdentity(h, original.header)) {
+      return ErrorCategory.AUTHENTICATION_FAILED;
+    }
     // Step 13 [AUTH-1], [AUTH-2]: every header byte and the body are authenticated.
     return Arrays.equals(candidate, original.bytes) ? null : ErrorCategory.AUTHENTICATION_FAILED;
+  }
+
+  /** [SIV-1] inputs other than the external context: references in order and stored context. */
+  private static boolean sameDeterministicIdentity(Header h, Header original) {
+    if (h.recipients.size() != original.recipients.size() || h.context.size() != original.context.size()) {
+      return false;
+    }
+    for (int i = 0; i < h.recipients.size(); i++) {
+      Entry e = h.recipients.get(i);
+      Entry o = original.recipients.get(i);
+      if (e.type != o.type || !Arrays.equals(e.keyId, o.keyId) || e.version != o.version) {
+        return false;
+      }
+    }
+    for (int i = 0; i < h.context.size(); i++) {
+      if (!Arrays.equals(h.context.get(i)[0], original.context.get(i)[0])
+          || !Arrays.equals(h.context.get(i)[1], original.context.get(i)[1])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean unwrapsToOriginal(Entry e, Header original) {

@@ -5,6 +5,7 @@ import dev.sealpost.codec.dek.UnwrapFailureCache;
 import dev.sealpost.codec.dek.UnwrappedDekCache;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.VerifiedHeaderCache;
 import dev.sealpost.codec.internal.WriterSignatures;
@@ -35,7 +36,8 @@ import java.util.Set;
  * Decrypts Sealpost v1 envelopes, following SPEC.md section 11 step by step, so that every
  * failure has the category the spec and the vectors name [ERR-2]. Immutable configuration,
  * thread-safe. Unwrapped DEKs are cached by their exact recipient entry; the commitment is
- * checked for every envelope all the same [COM-3].
+ * checked for every envelope all the same [COM-3], and so is a deterministic DEK from the first
+ * entry [SIV-4], recomputed once per (header, external context) of the last entry used.
  *
  * <pre>{@code
  * Decryptor dec = Decryptor.builder().kekSource(keyring).build();
@@ -72,11 +74,30 @@ public final class Decryptor {
     final int suiteId;
     final RecipientEntry entry;
     final DekKeys keys;
+    /**
+     * Deterministic suite, DEK from the first entry: the header bytes and encoded external
+     * context whose [SIV-4] recomputation gave this DEK, or null. Only an identical pair skips
+     * the recomputation (identical header and context give identical HKDF info).
+     */
+    final byte[] sivHeader;
+    final byte[] sivContext;
 
     LastEntry(int suiteId, RecipientEntry entry, DekKeys keys) {
+      this(suiteId, entry, keys, null, null);
+    }
+
+    LastEntry(int suiteId, RecipientEntry entry, DekKeys keys, byte[] sivHeader, byte[] sivContext) {
       this.suiteId = suiteId;
       this.entry = entry;
       this.keys = keys;
+      this.sivHeader = sivHeader;
+      this.sivContext = sivContext;
+    }
+
+    boolean sivVerified(byte[] envelope, int offset, int headerLength, byte[] context) {
+      return sivHeader != null
+          && Arrays.equals(sivHeader, 0, sivHeader.length, envelope, offset, offset + headerLength)
+          && Arrays.equals(sivContext, context);
     }
   }
 
@@ -173,7 +194,7 @@ public final class Decryptor {
     // Step 10a [SIG-5], [SIG-6]: before any unwrap.
     SignerRef signer = checkWriter(header, envelope, offset, length, externalContext, trust);
     // Steps 11-12.
-    DekKeys keys = checkedKeys(header);
+    DekKeys keys = checkedKeys(header, envelope, offset, externalContext);
     // Step 13 [AUTH-2], [AUTH-3]; segmented: every segment authenticated before any release.
     byte[] plaintext;
     if (header.suite().segmented()) {
@@ -205,11 +226,20 @@ public final class Decryptor {
     }
   }
 
-  /** Steps 11 and 12 of SPEC.md section 11: the keys whose commitment matches the header's. */
-  private DekKeys checkedKeys(EnvelopeHeader header) throws SealpostException {
-    DekKeys keys = keysFor(header);
+  /**
+   * Steps 11 and 12 of SPEC.md section 11: the keys whose commitment matches the header's and,
+   * for a deterministic suite whose DEK came from the first entry, whose DEK is the one [SIV-1]
+   * gives for this header and external context [SIV-4].
+   */
+  private DekKeys checkedKeys(EnvelopeHeader header, byte[] envelope, int offset, EncryptionContext externalContext)
+      throws SealpostException {
+    LastEntry found = keysFor(header);
+    DekKeys keys = found.keys;
     if (!keys.commitmentMatches(header.commitment())) {
       throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
+    }
+    if (!header.suite().randomized()) {
+      checkDeterministicDek(found, header, envelope, offset, externalContext);
     }
     return keys;
   }
@@ -240,7 +270,7 @@ public final class Decryptor {
       public SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
         // Mode 01 needs P and the header signature only, both in the header bytes [SIG-3].
         checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
-        DekKeys keys = checkedKeys(header);
+        DekKeys keys = checkedKeys(header, envelope, offset, ext);
         try {
           return keys.segmentCipher(header.nonce(), false);
         } catch (GeneralSecurityException e) {
@@ -315,6 +345,60 @@ public final class Decryptor {
 
   private static final int SIGNATURE_LENGTH = 64;
 
+  /**
+   * Step 12, [SIV-4]: when the DEK came from the first entry (the reader holds KEK_1), it must be
+   * the DEK [SIV-1] gives for this header and external context; otherwise a recipient took a
+   * header and wrote under its DEK for another context. Derived by the writer's own function.
+   * A reader that got the DEK from a later entry cannot recompute it and skips the check.
+   */
+  private void checkDeterministicDek(
+      LastEntry found, EnvelopeHeader header, byte[] envelope, int offset, EncryptionContext externalContext)
+      throws SealpostException {
+    RecipientEntry first = header.recipients().get(0);
+    if (!found.entry.equals(first)) {
+      return; // entries are unique by key reference [RCP-7]: an equal entry is the first one
+    }
+    byte[] context = externalContext.encodedView();
+    if (found.sivVerified(envelope, offset, header.headerLength(), context)) {
+      return;
+    }
+    byte[] kek = firstKek(first);
+    byte[] recomputed = null;
+    boolean matches;
+    try {
+      byte[] info = Bytes.concat(
+          DekKeys.deterministicInfoPrefix(header.suite(), header.recipients(), header.storedContext()), context);
+      recomputed = DekKeys.deterministicDek(kek, info);
+      matches = found.keys.deterministicDekMatches(recomputed);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "cannot recompute the deterministic DEK", e);
+    } finally {
+      Arrays.fill(kek, (byte) 0);
+      if (recomputed != null) {
+        Arrays.fill(recomputed, (byte) 0);
+      }
+    }
+    if (!matches) {
+      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED,
+          "the DEK is not the one the header and external context give for the deterministic suite [SIV-4]");
+    }
+    if (cache.size() > 0 && last == found) {
+      last = new LastEntry(found.suiteId, found.entry, found.keys,
+          Arrays.copyOfRange(envelope, offset, offset + header.headerLength()), context.clone());
+    }
+  }
+
+  /** KEK_1, which gave the DEK moments ago (step 11). */
+  private byte[] firstKek(RecipientEntry first) throws SealpostException {
+    for (KekSource s : kekSources) {
+      Optional<byte[]> kek = s.kek(first.keyId(), first.keyVersion());
+      if (kek.isPresent()) {
+        return kek.get();
+      }
+    }
+    throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key for " + LogSafe.escape(first.keyId()));
+  }
+
   /** Header inspection without decryption; a signer field is shown as claimed, unverified. */
   public static EnvelopeHeader inspect(byte[] envelope) throws SealpostException {
     return EnvelopeHeader.parse(envelope);
@@ -334,7 +418,7 @@ public final class Decryptor {
    * {@value #MAX_UNWRAP_ATTEMPTS} attempts. The DEK found is final [COM-4]: the caller checks the
    * commitment and never comes back for another entry.
    */
-  private DekKeys keysFor(EnvelopeHeader header) throws SealpostException {
+  private LastEntry keysFor(EnvelopeHeader header) throws SealpostException {
     Suite suite = header.suite();
     boolean held = false;
     int attempts = 0;
@@ -350,13 +434,14 @@ public final class Decryptor {
       }
       LastEntry previous = last;
       if (previous != null && previous.suiteId == suite.id() && previous.entry.equals(r)) {
-        return previous.keys;
+        return previous;
       }
       byte[] wrapped = r.wrappedDek();
       DekKeys cached = cache.get(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped);
       if (cached != null) {
-        last = new LastEntry(suite.id(), r, cached);
-        return cached;
+        LastEntry found = new LastEntry(suite.id(), r, cached);
+        last = found;
+        return found;
       }
       if (failures.failedRecently(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped)) {
         throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "the held key failed to unwrap this entry moments ago");
@@ -368,12 +453,13 @@ public final class Decryptor {
         if (dek.length != DekKeys.DEK_LENGTH) {
           throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "unwrapped DEK is " + dek.length + " bytes, not 32");
         }
-        DekKeys keys = DekKeys.derive(suite, dek);
+        DekKeys keys = DekKeys.derive(suite, dek, true);
         cache.put(suite.id(), r.typeId(), r.keyId(), r.keyVersion(), wrapped, keys);
+        LastEntry found = new LastEntry(suite.id(), r, keys);
         if (cache.size() > 0) {
-          last = new LastEntry(suite.id(), r, keys);
+          last = found;
         }
-        return keys;
+        return found;
       } catch (SealpostException e) {
         if (e.category() == ErrorCategory.KEY_SERVICE_FAILURE) {
           serviceFailure = e; // not a verdict on the entry: the next held entry may be served

@@ -51,17 +51,18 @@ public final class EncryptionContext {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "context has " + map.size() + " entries, limit " + Limits.MAX_CONTEXT_ENTRIES);
     }
-    // [ENC-3]: entries are checked in canonical order, each for: empty key, key length, value
-    // length, then UTF-8. Strings with an unpaired surrogate are placed and measured by their
-    // surrogate-passing encoding, so that order and lengths are defined for them too.
+    // [ENC-3]: after the count, any key or value that is not well-formed (an unpaired surrogate:
+    // it has no UTF-8 encoding, so neither a length nor a place in the order); then each entry
+    // in canonical order: empty key, key length, value length.
     TreeMap<byte[], byte[]> sorted = new TreeMap<>(UNSIGNED);
-    Map<byte[], Boolean> wellFormed = new java.util.IdentityHashMap<>();
     for (Map.Entry<String, String> e : map.entrySet()) {
       String key = Objects.requireNonNull(e.getKey(), "context key");
       String value = Objects.requireNonNull(e.getValue(), "context value");
-      byte[] k = Bytes.utf8Lenient(key);
-      sorted.put(k, Bytes.utf8Lenient(value));
-      wellFormed.put(k, Bytes.isWellFormed(key) && Bytes.isWellFormed(value));
+      if (!Bytes.isWellFormed(key) || !Bytes.isWellFormed(value)) {
+        // [HDR-4], [ENC-2]: a reader would reject such bytes, so the writer refuses them.
+        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context entry is not valid Unicode (unpaired surrogate)");
+      }
+      sorted.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
     for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
       byte[] k = e.getKey();
@@ -75,10 +76,6 @@ public final class EncryptionContext {
       if (e.getValue().length > Limits.MAX_CONTEXT_VALUE_LENGTH) {
         throw new SealpostException(
             ErrorCategory.LIMIT_EXCEEDED, "value of context entry '" + shown + "' exceeds " + Limits.MAX_CONTEXT_VALUE_LENGTH + " bytes");
-      }
-      if (!wellFormed.get(k)) {
-        // [HDR-4], [ENC-2]: a reader would reject such bytes, so the writer refuses them.
-        throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "context entry is not valid Unicode (unpaired surrogate)");
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

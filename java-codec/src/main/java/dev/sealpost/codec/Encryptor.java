@@ -513,17 +513,18 @@ public final class Encryptor {
       for (int i = 0; i < recipients.size(); i++) {
         Recipient r = recipients.get(i);
         String shown = LogSafe.escape(r.keyId());
-        byte[] id = Bytes.utf8Lenient(r.keyId());
-        if (id.length == 0) {
+        if (r.keyId().isEmpty()) {
           throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "recipient " + i + ": key id is empty");
         }
-        if (id.length > Limits.MAX_KEY_ID_LENGTH) {
-          throw new SealpostException(
-              ErrorCategory.LIMIT_EXCEEDED, "recipient " + i + ": key id of " + id.length + " UTF-8 bytes exceeds 255");
-        }
+        // [ENC-3]: well-formed before length, since ill-formed text has no UTF-8 length.
         if (!Bytes.isWellFormed(r.keyId())) {
           throw new SealpostException(
               ErrorCategory.MALFORMED_HEADER, "recipient " + i + ": key id is not valid Unicode (unpaired surrogate)");
+        }
+        byte[] id = r.keyId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (id.length > Limits.MAX_KEY_ID_LENGTH) {
+          throw new SealpostException(
+              ErrorCategory.LIMIT_EXCEEDED, "recipient " + i + ": key id of " + id.length + " UTF-8 bytes exceeds 255");
         }
         versions[i] = r.referenceVersion();
         for (int j = 0; j < i; j++) {

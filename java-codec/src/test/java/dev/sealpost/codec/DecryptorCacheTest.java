@@ -56,6 +56,55 @@ class DecryptorCacheTest {
     assertEquals(4, kms.unwraps.get());
   }
 
+  /** Counts KEK fetches: each unwrap and each [SIV-4] recomputation fetches KEK_1 once. */
+  private static final class CountingKeks implements dev.sealpost.codec.keys.KekSource {
+    final dev.sealpost.codec.keys.KekSource inner;
+    final java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+
+    CountingKeks(dev.sealpost.codec.keys.KekSource inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public int currentVersion(String keyId) throws SealpostException {
+      return inner.currentVersion(keyId);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> kek(String keyId, int version) throws SealpostException {
+      fetches.incrementAndGet();
+      return inner.kek(keyId, version);
+    }
+
+    @Override
+    public boolean holds(String keyId, int version) throws SealpostException {
+      return inner.holds(keyId, version);
+    }
+  }
+
+  // [SIV-4] off the hot path: the check runs once per (header, external context) for the last
+  // entry; consecutive envelopes of one header and context fetch no KEK, any other pair does.
+  @Test
+  void siv4_recomputedOncePerHeaderAndContext() throws Exception {
+    Keyring ring = Keyring.builder().add("shared", 1, TestKeys.pattern(51, 32)).add("team-a", 1, TestKeys.pattern(52, 32)).build();
+    Encryptor enc = Encryptor.builder().suite(Suite.AES_256_SIV)
+        .recipient(Recipient.symmetric(ring, "shared")).recipient(Recipient.symmetric(ring, "team-a")).build();
+    EncryptionContext a = EncryptionContext.of("topic", "a");
+    EncryptionContext b = EncryptionContext.of("topic", "b");
+    CountingKeks keks = new CountingKeks(ring);
+    Decryptor dec = Decryptor.builder().kekSource(keks).build();
+    for (int i = 0; i < 10; i++) {
+      assertArrayEquals(new byte[] {(byte) i}, dec.decrypt(enc.encrypt(new byte[] {(byte) i}, a), a));
+    }
+    assertEquals(2, keks.fetches.get(), "one unwrap and one recomputation for ten envelopes of one header and context");
+    assertArrayEquals(new byte[] {1}, dec.decrypt(enc.encrypt(new byte[] {1}, b), b));
+    assertEquals(4, keks.fetches.get(), "another context: its own entry, unwrapped and checked");
+    assertArrayEquals(new byte[] {2}, dec.decrypt(enc.encrypt(new byte[] {2}, a), a));
+    assertEquals(5, keks.fetches.get(), "back to the first context: cached DEK, checked again");
+    assertArrayEquals(new byte[] {3}, dec.decrypt(enc.encrypt(new byte[] {3}, a), a));
+    assertEquals(5, keks.fetches.get());
+  }
+
   // Cache capacity 0 disables the cache: every message unwraps, and all still decrypt.
   @Test
   void cacheCapacityZeroUnwrapsEveryTime() throws Exception {

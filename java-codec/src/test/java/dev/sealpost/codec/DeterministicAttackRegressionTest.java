@@ -100,6 +100,59 @@ class DeterministicAttackRegressionTest {
     assertArrayEquals(SECRET_KEY, teamB.decrypt(envB, topicB));
   }
 
+  /**
+   * [SIV-4], the residual forgery of SPEC.md 13.4: team A keeps the header of a genuine
+   * {@code [shared, team-a]} envelope for topic A (its commitment is that of DEK_A, which team A
+   * unwraps) and writes, under DEK_A, a body that authenticates for topic B. The AEAD and the
+   * commitment both hold; only the recomputation of the DEK from the header and the external
+   * context, which needs KEK_1 ({@code shared}), shows that DEK_A is not topic B's DEK.
+   */
+  @Test
+  void siv4_readerHoldingFirstKekRefusesHeaderReusedForAnotherContext() throws Exception {
+    Keyring all = ring("shared", SHARED, "team-a", TEAM_A);
+    EncryptionContext topicA = EncryptionContext.of("topic", "orders-a");
+    EncryptionContext topicB = EncryptionContext.of("topic", "orders-b");
+    byte[] envA = writer(all, "shared", "team-a").encrypt(SECRET_KEY, topicA);
+    byte[] envB = writer(all, "shared", "team-a").encrypt(SECRET_KEY, topicB);
+
+    // Team A, outside the codec: unwrap DEK_A from its own entry, keep the header, re-seal for topic B.
+    EnvelopeHeader h = EnvelopeHeader.parse(envA);
+    byte[] dekA = IndependentCrypto.aesKwUnwrap(TEAM_A, h.recipients().get(1).wrappedDek());
+    byte[] header = Arrays.copyOf(envA, h.headerLength());
+    byte[] forgedKey = "customer-0001-forged".getBytes(StandardCharsets.UTF_8);
+    byte[] forged = cat(header, new AesSiv(kMsg(dekA)).encryptDeterministically(forgedKey, cat(header, topicB.encode())));
+    // It is well formed, its commitment is DEK_A's, and its body authenticates under DEK_A for topic B.
+    assertArrayEquals(IndependentCrypto.commitment(dekA, 3), EnvelopeHeader.parse(forged).commitment());
+    assertFalse(Arrays.equals(envB, forged)); // topic B's genuine envelope has another DEK, another header
+
+    // Readers holding KEK_1 (shared) refuse it: with and without the DEK cache, first in a fresh
+    // reader, and after the same entry was verified for topic A (the remembered verification is
+    // per header and context, never reused for another context).
+    for (int capacity : new int[] {1024, 0}) {
+      Decryptor fresh = Decryptor.builder().kekSource(ring("shared", SHARED)).dekCacheCapacity(capacity).build();
+      assertEquals(ErrorCategory.AUTHENTICATION_FAILED,
+          assertThrows(SealpostException.class, () -> fresh.decrypt(forged, topicB)).category());
+      assertArrayEquals(SECRET_KEY, fresh.decrypt(envA, topicA));
+
+      Decryptor warm = Decryptor.builder()
+          .kekSource(ring("shared", SHARED, "team-a", TEAM_A)).dekCacheCapacity(capacity).build();
+      assertArrayEquals(SECRET_KEY, warm.decrypt(envA, topicA));
+      assertArrayEquals(SECRET_KEY, warm.decrypt(envA, topicA));
+      assertEquals(ErrorCategory.AUTHENTICATION_FAILED,
+          assertThrows(SealpostException.class, () -> warm.decrypt(forged, topicB)).category());
+      assertArrayEquals(SECRET_KEY, warm.decrypt(envB, topicB));
+      assertArrayEquals(SECRET_KEY, warm.decrypt(envA, topicA));
+      assertEquals(ErrorCategory.AUTHENTICATION_FAILED,
+          assertThrows(SealpostException.class, () -> warm.decrypt(forged, topicB)).category());
+    }
+
+    // The limit [SIV-4] states: a reader holding only team-a (not KEK_1) gets DEK_A from the second
+    // entry, cannot recompute the DEK, and accepts the forgery; writer authentication is the
+    // answer for it (SPEC.md 13.4). This assertion documents the limit, it is not a wish.
+    Decryptor teamAOnly = Decryptor.builder().kekSource(ring("team-a", TEAM_A)).build();
+    assertArrayEquals(forgedKey, teamAOnly.decrypt(forged, topicB));
+  }
+
   private static byte[] cat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

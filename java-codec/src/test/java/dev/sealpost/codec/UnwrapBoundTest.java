@@ -195,7 +195,7 @@ class UnwrapBoundTest {
     byte[] goodOnly = envelope(List.of(good), DEK);
     assertArrayEquals(PT, cached.decrypt(goodOnly));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0, k1, good), DEK)));
-    // Never cached: the same outage is tried again.
+    // [RCP-10]: never remembered, the same outage is tried again by the next envelope.
     int before = kms.unwraps.get();
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0), DEK)));
     assertEquals(ErrorCategory.KEY_SERVICE_FAILURE, failure(cached, envelope(List.of(k0), DEK)));

@@ -59,8 +59,8 @@ class WriterOrderTest {
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(sym(LONG_ID), sym("")));
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(x("k".repeat(255), 1), x("\u00e9".repeat(128), 1)),
         "128 x U+00E9 is 256 UTF-8 bytes although 128 UTF-16 units");
-    assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(x("\uD800" + "k".repeat(253), 1)),
-        "length before UTF-8: the lone surrogate counts 3 bytes, 256 in all");
+    assertEquals(ErrorCategory.MALFORMED_HEADER, build(x("\uD800" + "k".repeat(300), 1)),
+        "well-formed before length: ill-formed text has no UTF-8 length");
     assertEquals(ErrorCategory.MALFORMED_HEADER, build(x("\uD800" + "k".repeat(252), 1)));
     assertEquals(ErrorCategory.MALFORMED_HEADER, build(x("k\uDC00", 1), sym(LONG_ID)));
   }
@@ -95,31 +95,37 @@ class WriterOrderTest {
     assertEquals(ErrorCategory.INVALID_KEY_MATERIAL, build(sym("unknown"), sym("")), "recipient 1 before recipient 2");
   }
 
-  // Recipients before the stored context; within a context: count, then entries in canonical
-  // (UTF-8 byte) order, each: empty key, key length, value length, UTF-8.
+  // Recipients before the stored context; within a context: count, then any key or value that
+  // is not well-formed, then entries in canonical (UTF-8 byte) order, each: empty key, key
+  // length, value length.
   @Test
   void enc3_contextChecksComeAfterRecipientsInCanonicalOrder() throws Exception {
     assertEquals(ErrorCategory.INVALID_KEY_MATERIAL, build(Suite.AES_256_GCM, Map.of("", "v"), sym("unknown")));
     assertEquals(ErrorCategory.MALFORMED_HEADER, build(Suite.AES_256_GCM, Map.of("", "v"), sym("orders")));
     Map<String, String> tooMany = new LinkedHashMap<>();
     tooMany.put("", "v");
-    for (int i = 0; i < 32; i++) {
+    tooMany.put("bad\uD800", "v");
+    for (int i = 0; i < 31; i++) {
       tooMany.put("k" + i, "v");
     }
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(Suite.AES_256_GCM, tooMany, sym("orders")), "count first");
     assertEquals(ErrorCategory.MALFORMED_HEADER,
         build(Suite.AES_256_GCM, Map.of("", "x".repeat(2000)), sym("orders")), "empty key before value length");
-    assertEquals(ErrorCategory.LIMIT_EXCEEDED,
-        build(Suite.AES_256_GCM, Map.of("a", "x".repeat(1025), "b\uD800", "v"), sym("orders")));
     assertEquals(ErrorCategory.MALFORMED_HEADER,
-        build(Suite.AES_256_GCM, Map.of("b", "x".repeat(1025), "a\uD800", "v"), sym("orders")));
-    // U+E000 sorts before U+1F600 in UTF-8, after it in UTF-16.
+        build(Suite.AES_256_GCM, Map.of("a", "x".repeat(1025), "b\uD800", "v"), sym("orders")),
+        "an ill-formed entry anywhere before any length");
+    assertEquals(ErrorCategory.MALFORMED_HEADER,
+        build(Suite.AES_256_GCM, Map.of("k".repeat(256), "\uDC00"), sym("orders")), "ill-formed value before key length");
+    // U+E000 sorts before U+1F600 in UTF-8, after it in UTF-16: the canonical order decides
+    // which length fault is met first.
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(Suite.AES_256_GCM,
-        Map.of("\uE000", "x".repeat(1025), "\uD83D\uDE00", "\uDC00"), sym("orders")));
+        Map.of("\uE000", "x".repeat(1025), "\uD83D\uDE00", "v"), sym("orders")));
     assertEquals(ErrorCategory.MALFORMED_HEADER, build(Suite.AES_256_GCM,
         Map.of("\uE000", "\uDC00", "\uD83D\uDE00", "x".repeat(1025)), sym("orders")));
-    assertEquals(ErrorCategory.LIMIT_EXCEEDED,
-        build(Suite.AES_256_GCM, Map.of("k".repeat(256), "\uDC00"), sym("orders")), "key length before UTF-8");
+    Map<String, String> order = new LinkedHashMap<>();
+    order.put("\uD83D\uDE00", "x".repeat(1025));
+    order.put("\uE000" + "k".repeat(253), "v");
+    assertEquals(ErrorCategory.LIMIT_EXCEEDED, build(Suite.AES_256_GCM, order, sym("orders")));
   }
 
   // [ENC-2]: a KEK that disappears after build is invalid-key-material at the next rotation too.

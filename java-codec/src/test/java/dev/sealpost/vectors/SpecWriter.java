@@ -204,6 +204,13 @@ final class SpecWriter {
     return c.wrap(new SecretKeySpec(dek, "AES"));
   }
 
+  /** RFC 3394 unwrap, as a recipient of a type 01 entry does it. */
+  static byte[] aesKwUnwrap(byte[] kek, byte[] wrapped) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AESWrap");
+    c.init(Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
+    return c.unwrap(wrapped, "AES", Cipher.SECRET_KEY).getEncoded();
+  }
+
   static byte[] hpke(byte[] recipientPublic, byte[] dek, byte[] ephemeral) throws GeneralSecurityException {
     return new Hpke(Hpke.AEAD_AES_256_GCM).seal(recipientPublic, ascii("sealpost/v1 x25519-hpke"), new byte[0], dek, ephemeral);
   }

@@ -723,6 +723,11 @@ public final class VectorGenerator {
     NOTES.put("DuplicateRecipient", "A recipient entry repeats an earlier entry's key reference: malformed-header [RCP-7].");
     NOTES.put("FirstHeldEntry", "The first held entry decides: its verdict ends step 11, its DEK is final [RCP-8], [COM-4].");
     NOTES.put("DeterministicRecipientType", "A suite 0003 envelope with an X25519 or KMS entry: malformed-header [SUITE-4].");
+    NOTES.put("ReusedDeterministicHeader", "The header of a genuine suite 0003 envelope kept, and a body written under its DEK"
+        + " for another external context: header, commitment and body agree, but the DEK is not the one [SIV-1] gives for that"
+        + " context. A reader holding the first recipient's KEK recomputes the DEK and fails with authentication-failed [SIV-4];"
+        + " a reader holding only a later recipient's KEK cannot recompute it and accepts the envelope (writer authentication is"
+        + " the answer for it, SPEC.md 13.4).");
     // Issue 10: SPEC.md sections 16 and 17.
     NOTES.put("Signed", "A signed suite (01xx, 03xx): the header has a signer field, an Ed25519 writer key named by signer id and version (SPEC.md section 16) [SIG-1].");
     NOTES.put("PerDekSignature", "Sign mode 01: Ed25519 over ascii(\"sealpost/v1 signed header\") || P, P the header from the magic through the signer version; the signature is in the header, before the nonce [SIG-1], [SIG-2].");
@@ -829,6 +834,7 @@ public final class VectorGenerator {
       group("The reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
       invalid("version 2 is not held: the triple must match exactly", sym.envelope, EXTERNAL, "no-matching-key", "NoMatchingKey");
 
+      reusedDeterministicHeader();
       signed(pt);
       segmented(pt);
 
@@ -1188,6 +1194,33 @@ public final class VectorGenerator {
       group("[SIV-1]: the reader is team A, holding only 'team-a'.", keys(symKey("team-a", 1, TEAM_A_V1)));
       valid("team A's own deterministic record key", a, TOPIC_A, SECRET_RECORD_KEY, "Deterministic", "DeterministicIdentity");
       invalid("team B's record key: no key held", b.envelope, TOPIC_B, "no-matching-key", "Deterministic", "NoMatchingKey");
+    }
+
+    /**
+     * [SIV-4]: team A keeps the header of its {@code [shared, team-a]} envelope for topic A and
+     * writes under that envelope's DEK (which it unwraps with 'team-a') a body for topic B. Header,
+     * commitment and body are consistent; the DEK is not the one [SIV-1] gives for topic B. A reader
+     * holding KEK_1 ('shared') recomputes it and refuses; a reader holding only 'team-a' cannot.
+     * After the issue 8 cases, so that the tcIds of earlier cases stay as they were.
+     */
+    private void reusedDeterministicHeader() throws GeneralSecurityException {
+      SuiteSpec siv = SuiteSpec.AES_256_SIV;
+      Built a = encryptCase("decrypt siv team-a", siv, List.of(To.sym("shared", 1), To.sym("team-a", 1)), SIV_STORED, TOPIC_A, SECRET_RECORD_KEY);
+      // DEK_A as team A obtains it: unwrapped from its own (second) entry, not taken from the writer.
+      int[] teamAEntry = a.recipientSpans.get(1);
+      byte[] dekA = SpecWriter.aesKwUnwrap(TEAM_A_V1, Arrays.copyOfRange(a.envelope, teamAEntry[3], teamAEntry[4]));
+      byte[] headerA = Arrays.copyOf(a.envelope, a.headerLength);
+      byte[] forgedKey = text("customer-0001-forged");
+      byte[] forged = cat(headerA, SpecWriter.body(siv, SpecWriter.kMsg(siv, dekA), new byte[0], headerA, SpecWriter.context(TOPIC_B), forgedKey));
+
+      group("[SIV-4]: the reader holds only 'shared', the first recipient's KEK (KEK_1).", keys(symKey("shared", 1, SHARED_V1)));
+      valid("the genuine [shared, team-a] record key for topic A", a, TOPIC_A, SECRET_RECORD_KEY, "Deterministic", "MultipleRecipients");
+      invalid("header of the topic A record key, body for topic B under its DEK: the recomputed DEK differs", forged, TOPIC_B,
+          "authentication-failed", "Deterministic", "ForgedDeterministic", "ReusedDeterministicHeader");
+      group("[SIV-4]: the reader holds only 'team-a', the second recipient's KEK; it cannot recompute the DEK.",
+          keys(symKey("team-a", 1, TEAM_A_V1)));
+      valid("header of the topic A record key, body for topic B under its DEK: accepted without KEK_1 (the limit of [SIV-4])",
+          new Built(forged, a.headerLength, null), TOPIC_B, forgedKey, "Deterministic", "ForgedDeterministic", "ReusedDeterministicHeader");
     }
 
     // ------------------------------------------------------------------------------------------

@@ -348,9 +348,47 @@ final class GeneratedTests {
       tests.add(expecting(g, "KmsAllowList.UnallowedEntrySkipped",
           reading(betaJunkFirst, kmsKeys).toBuilder().addKmsAllowedKeyUris("test-kms://alpha").build(), null, pt));
       tests.add(expecting(g, "KmsAllowList.DefaultIsTheKeysGiven", reading(betaJunkFirst, kmsKeys), "unwrap-failed", null));
+
+      reusedDeterministicHeader(tests, g);
+    } catch (dev.sealpost.codec.SealpostException e) {
+      throw new IllegalStateException(e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * [SIV-4]: the recipient 'audit' of a genuine {@code [orders, audit]} suite 0003 record key for
+   * topic A keeps its header and writes, under the DEK it unwraps from its own entry, a body for
+   * topic B. A reader holding 'orders' (KEK_1) recomputes the DEK and fails with
+   * authentication-failed, also when it holds 'audit' too (the first held entry gives the DEK); a
+   * reader holding only 'audit' cannot recompute it and accepts, the limit SPEC.md 13.4 states.
+   * Uses no fixture randomness: the deterministic suite needs none, so later tests are unchanged.
+   */
+  private void reusedDeterministicHeader(List<ConformanceTest> tests, String g)
+      throws GeneralSecurityException, dev.sealpost.codec.SealpostException {
+    dev.sealpost.codec.Suite siv = dev.sealpost.codec.Suite.AES_256_SIV;
+    KeyRef first = f.orders1;
+    KeyRef second = f.audit7;
+    Map<String, String> stored = Map.of("schema", "record-key-v1");
+    Map<String, String> topicA = Map.of("topic", "orders-a");
+    Map<String, String> topicB = Map.of("topic", "orders-b");
+    byte[] recordKey = "customer-4711".getBytes(StandardCharsets.UTF_8);
+    byte[] genuine = referenceEnvelope(f.fixed(Fixtures.randomEncrypt(Suite.AES_256_SIV, List.of(first, second), stored, topicA, recordKey)));
+    dev.sealpost.codec.format.EnvelopeHeader h = dev.sealpost.codec.format.EnvelopeHeader.parse(genuine);
+    byte[] dekA = AesKeyWrap.unwrap(second.symmetric.getKey().toByteArray(), h.recipients().get(1).wrappedDek());
+    byte[] header = Arrays.copyOf(genuine, h.headerLength());
+    byte[] forgedKey = "customer-0001-forged".getBytes(StandardCharsets.UTF_8);
+    byte[] forged = EnvelopeSealer.seal(DekKeys.derive(siv, dekA), header, new byte[0],
+        dev.sealpost.codec.EncryptionContext.of(topicB).encode(), forgedKey, 0, forgedKey.length);
+    DecryptRequest firstOnly = reading(forged, Fixtures.readerKeys(List.of(first))).toBuilder().putAllExternalContext(topicB).build();
+    tests.add(expecting(g, "Siv.ReusedHeader.GenuineForFirstKek",
+        reading(genuine, Fixtures.readerKeys(List.of(first))).toBuilder().putAllExternalContext(topicA).build(), null, recordKey));
+    tests.add(expecting(g, "Siv.ReusedHeader.FirstKekRefuses", firstOnly, "authentication-failed", null));
+    tests.add(expecting(g, "Siv.ReusedHeader.BothKeksRefuse",
+        firstOnly.toBuilder().setKeys(Fixtures.readerKeys(List.of(first, second))).build(), "authentication-failed", null));
+    tests.add(expecting(g, "Siv.ReusedHeader.SecondKekOnlyAccepts",
+        firstOnly.toBuilder().setKeys(Fixtures.readerKeys(List.of(second))).build(), null, forgedKey));
   }
 
   /** A writer request whose expected error is fixed by [ENC-2], [ENC-3]; with own and with fixed randomness. */

@@ -39,16 +39,28 @@ public final class DekKeys {
   private final byte[] commitment;
   /** Segmented suites only: K_env is derived from PRK per envelope (SPEC.md 17); else null. */
   private final byte[] prk;
+  /** A reader's copy of a deterministic-suite DEK, for the [SIV-4] check; null otherwise. */
+  private final byte[] deterministicDek;
 
-  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment, byte[] prk) {
+  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment, byte[] prk, byte[] deterministicDek) {
     this.suite = suite;
     this.payloadKey = payloadKey;
     this.commitment = commitment;
     this.prk = prk;
+    this.deterministicDek = deterministicDek;
   }
 
   /** [KDF-1]: never use the DEK itself as the AEAD key. */
   public static DekKeys derive(Suite suite, byte[] dek) throws GeneralSecurityException {
+    return derive(suite, dek, false);
+  }
+
+  /**
+   * As {@link #derive(Suite, byte[])}; a reader passes {@code keepDeterministicDek} so that, for
+   * the deterministic suite only, a copy of the DEK stays with its keys (as long as they do) for
+   * the [SIV-4] comparison with the DEK the header and external context give.
+   */
+  public static DekKeys derive(Suite suite, byte[] dek, boolean keepDeterministicDek) throws GeneralSecurityException {
     if (dek.length != DEK_LENGTH) {
       throw new GeneralSecurityException("DEK must be 32 bytes");
     }
@@ -59,10 +71,10 @@ public final class DekKeys {
     PayloadKey key = PayloadKey.create(suite, kMsg);
     java.util.Arrays.fill(kMsg, (byte) 0);
     if (suite.segmented()) {
-      return new DekKeys(suite, key, commitment, prk); // kept as long as the DEK is [SEC-2]
+      return new DekKeys(suite, key, commitment, prk, null); // kept as long as the DEK is [SEC-2]
     }
     java.util.Arrays.fill(prk, (byte) 0);
-    return new DekKeys(suite, key, commitment, null);
+    return new DekKeys(suite, key, commitment, null, keepDeterministicDek && !suite.randomized() ? dek.clone() : null);
   }
 
   /**
@@ -128,6 +140,14 @@ public final class DekKeys {
 
   public byte[] commitment() {
     return commitment.clone();
+  }
+
+  /**
+   * [SIV-4]: whether {@code recomputed} equals the DEK these keys were derived from, in constant
+   * time. False when no DEK was kept (a randomized suite, or keys a writer derived).
+   */
+  public boolean deterministicDekMatches(byte[] recomputed) {
+    return deterministicDek != null && MessageDigest.isEqual(deterministicDek, recomputed);
   }
 
   /** [COM-2]: constant-time comparison with a header's commitment. */

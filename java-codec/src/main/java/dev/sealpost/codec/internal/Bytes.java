@@ -79,39 +79,6 @@ public final class Bytes {
     }
   }
 
-  /**
-   * UTF-8 with each unpaired surrogate encoded as the 3-byte sequence of its code unit (as
-   * Python's {@code surrogatepass}): identical to UTF-8 for valid strings, and gives invalid ones
-   * a byte length and a sort position, so writer checks can run in the order SPEC.md [ENC-3]
-   * gives (lengths and canonical order before the UTF-8 check).
-   */
-  public static byte[] utf8Lenient(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      int cp = c;
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        cp = Character.toCodePoint(c, s.charAt(++i));
-      }
-      if (cp < 0x80) {
-        out.write(cp);
-      } else if (cp < 0x800) {
-        out.write(0xC0 | cp >> 6);
-        out.write(0x80 | cp & 0x3F);
-      } else if (cp < 0x10000) {
-        out.write(0xE0 | cp >> 12);
-        out.write(0x80 | cp >> 6 & 0x3F);
-        out.write(0x80 | cp & 0x3F);
-      } else {
-        out.write(0xF0 | cp >> 18);
-        out.write(0x80 | cp >> 12 & 0x3F);
-        out.write(0x80 | cp >> 6 & 0x3F);
-        out.write(0x80 | cp & 0x3F);
-      }
-    }
-    return out.toByteArray();
-  }
-
   /** Whether the string has no unpaired surrogate, i.e. is encodable as UTF-8. */
   public static boolean isWellFormed(String s) {
     for (int i = 0; i < s.length(); i++) {

@@ -1,0 +1,44 @@
+"""Test hooks for byte-exact test vectors. Not part of the API.
+
+Everything here fixes a value that the library otherwise draws at random: the DEK, the nonce,
+the HPKE ephemeral key. A fixed DEK and nonce used for two different messages repeat a
+(key, nonce) pair ([NONCE-1]) and give both plaintexts away; a fixed ephemeral key does the same
+for HPKE ([HPKE-2]). These exist so that the vectors of SPEC.md section 15 can be reproduced;
+never call them outside tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Optional
+
+from .envelope import BytesLike, Context, SuiteLike, _encrypt
+from .recipients import Recipient, X25519Recipient, _check_key
+from .suites import Suite
+
+__all__ = ["encrypt_fixed", "x25519_recipient_fixed"]
+
+
+def encrypt_fixed(
+    plaintext: BytesLike,
+    recipients: Sequence[Recipient],
+    *,
+    suite: SuiteLike = Suite.AES_256_GCM,
+    stored_context: Context = None,
+    external_context: Context = None,
+    dek: Optional[bytes] = None,
+    nonce: Optional[bytes] = None,
+) -> bytes:
+    """``sealpost.encrypt`` with the given DEK and nonce (``None``: drawn as usual). For
+    ``AES_256_SIV`` the DEK is always derived ([SIV-1]) and the nonce is empty."""
+    return _encrypt(plaintext, recipients, suite, stored_context, external_context, dek, nonce)
+
+
+def x25519_recipient_fixed(
+    key_id: str, version: int, public_key: bytes, ephemeral_private_key: bytes
+) -> X25519Recipient:
+    """An :class:`X25519Recipient` whose every wrap uses this ephemeral private key (the raw
+    32-byte X25519 scalar of RFC 7748, as the encrypt vectors store it)."""
+    r = X25519Recipient(key_id, version, public_key)
+    r._ephemeral = _check_key(ephemeral_private_key, 32, "X25519 ephemeral private key")
+    return r
