@@ -66,20 +66,20 @@ public final class HeaderWriter {
   }
 
   /**
-   * [ENC-2] for the signer id: empty or not well-formed is what a reader calls malformed, longer
-   * than 255 bytes a limit.
+   * [ENC-2] for the signer id, in the order of [ENC-3]: empty or not well-formed is what a reader
+   * calls malformed, longer than 255 bytes a limit.
    */
   public static byte[] checkSignerId(String signerId) throws SealpostException {
     byte[] id = Bytes.utf8Lenient(signerId);
     if (id.length == 0) {
       throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is empty");
     }
+    if (!Bytes.isWellFormed(signerId)) {
+      throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is not valid Unicode (unpaired surrogate)");
+    }
     if (id.length > Limits.MAX_KEY_ID_LENGTH) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "signer id of " + id.length + " UTF-8 bytes exceeds 255");
-    }
-    if (!Bytes.isWellFormed(signerId)) {
-      throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is not valid Unicode (unpaired surrogate)");
     }
     return id;
   }
