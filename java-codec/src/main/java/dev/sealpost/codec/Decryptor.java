@@ -237,20 +237,20 @@ public final class Decryptor {
     EncryptionContext ext = externalContext;
     return new DecryptingInputStream(source, ext.encode(), new StreamOpener() {
       @Override
-      public SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+      public Opened openSegmented(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
         // Mode 01 needs P and the header signature only, both in the header bytes [SIG-3].
-        checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
+        SignerRef signer = checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
         DekKeys keys = checkedKeys(header);
         try {
-          return keys.segmentCipher(header.nonce(), false);
+          return new Opened(keys.segmentCipher(header.nonce(), false), signer);
         } catch (GeneralSecurityException e) {
           throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive the segment key from the DEK", e);
         }
       }
 
       @Override
-      public byte[] decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
-        return open(envelope, offset, length, ext, Map.of(), trust).plaintext();
+      public Decrypted decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
+        return open(envelope, offset, length, ext, Map.of(), trust);
       }
 
       @Override

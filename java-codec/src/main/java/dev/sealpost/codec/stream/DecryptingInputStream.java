@@ -1,8 +1,10 @@
 package dev.sealpost.codec.stream;
 
+import dev.sealpost.codec.Decrypted;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignerRef;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.internal.SegmentCipher;
@@ -47,6 +49,7 @@ public final class DecryptingInputStream extends InputStream {
   private int plainPos;
   private int plainEnd;
   private EnvelopeHeader header;
+  private SignerRef verifiedSigner;
   private int headerLength;
   private SegmentCipher cipher;
   private long index;
@@ -72,6 +75,15 @@ public final class DecryptingInputStream extends InputStream {
   /** The envelope's suite, once the first read has parsed the header. */
   public Optional<Suite> suite() {
     return header == null ? Optional.empty() : Optional.of(header.suite());
+  }
+
+  /**
+   * The writer whose signature step 10a verified under a trusted key, once the first read has
+   * returned: before any plaintext is released for a segmented suite, with the whole envelope
+   * otherwise. Empty when the reader required no trusted writer, signed envelope or not [SIG-8].
+   */
+  public Optional<SignerRef> verifiedSigner() {
+    return Optional.ofNullable(verifiedSigner);
   }
 
   @Override
@@ -145,7 +157,9 @@ public final class DecryptingInputStream extends InputStream {
         readWhole();
         return;
       }
-      cipher = opener.segmentCipher(buf, 0, header); // steps 10 to 12
+      StreamOpener.Opened opened = opener.openSegmented(buf, 0, header); // steps 10 to 12
+      cipher = opened.cipher;
+      verifiedSigner = opened.verifiedSigner;
       start = headerLength;
     }
     if (start + WINDOW > buf.length) {
@@ -207,7 +221,9 @@ public final class DecryptingInputStream extends InputStream {
       }
       fill(buf.length);
     }
-    plain = opener.decryptWhole(buf, 0, end);
+    Decrypted whole = opener.decryptWhole(buf, 0, end);
+    plain = whole.plaintext();
+    verifiedSigner = whole.verifiedSigner().orElse(null);
     plainPos = 0;
     plainEnd = plain.length;
     buf = new byte[0];

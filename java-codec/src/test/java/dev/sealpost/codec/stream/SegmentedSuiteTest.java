@@ -386,17 +386,16 @@ class SegmentedSuiteTest {
     dev.sealpost.codec.dek.DekKeys keys = dev.sealpost.codec.dek.DekKeys.derive(Suite.AES_256_GCM_SEGMENTED, DEK);
     dev.sealpost.codec.internal.StreamOpener opener = new dev.sealpost.codec.internal.StreamOpener() {
       @Override
-      public dev.sealpost.codec.internal.SegmentCipher segmentCipher(byte[] env, int off, EnvelopeHeader header)
-          throws SealpostException {
+      public Opened openSegmented(byte[] env, int off, EnvelopeHeader header) throws SealpostException {
         try {
-          return keys.segmentCipher(header.nonce(), false);
+          return new Opened(keys.segmentCipher(header.nonce(), false), null);
         } catch (java.security.GeneralSecurityException e) {
           throw new AssertionError(e);
         }
       }
 
       @Override
-      public byte[] decryptWhole(byte[] env, int off, int len) {
+      public dev.sealpost.codec.Decrypted decryptWhole(byte[] env, int off, int len) {
         throw new AssertionError("segmented");
       }
 
@@ -500,6 +499,31 @@ class SegmentedSuiteTest {
     assertThrows(IllegalStateException.class, () -> siv.encryptingStream(new ByteArrayOutputStream(), ext()));
     assertThrows(IllegalStateException.class, () -> Encryptor.builder().suite(Suite.AES_256_SIV).segmented(true)
         .recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build());
+  }
+
+  @Test
+  void theStreamNamesTheVerifiedWriterBeforeReleasingPlaintext() throws Exception {
+    dev.sealpost.codec.keys.Ed25519PrivateKey key = dev.sealpost.codec.keys.Ed25519PrivateKey.fromSeed(TestKeys.pattern(45, 32));
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders"))
+        .signer(dev.sealpost.codec.WriterKey.ed25519("backup-writer", 1, key), dev.sealpost.codec.SignMode.PER_DEK).build();
+    byte[] plaintext = pattern(2 * SEG + 1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (OutputStream out = enc.encryptingStream(sink, ext())) {
+      out.write(plaintext);
+    }
+    dev.sealpost.codec.TrustedWriters trust = dev.sealpost.codec.TrustedWriters.of(
+        dev.sealpost.codec.TrustedWriter.ed25519("backup-writer", 1, key.publicKey()));
+    DecryptingInputStream in = decryptor().decryptingStream(new ByteArrayInputStream(sink.toByteArray()), ext(), trust);
+    assertTrue(in.verifiedSigner().isEmpty(), "nothing verified before the first read");
+    byte[] first = new byte[10];
+    assertEquals(10, in.read(first));
+    assertEquals("backup-writer", in.verifiedSigner().orElseThrow().signerId(), "[SIG-5], [SIG-6] before any release");
+    assertEquals(Suite.AES_256_GCM_SIGNED_SEGMENTED, in.suite().orElseThrow());
+    byte[] rest = in.readAllBytes();
+    assertArrayEquals(plaintext, dev.sealpost.codec.internal.Bytes.concat(first, rest));
+    DecryptingInputStream untrusting = decryptor().decryptingStream(new ByteArrayInputStream(sink.toByteArray()), ext());
+    assertArrayEquals(plaintext, untrusting.readAllBytes());
+    assertTrue(untrusting.verifiedSigner().isEmpty(), "no trust required, nothing presented as verified [SIG-8]");
   }
 
   @Test
