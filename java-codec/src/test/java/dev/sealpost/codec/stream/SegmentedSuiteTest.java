@@ -527,6 +527,38 @@ class SegmentedSuiteTest {
   }
 
   @Test
+  void finishCompletesTheEnvelopeAndLeavesTheSinkOpen() throws Exception {
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
+    byte[] plaintext = pattern(SEG + 1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    EncryptingOutputStream out = enc.encryptingStream(sink, ext());
+    out.write(plaintext);
+    out.finish();
+    out.finish();
+    assertThrows(IOException.class, () -> out.write(0));
+    sink.write('\n'); // the sink is the caller's again
+    byte[] envelope = Arrays.copyOf(sink.toByteArray(), sink.size() - 1);
+    assertArrayEquals(plaintext, streamDecrypt(envelope, 11));
+    out.close();
+    assertEquals(envelope.length + 1, sink.size(), "close after finish writes nothing more");
+  }
+
+  @Test
+  void requiredStoredContextIsCheckedBeforeTheFirstRelease() throws Exception {
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders"))
+        .storedContext(EncryptionContext.of("tenant", "acme")).build();
+    byte[] plaintext = pattern(SEG + 1);
+    byte[] envelope = streamEncrypt(enc, plaintext, SEG);
+    dev.sealpost.codec.TrustedWriters none = dev.sealpost.codec.TrustedWriters.none();
+    InputStream ok = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext(), java.util.Map.of("tenant", "acme"), none);
+    assertArrayEquals(plaintext, ok.readAllBytes());
+    InputStream other = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext(), java.util.Map.of("tenant", "umbrella"), none);
+    SealpostStreamException e = assertThrows(SealpostStreamException.class, () -> other.read());
+    assertEquals(ErrorCategory.CONTEXT_MISMATCH, e.category(), "[CTX-4]");
+    assertEquals(0, e.releasedBytes());
+  }
+
+  @Test
   void eachStreamTakesItsOwnNonce() throws Exception {
     Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
     List<byte[]> nonces = new ArrayList<>();
