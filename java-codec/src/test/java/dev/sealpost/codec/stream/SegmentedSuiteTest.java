@@ -164,14 +164,26 @@ class SegmentedSuiteTest {
   }
 
   private static Outcome streamOutcome(byte[] envelope) throws Exception {
+    return streamOutcome(envelope, 8192);
+  }
+
+  /**
+   * Reads with a buffer of {@code size} bytes: below 65536 the stream copies from its own
+   * segment buffer, from 65536 up it decrypts into the caller's buffer, which must then hold
+   * nothing of a segment that failed.
+   */
+  private static Outcome streamOutcome(byte[] envelope, int size) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext())) {
-      byte[] buf = new byte[8192];
+      byte[] buf = new byte[size];
       while (true) {
         int n;
         try {
           n = in.read(buf);
         } catch (SealpostStreamException e) {
+          if (size >= SEG) {
+            assertArrayEquals(new byte[size], buf, "no byte of a failed segment in the caller's buffer [SEG-3]");
+          }
           // [SEG-4]: the failure is sticky, never followed by an end of stream.
           SealpostStreamException again = assertThrows(SealpostStreamException.class, () -> in.read(buf));
           assertEquals(e.category(), again.category());
@@ -193,7 +205,13 @@ class SegmentedSuiteTest {
    */
   private static void assertRefused(byte[] envelope, byte[] plaintext, ErrorCategory category, int maxReleasedSegments)
       throws Exception {
-    Outcome o = streamOutcome(envelope);
+    assertRefused(envelope, plaintext, category, maxReleasedSegments, 8192);
+    assertRefused(envelope, plaintext, category, maxReleasedSegments, SEG + 5);
+  }
+
+  private static void assertRefused(
+      byte[] envelope, byte[] plaintext, ErrorCategory category, int maxReleasedSegments, int readSize) throws Exception {
+    Outcome o = streamOutcome(envelope, readSize);
     if (o.failure == null) {
       fail("the stream ended normally after " + o.released.length + " bytes [SEG-4], [SEG-6]");
     }
