@@ -70,13 +70,13 @@ public final class HeaderWriter {
    * calls malformed, longer than 255 bytes a limit.
    */
   public static byte[] checkSignerId(String signerId) throws SealpostException {
-    byte[] id = Bytes.utf8Lenient(signerId);
-    if (id.length == 0) {
+    if (signerId.isEmpty()) {
       throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is empty");
     }
     if (!Bytes.isWellFormed(signerId)) {
       throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is not valid Unicode (unpaired surrogate)");
     }
+    byte[] id = signerId.getBytes(StandardCharsets.UTF_8); // exact: the string is well-formed
     if (id.length > Limits.MAX_KEY_ID_LENGTH) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "signer id of " + id.length + " UTF-8 bytes exceeds 255");
