@@ -545,6 +545,10 @@ class WriterSignatureTest {
     assertFalse(TrustedWriters.of().requiresTrustedWriter());
     assertTrue(TRUST_WRITER.requiresTrustedWriter());
     assertNotEquals(TRUST_WRITER.find("writer-a", 3), null);
+    // [SEC-3], [SEC-4]: no seed in a writer key's text; a signer id from an envelope is escaped.
+    String seedHex = java.util.HexFormat.of().formatHex(WRITER.toBytes());
+    assertFalse(WriterKey.ed25519("w", 1, WRITER).toString().toLowerCase().contains(seedHex));
+    assertFalse(new SignerRef("a\nforged log line", 1, SignMode.PER_DEK).toString().contains("\n"));
     assertEquals(null, TRUST_WRITER.find("writer-a", 4));
   }
 }

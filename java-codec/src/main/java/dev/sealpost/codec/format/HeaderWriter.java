@@ -76,7 +76,7 @@ public final class HeaderWriter {
     if (!Bytes.isWellFormed(signerId)) {
       throw new SealpostException(ErrorCategory.MALFORMED_HEADER, "signer id is not valid Unicode (unpaired surrogate)");
     }
-    byte[] id = Bytes.strictUtf8(signerId);
+    byte[] id = signerId.getBytes(StandardCharsets.UTF_8); // exact: the string is well-formed
     if (id.length > Limits.MAX_KEY_ID_LENGTH) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "signer id of " + id.length + " UTF-8 bytes exceeds 255");
