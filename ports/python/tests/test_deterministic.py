@@ -231,3 +231,93 @@ def test_siv2_k1_left_half_is_s2v_key_k2_right_half_is_ctr_key(pt: bytes) -> Non
     q[12] &= 0x7F
     c = Cipher(algorithms.AES(k2), modes.CTR(bytes(q))).encryptor().update(pt)
     assert body == v + c
+
+
+# --- [SIV-4]: a reader holding KEK_1 recomputes the DEK ----------------------------------------
+
+
+def _reused_header_forgery() -> tuple[bytes, bytes, dict[str, str], dict[str, str]]:
+    """SPEC.md 13.4: team A, second recipient of the genuine [shared, teamA] record key for topic
+    A, keeps that header and writes a body for topic B under the DEK it unwrapped. Built by hand
+    from the SPEC formulas. Returns (genuine, forged, external A, external B)."""
+    ext_a = {"kafka.topic": "A", "kafka.record.part": "key"}
+    ext_b = {"kafka.topic": "B", "kafka.record.part": "key"}
+    genuine = sealpost.encrypt(b"customer-4711", [SHARED, TEAM_A], suite=3, external_context=ext_a)
+    header_a, _ = split(genuine)
+    dek_a = aes_key_unwrap(TEAM_A_KEY, sealpost.inspect(genuine).recipients[1].wrapped_dek)
+    assert dek_a == spec_siv_dek(SHARED_KEY, [(1, b"kek:shared", 1), (1, b"kek:teamA", 3)], {}, ext_a)
+    k_msg_a, _ = spec_keys(dek_a)
+    forged = header_a + AESSIV(k_msg_a).encrypt(b"forged-by-a", [header_a + encode_ctx(ext_b)])
+    return genuine, forged, ext_a, ext_b
+
+
+def test_siv4_reader_holding_kek1_refuses_a_reused_header() -> None:
+    """[SIV-4]: the forged envelope's DEK (topic A's) is not the DEK [SIV-1] gives for topic B,
+    so a reader holding KEK_1 fails with authentication-failed, alone or with other keys; the
+    genuine envelope still opens."""
+    genuine, forged, ext_a, ext_b = _reused_header_forgery()
+    assert sealpost.decrypt(genuine, [SHARED], external_context=ext_a) == b"customer-4711"
+    for keys in ([SHARED], [SHARED, TEAM_A], [TEAM_A, SHARED]):
+        with pytest.raises(SealpostError) as e:
+            sealpost.decrypt(forged, keys, external_context=ext_b)
+        assert e.value.category is C.AUTHENTICATION_FAILED
+
+
+def test_siv4_reader_without_kek1_cannot_tell() -> None:
+    """[SIV-4] applies only when the DEK came from the first entry: a reader holding only the
+    second recipient's KEK cannot recompute the DEK and accepts the forgery (the limit that
+    SPEC.md 13.4 states; writer signatures are the answer for it)."""
+    _, forged, _, ext_b = _reused_header_forgery()
+    assert sealpost.decrypt(forged, [TEAM_A], external_context=ext_b) == b"forged-by-a"
+
+
+def test_siv4_checked_before_the_body_is_decrypted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SIV-4] and section 11 step 12: the check fails before step 13 touches the body."""
+    _, forged, _, ext_b = _reused_header_forgery()
+    import sealpost.envelope as envelope_module
+
+    def no_body(*args: object) -> bytes:
+        raise AssertionError("the body was decrypted before the [SIV-4] check")
+
+    monkeypatch.setattr(envelope_module, "open_body", no_body)
+    with pytest.raises(SealpostError) as e:
+        sealpost.decrypt(forged, [SHARED], external_context=ext_b)
+    assert e.value.category is C.AUTHENTICATION_FAILED
+
+
+def test_siv4_commitment_is_compared_first() -> None:
+    """[ERR-2], step 12: the commitment comparison ([COM-2]) comes before the [SIV-4] check. A
+    header whose commitment is not that of the wrapped DEK fails with commitment-mismatch."""
+    _, forged, _, ext_b = _reused_header_forgery()
+    header = sealpost.inspect(forged).header
+    pos = header.raw.index(header.commitment)
+    altered = forged[:pos] + bytes(32) + forged[pos + 32 :]
+    with pytest.raises(SealpostError) as e:
+        sealpost.decrypt(altered, [SHARED], external_context=ext_b)
+    assert e.value.category is C.COMMITMENT_MISMATCH
+
+
+class _OpaqueKek(sealpost.DecryptionKey):
+    """A type 01 reader key that unwraps (as an HSM would) but cannot derive [SIV-1] DEKs."""
+
+    def __init__(self, kek: SymmetricKek) -> None:
+        self._kek = kek
+
+    def matches(self, entry: sealpost.RecipientEntry) -> bool:
+        return self._kek.matches(entry)
+
+    def unwrap(self, entry: sealpost.RecipientEntry) -> bytes:
+        return self._kek.unwrap(entry)
+
+
+def test_siv4_a_first_entry_key_that_cannot_recompute_fails_closed() -> None:
+    """[SIV-4] is a MUST for every reader holding KEK_1: a key that cannot derive the DEK is
+    refused for suite 0003 from the first entry, even for a genuine envelope; randomized suites
+    and later entries do not need the derivation."""
+    genuine, _, ext_a, _ = _reused_header_forgery()
+    with pytest.raises(SealpostError) as e:
+        sealpost.decrypt(genuine, [_OpaqueKek(SHARED)], external_context=ext_a)
+    assert e.value.category is C.AUTHENTICATION_FAILED
+    assert sealpost.decrypt(genuine, [_OpaqueKek(TEAM_A)], external_context=ext_a) == b"customer-4711"
+    gcm = sealpost.encrypt(b"m", [SHARED], external_context=ext_a)
+    assert sealpost.decrypt(gcm, [_OpaqueKek(SHARED)], external_context=ext_a) == b"m"

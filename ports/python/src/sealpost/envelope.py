@@ -35,7 +35,7 @@ from .header import (
     parse_envelope,
     write_header,
 )
-from .kdf import DerivedKeys, derive_deterministic_dek, derive_message_keys
+from .kdf import DerivedKeys, derive_deterministic_dek, derive_message_keys, deterministic_info
 from .recipients import DecryptionKey, Recipient, SymmetricKek
 from .suites import TAG_LENGTH, Suite, open_body, seal
 
@@ -418,11 +418,14 @@ def _reader_keys(keys: Iterable[object]) -> list[DecryptionKey]:
     return out
 
 
-def _unwrap_first_held(entries: Sequence[RecipientEntry], keys: Sequence[DecryptionKey]) -> bytes:
-    """Step 11 of SPEC.md section 11 ([RCP-8])."""
+def _unwrap_first_held(
+    entries: Sequence[RecipientEntry], keys: Sequence[DecryptionKey]
+) -> tuple[bytes, int, DecryptionKey]:
+    """Step 11 of SPEC.md section 11 ([RCP-8]): the DEK, the index of the entry that gave it,
+    and the key that unwrapped it."""
     attempts = 0
     unavailable: Optional[SealpostError] = None
-    for entry in entries:
+    for index, entry in enumerate(entries):
         key = next((k for k in keys if k.matches(entry)), None)
         if key is None:
             continue
@@ -444,7 +447,7 @@ def _unwrap_first_held(entries: Sequence[RecipientEntry], keys: Sequence[Decrypt
             raise SealpostError(
                 ErrorCategory.UNWRAP_FAILED, f"{describe_entry(entry)} did not unwrap to a 32-byte DEK"
             )
-        return bytes(dek)
+        return bytes(dek), index, key
     if unavailable is not None:
         raise unavailable
     raise SealpostError(
@@ -452,6 +455,21 @@ def _unwrap_first_held(entries: Sequence[RecipientEntry], keys: Sequence[Decrypt
         "no key held for any recipient: " + ", ".join(describe_entry(e) for e in entries[:4])
         + (", ..." if len(entries) > 4 else ""),
     )
+
+
+def _check_deterministic_dek(header: Header, external: bytes, key: DecryptionKey, dek: bytes) -> None:
+    """Step 12, [SIV-4]: the DEK came from the first entry, so the reader holds ``KEK_1`` and
+    recomputes the DEK that [SIV-1] gives for this header and external context. A different DEK
+    means that a recipient took a deterministic header and wrote under its DEK for another
+    context (SPEC.md 13.4). A key that cannot derive the DEK fails closed."""
+    refs = [(e.type, e.key_id, e.key_version) for e in header.recipients]
+    info = deterministic_info(int(header.suite), refs, encode_entries(header.stored_context_entries), external)
+    expected = key.deterministic_dek(info)
+    if expected is None or not hmac.compare_digest(expected, dek):
+        raise SealpostError(
+            ErrorCategory.AUTHENTICATION_FAILED,
+            "the DEK is not the one the header and external context give for the deterministic suite",
+        )
 
 
 def decrypt(
@@ -494,15 +512,17 @@ def decrypt(
     # Step 11 ([RCP-8]): held entries in header order ([RCP-5], [KMS-3]). The first held entry
     # gives the DEK or a verdict; only an unavailable key service moves on, for at most
     # MAX_UNWRAP_ATTEMPTS attempts in all.
-    dek = _unwrap_first_held(header.recipients, key_list)
+    dek, index, key = _unwrap_first_held(header.recipients, key_list)
 
     # Step 12: commitment, in constant time ([COM-2]). The DEK of step 11 is final: a mismatch
     # never leads to another entry ([COM-4]).
     suite = header.suite
     derived = derive_message_keys(dek, int(suite), suite.key_length)
-    del dek
     if not hmac.compare_digest(derived.commitment, header.commitment):
         raise SealpostError(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the commitment")
+    if suite.deterministic and index == 0:
+        _check_deterministic_dek(header, external, key, dek)
+    del dek
 
     # Step 13: authenticate and decrypt the whole body ([AUTH-1], [AUTH-2]).
     return open_body(suite, derived.message_key, header.nonce, header.raw + external, body)

@@ -13,6 +13,7 @@ __all__ = [
     "DerivedKeys",
     "derive_message_keys",
     "derive_deterministic_dek",
+    "derive_deterministic_dek_from_info",
     "deterministic_info",
 ]
 
@@ -90,4 +91,9 @@ def derive_deterministic_dek(
     ``HKDF-Expand(HKDF-Extract(ascii("sealpost/v1 deterministic-dek"), KEK_1), info, 32)``, bound
     to every recipient reference in header order and to both contexts."""
     info = deterministic_info(suite_id, refs, stored_context, external_context)
+    return derive_deterministic_dek_from_info(kek, info)
+
+
+def derive_deterministic_dek_from_info(kek: bytes, info: bytes) -> bytes:
+    """[SIV-1] with the ``info`` of :func:`deterministic_info` already built."""
     return hkdf_expand(hkdf_extract(_SALT_SIV_DEK, kek), info, 32)

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from .errors import ErrorCategory, SealpostError
 from .header import RecipientEntry, RecipientType
+from .kdf import derive_deterministic_dek_from_info
 from .hpke import open_base, seal_base, x25519_public_key
 
 __all__ = [
@@ -93,6 +94,12 @@ class DecryptionKey(ABC):
     def unwrap(self, entry: RecipientEntry) -> bytes:
         """The 32-byte DEK, or ``SealpostError`` (``unwrap-failed``, ``key-service-failure``)."""
 
+    def deterministic_dek(self, info: bytes) -> bytes | None:
+        """The DEK that [SIV-1] derives from this key as ``KEK_1`` and ``info``, or ``None`` when
+        this key cannot derive it. A reader that unwrapped a suite ``0003`` DEK from the first
+        entry with a key that returns ``None`` fails closed ([SIV-4])."""
+        return None
+
 
 class SymmetricKek(Recipient, DecryptionKey):
     """Type ``01``: a 32-byte AES-256 KEK named by (key id, version) (6.1).
@@ -121,6 +128,9 @@ class SymmetricKek(Recipient, DecryptionKey):
             self.key_id,
             self.key_version,
         )
+
+    def deterministic_dek(self, info: bytes) -> bytes:
+        return derive_deterministic_dek_from_info(self._key, info)
 
     def unwrap(self, entry: RecipientEntry) -> bytes:
         try:
