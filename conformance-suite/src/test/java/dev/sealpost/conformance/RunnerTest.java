@@ -12,6 +12,7 @@ import dev.sealpost.conformance.testees.AcceptsTamperedTestee;
 import dev.sealpost.conformance.testees.BitFlipTestee;
 import dev.sealpost.conformance.testees.CrashingTestee;
 import dev.sealpost.conformance.testees.HangingTestee;
+import dev.sealpost.conformance.testees.StreamShortcutTestee;
 import dev.sealpost.conformance.testees.WrongCategoryTestee;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,6 +75,52 @@ class RunnerTest {
     assertEquals(List.of(), failed(run).stream().map(r -> r.test().name() + ": " + r.verdict().headline()).collect(Collectors.toList()));
     assertFalse(run.failed(true));
     assertEquals(1, run.testeeStarts);
+  }
+
+  /** Issue 10: the reference codec passes the signature and segmented-body groups. */
+  @Test
+  void javaTesteePassesSignedAndSegmented() {
+    Runner.Run run = run(java(JavaTestee.class),
+        "Signed\\.(Gcm\\.PerMessage|ChaChaSegmented|Unsigned|Forgery|Writer)|Segmented\\.AES_256_GCM_SIGNED_SEGMENTED\\.(65537|196613)\\.",
+        KnownFailures.none(), 10_000);
+    assertTrue(run.results.size() > 1000, "ran " + run.results.size());
+    assertEquals(List.of(), failed(run).stream().map(r -> r.test().name() + ": " + r.verdict().headline()).collect(Collectors.toList()));
+  }
+
+  /** [SEG-4], [SEG-6]: a streaming reader that reports a truncated envelope as complete fails. */
+  @Test
+  void streamEndingAtTruncationFails() {
+    Runner.Run run = run(java(StreamShortcutTestee.class, "eof"),
+        "Segmented\\.AES_256_GCM_SEGMENTED\\.131072\\.(TruncateAtSegment\\.\\d|Stream\\.Uneven)", KnownFailures.none(), 10_000);
+    List<TestResult> bad = failed(run);
+    assertEquals(2, bad.size(), () -> bad.stream().map(r -> r.test().name()).collect(Collectors.toList()).toString());
+    for (TestResult r : bad) {
+      assertTrue(r.test().name().contains("TruncateAtSegment") && r.test().name().endsWith(".Stream"), r.test().name());
+      assertTrue(r.verdict().headline().startsWith("expected error authentication-failed, but the stream ended normally"),
+          r.verdict().headline());
+    }
+    assertTrue(run.results.stream().anyMatch(r -> r.test().name().endsWith("Stream.Uneven") && r.status() == TestResult.Status.PASSED));
+  }
+
+  /** [SEG-3]: releasing plaintext before its segment has arrived in full fails. */
+  @Test
+  void streamReleasingEarlyFails() {
+    Runner.Run run = run(java(StreamShortcutTestee.class, "early"),
+        "Segmented\\.AES_256_GCM_SEGMENTED\\.131072\\.Stream\\.Uneven", KnownFailures.none(), 10_000);
+    List<TestResult> bad = failed(run);
+    assertEquals(1, bad.size());
+    assertEquals("released plaintext before its segment was complete [SEG-3]", bad.get(0).verdict().headline());
+  }
+
+  /** [SIG-8]: naming a signer when no trusted writer was required fails. */
+  @Test
+  void signerWithoutTrustFails() {
+    Runner.Run run = run(java(StreamShortcutTestee.class, "signer"), "Signed\\.Gcm\\.PerDek\\.(NoTrustRequired|Trusted)$",
+        KnownFailures.none(), 10_000);
+    List<TestResult> bad = failed(run);
+    assertEquals(1, bad.size());
+    assertEquals("Required.Signed.Gcm.PerDek.NoTrustRequired", bad.get(0).test().name());
+    assertTrue(bad.get(0).verdict().headline().contains("[SIG-8]"), bad.get(0).verdict().headline());
   }
 
   /** [HDR-1], [AUTH-1]: a flipped bit in written envelopes fails byte-exact vectors with a hex diff. */

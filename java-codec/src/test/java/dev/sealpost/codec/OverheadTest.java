@@ -23,7 +23,7 @@ class OverheadTest {
   @Test
   void symmetricRecipientOverheadIs116PlusKeyId() throws Exception {
     Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
-    for (Suite suite : Suite.values()) {
+    for (Suite suite : new Suite[] {Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_SIV}) {
       int expected = suite == Suite.AES_256_SIV ? 104 + 8 : 116 + 8;
       assertEquals(expected, overhead(Encryptor.builder().suite(suite).recipient(Recipient.symmetric(ring, KEY_ID)).build()),
           suite.toString());
@@ -43,6 +43,33 @@ class OverheadTest {
     KmsClient kms = dev.sealpost.codec.kms.TestKms.of(Map.of("kms://k-000001", TestKeys.pattern(7, 32)), new SecureRandom());
     Encryptor e = Encryptor.builder().recipient(Recipient.kms(kms, "kms://k-000001")).build();
     assertEquals(76 + "kms://k-000001".length() + 60, overhead(e));
+  }
+
+  /**
+   * Segmented suites: the table's overhead plus 16 bytes per segment after the first, {@code
+   * 16 * (max(1, ceil(p / 65536)) - 1)}, whole and streamed.
+   */
+  @Test
+  void segmentedSuitesAdd16BytesPerSegmentAfterTheFirst() throws Exception {
+    Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
+    int[][] sizesAndExtraSegments = {{0, 0}, {1, 0}, {65535, 0}, {65536, 0}, {65537, 1}, {3 * 65536, 2}, {3 * 65536 + 1, 3}};
+    for (Suite base : new Suite[] {Suite.AES_256_GCM, Suite.CHACHA20_POLY1305}) {
+      Encryptor whole = Encryptor.builder().suite(base).segmented(true).recipient(Recipient.symmetric(ring, KEY_ID)).build();
+      Encryptor plain = Encryptor.builder().suite(base).recipient(Recipient.symmetric(ring, KEY_ID)).build();
+      for (int[] c : sizesAndExtraSegments) {
+        byte[] p = new byte[c[0]];
+        int expected = 124 + 16 * c[1];
+        assertEquals(expected, whole.encrypt(p).length - p.length, base + " whole, p = " + c[0]);
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = plain.encryptingStream(sink, EncryptionContext.empty())) {
+          out.write(p);
+        }
+        assertEquals(expected, sink.size() - p.length, base + " streamed, p = " + c[0]);
+      }
+    }
+    Encryptor x = Encryptor.builder().segmented(true)
+        .recipient(Recipient.x25519(KEY_ID, 1, TestKeys.consumerKey().publicKey())).build();
+    assertEquals(164 + 16, x.encrypt(new byte[65537]).length - 65537, "X25519 row, two segments");
   }
 
   @Test

@@ -1,0 +1,24 @@
+package dev.sealpost.codec.internal;
+
+import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.format.EnvelopeHeader;
+
+/**
+ * What a streamed reader needs from the decryptor that created it: the checks of SPEC.md
+ * section 11 that follow the header, and the whole-envelope path for suites that are not
+ * segmented.
+ */
+public interface StreamOpener {
+  /**
+   * Steps 10 to 12 for a segmented envelope whose header (steps 1 to 8) is {@code header},
+   * parsed from {@code envelope} at {@code offset}; returns a cipher that opens its segments
+   * under {@code K_env}.
+   */
+  SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException;
+
+  /** Every step, for an envelope of a suite that is not segmented, read whole. */
+  byte[] decryptWhole(byte[] envelope, int offset, int length) throws SealpostException;
+
+  /** The plaintext limit of a whole envelope [LIM-3]. */
+  int maxPlaintextLength();
+}
