@@ -511,3 +511,29 @@ def test_overhead_signed_adds_70_plus_s(mode: SignMode, base: Suite) -> None:
         assert len(signed) - len(unsigned) == 70 + 8
         if base is Suite.AES_256_GCM and mode is SignMode.PER_DEK:
             assert len(signed) == n + 202
+
+
+# --- [SIG-6]: Wycheproof Ed25519 ---------------------------------------------------------------
+
+
+def _wycheproof_ed25519() -> list[Any]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "third_party" / "wycheproof" / "ed25519_test.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))  # missing file: a failure, not a skip
+    cases = []
+    for g in doc["testGroups"]:
+        for t in g["tests"]:
+            cases.append(pytest.param(g["publicKey"]["pk"], t, id=f"tcId{t['tcId']}"))
+    assert len(cases) == doc["numberOfTests"]
+    return cases
+
+
+@pytest.mark.parametrize(("public_key", "case"), _wycheproof_ed25519())
+def test_sig6_wycheproof_ed25519(public_key: str, case: dict[str, Any]) -> None:
+    """[SIG-6]: the reader's verification (RFC 8032 5.1.7 with S < L) gives every Wycheproof
+    Ed25519 verdict: valid signatures verify, every other one fails."""
+    assert case["result"] in ("valid", "invalid")
+    writer = TrustedWriter("w", 1, bytes.fromhex(public_key))
+    assert writer.verify(bytes.fromhex(case["sig"]), bytes.fromhex(case["msg"])) is (case["result"] == "valid")
