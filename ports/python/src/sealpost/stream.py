@@ -3,7 +3,24 @@
 :class:`EncryptingWriter` (from :meth:`sealpost.Encryptor.writer`) writes one envelope piece
 by piece; :class:`DecryptingReader` (from :meth:`sealpost.Decryptor.reader`) releases its
 plaintext one authenticated segment at a time. Both hold at most one segment, whatever the
-length of the payload.
+length of the payload. ::
+
+    >>> import io, shutil, sealpost
+    >>> kek = sealpost.SymmetricKek("backups", 1, bytes(range(32)))
+    >>> src, sealed, restored = io.BytesIO(b"x" * 200_000), io.BytesIO(), io.BytesIO()
+    >>> with sealpost.Encryptor([kek], segmented=True).writer(sealed, {"file": "db.dump"}) as w:
+    ...     shutil.copyfileobj(src, w)
+    >>> sealed.seek(0)
+    0
+    >>> r = sealpost.Decryptor([kek]).reader(sealed, {"file": "db.dump"})
+    >>> shutil.copyfileobj(r, restored)
+    >>> restored.getvalue() == b"x" * 200_000
+    True
+    >>> cut = io.BytesIO(sealed.getvalue()[:-100])      # truncated: an error, never a short file
+    >>> shutil.copyfileobj(sealpost.Decryptor([kek]).reader(cut, {"file": "db.dump"}), io.BytesIO())
+    Traceback (most recent call last):
+    ...
+    sealpost.stream.SealpostStreamError: authentication-failed: ... (discard the 196608 plaintext bytes already read)
 """
 
 from __future__ import annotations
