@@ -183,13 +183,14 @@ class _DekState:
         self.signer = signer if signer is not None and signer.mode is SignMode.PER_MESSAGE else None
 
     def seal(self, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
-        header = self.header_prefix + nonce
         if self.cipher is None:
-            return self._seal_segmented(header, nonce, plaintext, external)
-        envelope = header + self.cipher.seal(nonce, header + external, plaintext)
-        if self.signer is not None:
-            envelope += self.signer.key.sign(SIGNED_MESSAGE_LABEL + envelope + external)
-        return envelope
+            return self._seal_segmented(self.header_prefix + nonce, nonce, plaintext, external)
+        # Per message: the AAD, the body and the envelope, and nothing else.
+        body = self.cipher.seal(nonce, b"".join((self.header_prefix, nonce, external)), plaintext)
+        if self.signer is None:
+            return b"".join((self.header_prefix, nonce, body))
+        envelope = b"".join((self.header_prefix, nonce, body))
+        return envelope + self.signer.key.sign(b"".join((SIGNED_MESSAGE_LABEL, envelope, external)))
 
     def _seal_segmented(self, header: bytes, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
         """Section 17: the whole segmented envelope of ``plaintext`` ([SEG-1])."""
@@ -640,19 +641,65 @@ def _check_required(header: Header, required_context: Context) -> None:
                 )
 
 
-def _derive_checked_keys(header: Header, external: bytes, key_list: Sequence[DecryptionKey]) -> DerivedKeys:
+class _KeyCache:
+    """Keys a :class:`Decryptor` derived from unwrapped DEKs, by the exact header bytes before
+    the nonce (suite, every recipient entry with its wrapped DEK, commitment, stored context,
+    signer field): envelopes under one DEK then cost no unwrap and no HKDF. Deterministic
+    suites are not cached, since their [SIV-4] check depends on the external context. The
+    commitment is still compared for every envelope ([COM-3]). Bounded; oldest first."""
+
+    __slots__ = ("_entries", "_limit", "_lock")
+
+    def __init__(self, limit: int) -> None:
+        self._entries: dict[bytes, tuple[DerivedKeys, Optional[PayloadCipher]]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: bytes) -> Optional[tuple[DerivedKeys, Optional[PayloadCipher]]]:
+        return self._entries.get(key)
+
+    def put(self, key: bytes, value: tuple[DerivedKeys, Optional[PayloadCipher]]) -> None:
+        if self._limit <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self._limit and key not in self._entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = value
+
+
+def _derive_checked_keys(
+    header: Header,
+    external: bytes,
+    key_list: Sequence[DecryptionKey],
+    key_cache: Optional[_KeyCache] = None,
+) -> tuple[DerivedKeys, Optional[PayloadCipher]]:
     """Steps 11 and 12: unwrap the first held entry ([RCP-8]), compare the commitment in
     constant time ([COM-2]; the DEK of step 11 is final, [COM-4]), and for a deterministic
-    suite recompute the DEK from the first entry ([SIV-4])."""
-    dek, index, key = _unwrap_first_held(header.recipients, key_list)
+    suite recompute the DEK from the first entry ([SIV-4]). Returns the derived keys and, for
+    an unsegmented suite, the payload cipher."""
     suite = header.suite
+    cache_key = None
+    if key_cache is not None and not suite.deterministic:
+        cache_key = header.raw[: len(header.raw) - suite.nonce_length]
+        hit = key_cache.get(cache_key)
+        if hit is not None:
+            if not hmac.compare_digest(hit[0].commitment, header.commitment):  # [COM-3]
+                raise SealpostError(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the commitment")
+            return hit
+    dek, index, key = _unwrap_first_held(header.recipients, key_list)
     derived = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
     if not hmac.compare_digest(derived.commitment, header.commitment):
         raise SealpostError(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the commitment")
     if suite.deterministic and index == 0:
         _check_deterministic_dek(header, external, key, dek)
     del dek
-    return derived
+    result = (derived, None if suite.segmented else PayloadCipher(suite, derived.message_key))
+    if cache_key is not None and key_cache is not None:
+        key_cache.put(cache_key, result)
+    return result
 
 
 def _open(
@@ -663,6 +710,7 @@ def _open(
     limit: int,
     trust: Trust,
     cache: Optional[VerificationCache],
+    key_cache: Optional[_KeyCache] = None,
 ) -> Decrypted:
     """SPEC.md section 11 for a whole envelope; the first fault wins ([ERR-2])."""
     # Steps 1-9.
@@ -675,16 +723,16 @@ def _open(
         unsigned = data[: len(data) - SIGNATURE_LENGTH] if message_signature is not None else None
         signer = check_writer(header, trust, unsigned, message_signature, external, cache)
     # Steps 11 and 12.
-    derived = _derive_checked_keys(header, external, key_list)
+    derived, payload = _derive_checked_keys(header, external, key_list, key_cache)
     # Step 13: authenticate and decrypt the whole body ([AUTH-1], [AUTH-2], [AUTH-3]).
     suite = header.suite
     aad = header.raw + external
-    if suite.segmented:
+    if payload is None:
         assert derived.prk is not None
         cipher = SegmentCipher(suite, derive_segment_key(derived.prk, int(suite), header.nonce))
         plaintext = open_segments(cipher, aad, body)
     else:
-        plaintext = PayloadCipher(suite, derived.message_key).open(header.nonce, aad, body)
+        plaintext = payload.open(header.nonce, aad, body)
     return Decrypted(plaintext, suite, signer)
 
 
@@ -723,13 +771,17 @@ def decrypt(
 
 #: Mode 01 verifications a Decryptor remembers by default ([SIG-7]).
 DEFAULT_VERIFICATION_CACHE_SIZE = 1024
+#: Headers (DEKs) whose derived keys a Decryptor keeps by default.
+DEFAULT_KEY_CACHE_SIZE = 1024
 
 _READER_DEFAULT: Any = object()
 
 
 class Decryptor:
-    """A reader: its keys, the writers it trusts, its plaintext limit, and the mode ``01``
-    signatures it has verified (remembered by their exact bytes, [SIG-7], [SIG-9]).
+    """A reader: its keys, the writers it trusts, its plaintext limit, the mode ``01``
+    signatures it has verified (remembered by their exact bytes, [SIG-7], [SIG-9]) and the keys
+    it derived per DEK (remembered by the exact header bytes before the nonce, so that the
+    envelopes of one DEK cost one unwrap; the commitment is compared every time, [COM-3]).
 
     ``trusted_writers`` is the reader's default trust ([SIG-4]); each call may give the trust
     of its own source instead (``trusted_writers=[]``: none required for that call). When
@@ -760,11 +812,13 @@ class Decryptor:
         trusted_writers: Optional[Iterable[TrustedWriter]] = None,
         max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
         verification_cache_size: int = DEFAULT_VERIFICATION_CACHE_SIZE,
+        key_cache_size: int = DEFAULT_KEY_CACHE_SIZE,
     ) -> None:
         self._keys = _reader_keys(keys)
         self._trust = make_trust(trusted_writers)
         self._limit = _check_plaintext_limit(max_plaintext_length)
         self._cache = VerificationCache(verification_cache_size)
+        self._key_cache = _KeyCache(key_cache_size)
 
     def _trust_for(self, trusted_writers: Any) -> Trust:
         if trusted_writers is _READER_DEFAULT:
@@ -783,7 +837,7 @@ class Decryptor:
         data = _as_bytes(envelope, "envelope")
         trust = self._trust_for(trusted_writers)
         external = encode_context(external_context, "external context")
-        return _open(data, self._keys, external, required_context, self._limit, trust, self._cache)
+        return _open(data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache)
 
     def decrypt(
         self,
@@ -819,7 +873,7 @@ class Decryptor:
         trust = self._trust_for(trusted_writers)
         external = encode_context(external_context, "external context")
         return DecryptingReader._start(
-            source, self._keys, external, required_context, self._limit, trust, self._cache
+            source, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache
         )
 
     @property

@@ -213,6 +213,7 @@ class DecryptingReader(io.RawIOBase):
         limit: int,
         trust: "Trust",
         cache: Optional["VerificationCache"],
+        key_cache: Any = None,
     ) -> "DecryptingReader":
         from . import envelope as env
         from .signing import check_writer
@@ -227,7 +228,7 @@ class DecryptingReader(io.RawIOBase):
             self._fill(bound)
             data = header.raw + self._buf[:bound]
             self._buf = bytearray()
-            opened = env._open(data, keys, external, required_context, limit, trust, cache)
+            opened = env._open(data, keys, external, required_context, limit, trust, cache, key_cache)
             self.suite = opened.suite
             self.verified_signer = opened.verified_signer
             self._plain = opened.plaintext
@@ -238,7 +239,7 @@ class DecryptingReader(io.RawIOBase):
         # gives way to section 17.
         env._check_required(header, required_context)
         self.verified_signer = check_writer(header, trust, None, None, external, cache) if trust else None
-        derived = env._derive_checked_keys(header, external, keys)
+        derived, _ = env._derive_checked_keys(header, external, keys, key_cache)
         assert derived.prk is not None
         self.suite = header.suite
         self._cipher = SegmentCipher(header.suite, env.derive_segment_key(derived.prk, int(header.suite), header.nonce))
