@@ -506,3 +506,27 @@ def test_overhead_16_per_segment_after_the_first(n: int) -> None:
     assert len(seg) - len(plain) == 16 * (max(1, -(-n // SEG)) - 1)
     info = sealpost.inspect(seg)
     assert info.plaintext_length == n and info.suite is Suite.AES_256_GCM_SEGMENTED
+
+
+@pytest.mark.parametrize("suite", [0x0201, 0x0202])
+def test_seg6_truncated_at_every_segment_boundary_and_next_to_it(suite: int) -> None:
+    """[SEG-6], [SEG-2], [SEG-4]: a four-segment envelope cut at every segment boundary, one
+    byte before and one after it, or one byte short of its end: whole -> authentication-failed;
+    streamed -> the same error from a read, after releasing at most the segments that lay
+    wholly before the cut and were followed by more bytes."""
+    s = spec(3 * SEG + 1000, suite)
+    env = s.envelope()
+    hlen = len(s.header())
+    cuts = {len(env) - 1}
+    for k in range(4):
+        for d in (-1, 0, 1):
+            cuts.add(hlen + k * SEGLEN + d)
+    for cut in sorted(c for c in cuts if hlen <= c < len(env)):
+        data = env[:cut]
+        with pytest.raises(SealpostError) as e:
+            whole(data)
+        assert e.value.category is C.AUTHENTICATION_FAILED, cut
+        released, error, _ = stream(data, 4096)
+        assert error is not None and error.category is C.AUTHENTICATION_FAILED, cut
+        complete_before = max(0, (cut - hlen - 1) // SEGLEN)  # segments with a byte after them
+        assert len(released) <= complete_before * SEG and released == s.plaintext[: len(released)], cut
