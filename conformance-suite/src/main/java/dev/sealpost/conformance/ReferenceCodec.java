@@ -219,7 +219,7 @@ public final class ReferenceCodec {
         sha.update(buf, 0, n);
         released[0] += n;
       }
-      verified[0] = verifiedByStream(reader, ByteString.copyFrom(r.getChunksList()).toByteArray());
+      verified[0] = in.verifiedSigner().orElse(null);
     } catch (SealpostStreamException e) {
       result.setError(Error.newBuilder().setCategory(e.category().id()).setMessage(String.valueOf(e.getMessage())));
     } catch (IOException e) {
@@ -258,24 +258,12 @@ public final class ReferenceCodec {
       while ((n = in.read(buf)) >= 0) {
         out.write(buf, 0, n);
       }
-      SignerRef signer = verifiedByStream(reader, envelope);
-      return new Released(out.toByteArray(), null, signer == null ? null : signerInfo(signer));
+      return new Released(out.toByteArray(), null, in.verifiedSigner().map(ReferenceCodec::signerInfo).orElse(null));
     } catch (SealpostStreamException e) {
       return new Released(out.toByteArray(), e.category().id(), null);
     } catch (IOException e) {
       throw new IllegalStateException("the reference's streaming reader failed outside the codec", e);
     }
-  }
-
-  /**
-   * [SIG-8]: a stream that ended normally for a reader that requires a trusted writer passed
-   * step 10a, so its signer is the header's; otherwise no signer was verified.
-   */
-  private static SignerRef verifiedByStream(DecryptRequest reader, byte[] envelope) throws SealpostException {
-    if (reader.getTrustedWritersCount() == 0) {
-      return null;
-    }
-    return EnvelopeHeader.parse(envelope).signer().orElse(null);
   }
 
   /** [SEG-1]: the pattern plaintext through the codec's streaming writer, in the given writes. */

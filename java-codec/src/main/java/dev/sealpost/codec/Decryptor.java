@@ -261,26 +261,34 @@ public final class Decryptor {
    * header before the first byte is released (step 10a; segmented suites sign per DEK only).
    */
   public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext, TrustedWriters trust) {
+    return decryptingStream(source, externalContext, Map.of(), trust);
+  }
+
+  /** As above, also requiring stored-context entries, checked before any key is unwrapped [CTX-4]. */
+  public DecryptingInputStream decryptingStream(
+      InputStream source, EncryptionContext externalContext, Map<String, String> requiredStoredContext, TrustedWriters trust) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(externalContext, "externalContext");
+    Map<String, String> required = Map.copyOf(requiredStoredContext);
     Objects.requireNonNull(trust, "trust");
     EncryptionContext ext = externalContext;
     return new DecryptingInputStream(source, ext.encode(), new StreamOpener() {
       @Override
-      public SegmentCipher segmentCipher(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+      public Opened openSegmented(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+        checkStoredContext(header, required); // step 10
         // Mode 01 needs P and the header signature only, both in the header bytes [SIG-3].
-        checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
+        SignerRef signer = checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
         DekKeys keys = checkedKeys(header, envelope, offset, ext);
         try {
-          return keys.segmentCipher(header.nonce(), false);
+          return new Opened(keys.segmentCipher(header.nonce(), false), signer);
         } catch (GeneralSecurityException e) {
           throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive the segment key from the DEK", e);
         }
       }
 
       @Override
-      public byte[] decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
-        return open(envelope, offset, length, ext, Map.of(), trust).plaintext();
+      public Decrypted decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
+        return open(envelope, offset, length, ext, required, trust);
       }
 
       @Override

@@ -79,4 +79,34 @@ class OverheadTest {
         .storedContext(EncryptionContext.of("tenant", "acme")).build();
     assertEquals(124 + 3 + 6 + 4, overhead(e));
   }
+
+  // SPEC.md 14, signed suites: the signer field adds 6 + s + 64 = 70 + s bytes in either sign
+  // mode (mode 01 in the header, mode 02 at the end), on every base suite and recipient type.
+  @Test
+  void signedSuitesAdd70PlusSignerId() throws Exception {
+    Keyring ring = Keyring.builder().add(KEY_ID, 1, TestKeys.pattern(9, 32)).build();
+    dev.sealpost.codec.keys.Ed25519PrivateKey key = dev.sealpost.codec.keys.Ed25519PrivateKey.fromSeed(TestKeys.pattern(3, 32));
+    for (String signerId : new String[] {"w", "writer-1", "x".repeat(255)}) {
+      int s = signerId.length();
+      for (SignMode mode : SignMode.values()) {
+        for (Suite suite : new Suite[] {Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_SIV}) {
+          int unsigned = suite == Suite.AES_256_SIV ? 104 + 8 : 116 + 8;
+          Encryptor e = Encryptor.builder().suite(suite).recipient(Recipient.symmetric(ring, KEY_ID))
+              .signer(WriterKey.ed25519(signerId, 1, key), mode).build();
+          assertEquals(unsigned + 70 + s, overhead(e), suite + " " + mode + " s=" + s);
+        }
+        Encryptor x = Encryptor.builder().recipient(Recipient.x25519(KEY_ID, 1, TestKeys.consumerKey().publicKey()))
+            .signer(WriterKey.ed25519(signerId, 1, key), mode).build();
+        assertEquals(156 + 8 + 70 + s, overhead(x), "x25519 " + mode + " s=" + s);
+      }
+    }
+    // The table's example: AES-256-GCM, one symmetric recipient, mode 01, k = s = 8: 202 bytes.
+    assertEquals(202, overhead(Encryptor.builder().recipient(Recipient.symmetric(ring, KEY_ID))
+        .signer(WriterKey.ed25519("writer-1", 1, key), SignMode.PER_DEK).build()));
+    // Signed and segmented (mode 01 only): 70 + s on top of the segmented overhead, 16 per extra segment.
+    Encryptor seg = Encryptor.builder().recipient(Recipient.symmetric(ring, KEY_ID)).segmented(true)
+        .signer(WriterKey.ed25519("writer-1", 1, key), SignMode.PER_DEK).build();
+    byte[] pt = new byte[3 * 65536 + 1];
+    assertEquals(124 + 78 + 16 * 3, seg.encrypt(pt).length - pt.length);
+  }
 }

@@ -1518,6 +1518,27 @@ public final class VectorGenerator {
           "CommitmentMismatch");
       signedInvalid("sign mode 03 and the signer untrusted: step 7a first", withByte(d1.envelope, d1.signerOffset, 3), EXTERNAL,
           "malformed-header", pay2, "ErrorOrder", "SignMode", "MalformedHeader");
+      // [LIM-2] applies to the signer field as to every header field (step 7a): padding entries of a
+      // private type bring the signed header to exactly 16384 bytes, then let the signature cross it.
+      byte[] padDek = Drbg.bytes("signed pad dek", 32);
+      byte[] padNonce = Drbg.bytes("signed pad nonce", 12);
+      Entry padOrders = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, padDek));
+      for (int last : new int[] {3853, 3866}) {
+        List<Entry> entries = new ArrayList<>();
+        int[] widths = {4096, 4096, 4096, last};
+        for (int i = 0; i < widths.length; i++) {
+          entries.add(new Entry(0x80, "pad-" + i, 1, Drbg.bytes("pad " + widths[i], widths[i])));
+        }
+        entries.add(padOrders);
+        byte[] env = signedEnvelope(SuiteSpec.AES_256_GCM_SIGNED, entries, padDek, padNonce, pt, payments1(dek));
+        if (last == 3853) {
+          signedValid("a signed header of exactly 16384 bytes", env, NONE, pt, pay1, payments1(dek), "AtLimit", "Signed",
+              "PerDekSignature", "TrustedWriter", "UnknownRecipientType");
+        } else {
+          signedInvalid("a signed header whose header signature crosses 16384 bytes", env, NONE, "limit-exceeded", pay1,
+              "LimitExceeded", "Signed", "PerDekSignature");
+        }
+      }
 
       group("Signed suites; the reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
       signedInvalid("signed by a trusted writer, no key held: step 11 after 10a", d1.envelope, EXTERNAL, "no-matching-key", pay1,
@@ -1526,6 +1547,14 @@ public final class VectorGenerator {
           "UntrustedWriter", "NoMatchingKey", "ErrorOrder");
       signedInvalid("a bad signature, no key held: step 10a first", wrongSigned, EXTERNAL, "signature-invalid", pay1,
           "SignatureInvalid", "NoMatchingKey", "ErrorOrder");
+    }
+
+    /** A signed envelope of these entries, the commitment and body of {@code dek}, empty contexts. */
+    private static byte[] signedEnvelope(SuiteSpec suite, List<Entry> entries, byte[] dek, byte[] nonce, byte[] pt,
+        SpecWriter.Signer signer) throws GeneralSecurityException {
+      byte[] p = cat(SpecWriter.prefix(suite.id, entries, SpecWriter.commitment(suite, dek), new byte[] {0}), signer.field());
+      byte[] header = cat(p, SpecWriter.ed25519Sign(signer.seed, cat(SpecWriter.SIGNED_HEADER, p)), nonce);
+      return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, new byte[] {0}, pt));
     }
 
     private static byte[] withByte(byte[] env, int offset, int value) {

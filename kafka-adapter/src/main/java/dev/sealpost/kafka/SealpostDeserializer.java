@@ -5,6 +5,7 @@ import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.TrustedWriters;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import java.util.HashSet;
 import java.util.Map;
@@ -180,8 +181,10 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
 
   /** The plaintext of an envelope; null for a record without one that the topic may carry [KB-13], [KB-22]. */
   private byte[] open(String topic, Headers headers, byte[] data, EncryptionContext context) {
+    TrustedWriters trust = settings.trustFor(topic);
     if (!EnvelopeHeader.hasMagic(data, 0, data.length)) {
-      if (settings.acceptsPlaintextOnConsume(topic)) {
+      // [KB-23]: a topic with trusted writers takes only their envelopes, whatever the plaintext lists say.
+      if (settings.acceptsPlaintextOnConsume(topic) && !trust.requiresTrustedWriter()) {
         return null;
       }
       throw new SealpostRecordException(SealpostRecordException.Reason.PLAINTEXT_REJECTED,
@@ -192,7 +195,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
         SealpostRecordException.Reason.DECRYPTION_FAILED, ErrorCategory.NO_MATCHING_KEY, topic, key,
         "no key to decrypt with is configured", null));
     try {
-      return decryptor.decrypt(data, context);
+      return decryptor.open(data, 0, data.length, context, trust).plaintext();
     } catch (SealpostException e) {
       String hint = !key && headers != null && e.category() == ErrorCategory.AUTHENTICATION_FAILED
           ? " (the value is bound to topic, record key and authenticated headers: the record was moved, spliced"

@@ -145,6 +145,9 @@ public class SealpostSerializer<T> implements Serializer<T> {
         if (settings.random() != null) {
           builder.random(settings.random());
         }
+        if (settings.signer().isPresent()) {
+          builder.signer(settings.signer().get(), settings.signMode()); // keys too: 0103, still deterministic
+        }
         e = builder.build();
         encryptors.put(t, e);
       }

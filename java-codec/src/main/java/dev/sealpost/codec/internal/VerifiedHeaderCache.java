@@ -72,7 +72,7 @@ public final class VerifiedHeaderCache {
     }
 
     boolean matches(Ed25519PublicKey k, byte[] buf, int pOff, int pLen, byte[] sig) {
-      return key.equals(k)
+      return (key == k || key.equals(k))
           && Arrays.equals(p, 0, p.length, buf, pOff, pOff + pLen)
           && Arrays.equals(signature, sig);
     }

@@ -1,8 +1,10 @@
 package dev.sealpost.codec.stream;
 
+import dev.sealpost.codec.Decrypted;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignerRef;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.internal.SegmentCipher;
@@ -47,6 +49,7 @@ public final class DecryptingInputStream extends InputStream {
   private int plainPos;
   private int plainEnd;
   private EnvelopeHeader header;
+  private SignerRef verifiedSigner;
   private int headerLength;
   private SegmentCipher cipher;
   private long index;
@@ -74,6 +77,15 @@ public final class DecryptingInputStream extends InputStream {
     return header == null ? Optional.empty() : Optional.of(header.suite());
   }
 
+  /**
+   * The writer whose signature step 10a verified under a trusted key, once the first read has
+   * returned: before any plaintext is released for a segmented suite, with the whole envelope
+   * otherwise. Empty when the reader required no trusted writer, signed envelope or not [SIG-8].
+   */
+  public Optional<SignerRef> verifiedSigner() {
+    return Optional.ofNullable(verifiedSigner);
+  }
+
   @Override
   public int read() throws IOException {
     int n = read(one, 0, 1);
@@ -92,20 +104,31 @@ public final class DecryptingInputStream extends InputStream {
     if (len == 0) {
       return 0;
     }
-    while (plainPos == plainEnd) {
+    if (plainPos == plainEnd) {
       if (done) {
         return -1;
       }
+      // A caller reading at least a segment gets it decrypted in place, without a copy.
+      boolean direct = cipher != null && len >= SegmentCipher.SEGMENT_SIZE;
       try {
-        advance();
+        if (direct) {
+          int n = advance(b, off);
+          released += n;
+          return n == 0 ? -1 : n; // 0 only for the single empty segment of an empty payload
+        }
+        plainPos = 0;
+        plainEnd = advance(plain, 0);
       } catch (SealpostException e) {
         failure = new SealpostStreamException(e, released);
-        Arrays.fill(plain, (byte) 0);
+        wipe(direct ? b : plain, direct ? off : 0);
         throw failure;
       } catch (IOException | RuntimeException e) {
         failure = e instanceof IOException ? (IOException) e : new IOException(e);
-        Arrays.fill(plain, (byte) 0);
+        wipe(direct ? b : plain, direct ? off : 0);
         throw failure;
+      }
+      if (plainPos == plainEnd) {
+        return -1;
       }
     }
     int n = Math.min(len, plainEnd - plainPos);
@@ -134,8 +157,18 @@ public final class DecryptingInputStream extends InputStream {
     source.close();
   }
 
-  /** Makes the next plaintext available, or sets {@link #done}, or throws. */
-  private void advance() throws IOException, SealpostException {
+  /** Nothing of a segment that failed stays in the buffer it was opened into [SEG-3]. */
+  private static void wipe(byte[] target, int offset) {
+    Arrays.fill(target, offset, Math.min(target.length, offset + SegmentCipher.SEGMENT_SIZE), (byte) 0);
+  }
+
+  /**
+   * Opens the next segment into {@code target} (room for 65536 bytes) and returns its plaintext
+   * length, setting {@link #done} after the last; or throws. The first call reads the header; for
+   * a suite that is not segmented it fills {@link #plain} with the whole plaintext instead and
+   * returns its length, whatever {@code target}.
+   */
+  private int advance(byte[] target, int targetOffset) throws IOException, SealpostException {
     if (header == null) {
       fill(buf.length);
       // Steps 1 to 8 on what was read: at least the 16384 bytes [LIM-2] needs, or all there is.
@@ -143,9 +176,11 @@ public final class DecryptingInputStream extends InputStream {
       headerLength = header.headerLength();
       if (!header.suite().segmented()) {
         readWhole();
-        return;
+        return plainEnd;
       }
-      cipher = opener.segmentCipher(buf, 0, header); // steps 10 to 12
+      StreamOpener.Opened opened = opener.openSegmented(buf, 0, header); // steps 10 to 12
+      cipher = opened.cipher;
+      verifiedSigner = opened.verifiedSigner;
       start = headerLength;
     }
     if (start + WINDOW > buf.length) {
@@ -169,16 +204,17 @@ public final class DecryptingInputStream extends InputStream {
     if (last && index > 0 && length == SegmentCipher.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "empty last segment after other segments");
     }
+    int n;
     try {
-      plainEnd = cipher.open(index, last, buf, 0, headerLength, external, buf, start, length, plain, 0);
+      n = cipher.open(index, last, buf, 0, headerLength, external, buf, start, length, target, targetOffset);
     } catch (GeneralSecurityException e) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED,
           "segment " + index + (last ? ", the last one," : "") + " failed authentication", e);
     }
-    plainPos = 0;
     start += length;
     index++;
     done = last;
+    return n;
   }
 
   /** Reads until {@code end} reaches {@code limit} or the source ends. */
@@ -207,7 +243,9 @@ public final class DecryptingInputStream extends InputStream {
       }
       fill(buf.length);
     }
-    plain = opener.decryptWhole(buf, 0, end);
+    Decrypted whole = opener.decryptWhole(buf, 0, end);
+    plain = whole.plaintext();
+    verifiedSigner = whole.verifiedSigner().orElse(null);
     plainPos = 0;
     plainEnd = plain.length;
     buf = new byte[0];

@@ -20,10 +20,11 @@ import java.util.Objects;
  * envelope = header || seg_0 || ... || seg_(n-1)     ; seg_i = 65552 bytes, the last 16..65552
  * </pre>
  *
- * <p>{@link #close()} declares the payload complete. A producer that fails midway must call
- * {@link #abort()} instead (also from a try-with-resources block), so that no reader accepts
- * the truncated payload: try-with-resources alone would close, and so complete, the envelope.
- * {@link #flush()} flushes the sink but cannot emit a partial segment.
+ * <p>{@link #close()} (or {@link #finish()}, which leaves the sink open) declares the payload
+ * complete. A producer that fails midway must call {@link #abort()} instead (also from a
+ * try-with-resources block), so that no reader accepts the truncated payload: try-with-resources
+ * alone would close, and so complete, the envelope. {@link #flush()} flushes the sink but cannot
+ * emit a partial segment.
  */
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream sink;
@@ -36,6 +37,8 @@ public final class EncryptingOutputStream extends OutputStream {
   private int fill;
   private long index;
   private boolean closed;
+  /** The last segment is written; the sink is still open. */
+  private boolean finished;
   /** Set by any failure or {@link #abort()}: the last segment is then never written. */
   private boolean broken;
 
@@ -91,22 +94,39 @@ public final class EncryptingOutputStream extends OutputStream {
   /** Flushes the sink; buffered plaintext stays buffered until its segment is complete. */
   @Override
   public void flush() throws IOException {
-    ensureOpen();
+    if (closed) {
+      throw new IOException("stream closed");
+    }
     sink.flush();
   }
 
-  /** Seals the last segment and closes the sink: the payload is complete. */
+  /**
+   * Seals the last segment without closing the sink, as {@code GZIPOutputStream.finish} does:
+   * the payload is complete and no more can be written; the caller may go on writing to the sink
+   * (a trailing newline, another envelope). Idempotent.
+   */
+  public void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    ensureOpen();
+    emit(plain, 0, fill, true);
+    finished = true;
+    Arrays.fill(plain, (byte) 0);
+  }
+
+  /** Seals the last segment, unless {@link #finish()} did, and closes the sink: the payload is complete. */
   @Override
   public void close() throws IOException {
     if (closed) {
       return;
     }
-    closed = true;
     try {
-      if (!broken) {
+      if (!broken && !finished) {
         emit(plain, 0, fill, true);
       }
     } finally {
+      closed = true;
       Arrays.fill(plain, (byte) 0);
       sink.close();
     }
@@ -114,7 +134,8 @@ public final class EncryptingOutputStream extends OutputStream {
 
   /**
    * Closes the sink without the last segment, so that the envelope stays incomplete and every
-   * reader fails on it [SEG-6]. Idempotent; does nothing after {@link #close()}.
+   * reader fails on it [SEG-6]. Idempotent; after {@link #finish()} the envelope is already
+   * complete and this only closes the sink; does nothing after {@link #close()}.
    */
   public void abort() throws IOException {
     if (closed) {
@@ -129,7 +150,10 @@ public final class EncryptingOutputStream extends OutputStream {
       throw new IOException("stream closed");
     }
     if (broken) {
-      throw new IOException("stream failed earlier; the envelope is incomplete");
+      throw new IOException("stream failed or was aborted; the envelope is incomplete");
+    }
+    if (finished) {
+      throw new IOException("stream finished; the envelope is complete");
     }
   }
 

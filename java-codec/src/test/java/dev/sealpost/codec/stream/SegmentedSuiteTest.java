@@ -164,14 +164,26 @@ class SegmentedSuiteTest {
   }
 
   private static Outcome streamOutcome(byte[] envelope) throws Exception {
+    return streamOutcome(envelope, 8192);
+  }
+
+  /**
+   * Reads with a buffer of {@code size} bytes: below 65536 the stream copies from its own
+   * segment buffer, from 65536 up it decrypts into the caller's buffer, which must then hold
+   * nothing of a segment that failed.
+   */
+  private static Outcome streamOutcome(byte[] envelope, int size) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext())) {
-      byte[] buf = new byte[8192];
+      byte[] buf = new byte[size];
       while (true) {
         int n;
         try {
           n = in.read(buf);
         } catch (SealpostStreamException e) {
+          if (size >= SEG) {
+            assertArrayEquals(new byte[size], buf, "no byte of a failed segment in the caller's buffer [SEG-3]");
+          }
           // [SEG-4]: the failure is sticky, never followed by an end of stream.
           SealpostStreamException again = assertThrows(SealpostStreamException.class, () -> in.read(buf));
           assertEquals(e.category(), again.category());
@@ -193,7 +205,13 @@ class SegmentedSuiteTest {
    */
   private static void assertRefused(byte[] envelope, byte[] plaintext, ErrorCategory category, int maxReleasedSegments)
       throws Exception {
-    Outcome o = streamOutcome(envelope);
+    assertRefused(envelope, plaintext, category, maxReleasedSegments, 8192);
+    assertRefused(envelope, plaintext, category, maxReleasedSegments, SEG + 5);
+  }
+
+  private static void assertRefused(
+      byte[] envelope, byte[] plaintext, ErrorCategory category, int maxReleasedSegments, int readSize) throws Exception {
+    Outcome o = streamOutcome(envelope, readSize);
     if (o.failure == null) {
       fail("the stream ended normally after " + o.released.length + " bytes [SEG-4], [SEG-6]");
     }
@@ -386,17 +404,16 @@ class SegmentedSuiteTest {
     dev.sealpost.codec.dek.DekKeys keys = dev.sealpost.codec.dek.DekKeys.derive(Suite.AES_256_GCM_SEGMENTED, DEK);
     dev.sealpost.codec.internal.StreamOpener opener = new dev.sealpost.codec.internal.StreamOpener() {
       @Override
-      public dev.sealpost.codec.internal.SegmentCipher segmentCipher(byte[] env, int off, EnvelopeHeader header)
-          throws SealpostException {
+      public Opened openSegmented(byte[] env, int off, EnvelopeHeader header) throws SealpostException {
         try {
-          return keys.segmentCipher(header.nonce(), false);
+          return new Opened(keys.segmentCipher(header.nonce(), false), null);
         } catch (java.security.GeneralSecurityException e) {
           throw new AssertionError(e);
         }
       }
 
       @Override
-      public byte[] decryptWhole(byte[] env, int off, int len) {
+      public dev.sealpost.codec.Decrypted decryptWhole(byte[] env, int off, int len) {
         throw new AssertionError("segmented");
       }
 
@@ -500,6 +517,63 @@ class SegmentedSuiteTest {
     assertThrows(IllegalStateException.class, () -> siv.encryptingStream(new ByteArrayOutputStream(), ext()));
     assertThrows(IllegalStateException.class, () -> Encryptor.builder().suite(Suite.AES_256_SIV).segmented(true)
         .recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build());
+  }
+
+  @Test
+  void theStreamNamesTheVerifiedWriterBeforeReleasingPlaintext() throws Exception {
+    dev.sealpost.codec.keys.Ed25519PrivateKey key = dev.sealpost.codec.keys.Ed25519PrivateKey.fromSeed(TestKeys.pattern(45, 32));
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders"))
+        .signer(dev.sealpost.codec.WriterKey.ed25519("backup-writer", 1, key), dev.sealpost.codec.SignMode.PER_DEK).build();
+    byte[] plaintext = pattern(2 * SEG + 1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (OutputStream out = enc.encryptingStream(sink, ext())) {
+      out.write(plaintext);
+    }
+    dev.sealpost.codec.TrustedWriters trust = dev.sealpost.codec.TrustedWriters.of(
+        dev.sealpost.codec.TrustedWriter.ed25519("backup-writer", 1, key.publicKey()));
+    DecryptingInputStream in = decryptor().decryptingStream(new ByteArrayInputStream(sink.toByteArray()), ext(), trust);
+    assertTrue(in.verifiedSigner().isEmpty(), "nothing verified before the first read");
+    byte[] first = new byte[10];
+    assertEquals(10, in.read(first));
+    assertEquals("backup-writer", in.verifiedSigner().orElseThrow().signerId(), "[SIG-5], [SIG-6] before any release");
+    assertEquals(Suite.AES_256_GCM_SIGNED_SEGMENTED, in.suite().orElseThrow());
+    byte[] rest = in.readAllBytes();
+    assertArrayEquals(plaintext, dev.sealpost.codec.internal.Bytes.concat(first, rest));
+    DecryptingInputStream untrusting = decryptor().decryptingStream(new ByteArrayInputStream(sink.toByteArray()), ext());
+    assertArrayEquals(plaintext, untrusting.readAllBytes());
+    assertTrue(untrusting.verifiedSigner().isEmpty(), "no trust required, nothing presented as verified [SIG-8]");
+  }
+
+  @Test
+  void finishCompletesTheEnvelopeAndLeavesTheSinkOpen() throws Exception {
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
+    byte[] plaintext = pattern(SEG + 1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    EncryptingOutputStream out = enc.encryptingStream(sink, ext());
+    out.write(plaintext);
+    out.finish();
+    out.finish();
+    assertThrows(IOException.class, () -> out.write(0));
+    sink.write('\n'); // the sink is the caller's again
+    byte[] envelope = Arrays.copyOf(sink.toByteArray(), sink.size() - 1);
+    assertArrayEquals(plaintext, streamDecrypt(envelope, 11));
+    out.close();
+    assertEquals(envelope.length + 1, sink.size(), "close after finish writes nothing more");
+  }
+
+  @Test
+  void requiredStoredContextIsCheckedBeforeTheFirstRelease() throws Exception {
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders"))
+        .storedContext(EncryptionContext.of("tenant", "acme")).build();
+    byte[] plaintext = pattern(SEG + 1);
+    byte[] envelope = streamEncrypt(enc, plaintext, SEG);
+    dev.sealpost.codec.TrustedWriters none = dev.sealpost.codec.TrustedWriters.none();
+    InputStream ok = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext(), java.util.Map.of("tenant", "acme"), none);
+    assertArrayEquals(plaintext, ok.readAllBytes());
+    InputStream other = decryptor().decryptingStream(new ByteArrayInputStream(envelope), ext(), java.util.Map.of("tenant", "umbrella"), none);
+    SealpostStreamException e = assertThrows(SealpostStreamException.class, () -> other.read());
+    assertEquals(ErrorCategory.CONTEXT_MISMATCH, e.category(), "[CTX-4]");
+    assertEquals(0, e.releasedBytes());
   }
 
   @Test
