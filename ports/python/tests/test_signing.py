@@ -212,6 +212,7 @@ def test_sig4_trust_per_reader_and_per_call() -> None:
     reader = Decryptor([ORDERS], trusted_writers=TRUST)
     assert reader.open(env, EXT).verified_signer == SignerRef("payments-writer", 1)
     assert category(lambda: reader.open(unsigned, EXT)) is C.UNTRUSTED_WRITER
+    assert category(lambda: reader.open(unsigned, EXT, trusted_writers=None)) is C.UNTRUSTED_WRITER  # None: the reader's
     assert reader.open(unsigned, EXT, trusted_writers=[]).verified_signer is None
     other = WriterKey("billing", 1, OTHER_SEED).trusted()
     assert category(lambda: reader.open(env, EXT, trusted_writers=[other])) is C.UNTRUSTED_WRITER

@@ -774,8 +774,6 @@ DEFAULT_VERIFICATION_CACHE_SIZE = 1024
 #: Headers (DEKs) whose derived keys a Decryptor keeps by default.
 DEFAULT_KEY_CACHE_SIZE = 1024
 
-_READER_DEFAULT: Any = object()
-
 
 class Decryptor:
     """A reader: its keys, the writers it trusts, its plaintext limit, the mode ``01``
@@ -784,7 +782,8 @@ class Decryptor:
     envelopes of one DEK cost one unwrap; the commitment is compared every time, [COM-3]).
 
     ``trusted_writers`` is the reader's default trust ([SIG-4]); each call may give the trust
-    of its own source instead (``trusted_writers=[]``: none required for that call). When
+    of its own source instead (omitted or ``None``: the reader's; ``[]``: none required for
+    that call). When
     trust is required, :meth:`open` reports the verified signer; otherwise it reports none
     ([SIG-8]). Safe to share between threads. ::
 
@@ -820,8 +819,9 @@ class Decryptor:
         self._cache = VerificationCache(verification_cache_size)
         self._key_cache = _KeyCache(key_cache_size)
 
-    def _trust_for(self, trusted_writers: Any) -> Trust:
-        if trusted_writers is _READER_DEFAULT:
+    def _trust_for(self, trusted_writers: Optional[Iterable[TrustedWriter]]) -> Trust:
+        """``None``: the reader's own trust; anything else: this call's source's trust."""
+        if trusted_writers is None:
             return self._trust
         return make_trust(trusted_writers)
 
@@ -831,7 +831,7 @@ class Decryptor:
         external_context: Context = None,
         *,
         required_context: Context = None,
-        trusted_writers: Any = _READER_DEFAULT,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
     ) -> Decrypted:
         """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
         data = _as_bytes(envelope, "envelope")
@@ -845,7 +845,7 @@ class Decryptor:
         external_context: Context = None,
         *,
         required_context: Context = None,
-        trusted_writers: Any = _READER_DEFAULT,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
     ) -> bytes:
         """Decrypt a whole envelope and return the plaintext; see :meth:`open`."""
         return self.open(
@@ -858,7 +858,7 @@ class Decryptor:
         external_context: Context = None,
         *,
         required_context: Context = None,
-        trusted_writers: Any = _READER_DEFAULT,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
     ) -> "DecryptingReader":
         """A file-like reader of the plaintext of the envelope that ``source`` delivers.
 
