@@ -111,9 +111,12 @@ class OutputSafetyTest {
       }
       assertEquals(2, countFiles(), "the temporary file appeared");
     } finally {
-      p.destroy();
+      // SIGTERM alone: Process.destroy() would also close the child's standard input, and a
+      // child that reads that end of input first rightly finishes an empty envelope.
+      p.toHandle().destroy();
     }
     assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    p.getOutputStream().close();
     assertOnlyFiles("app.keyring");
   }
 
