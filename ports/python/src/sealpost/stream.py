@@ -202,6 +202,8 @@ class DecryptingReader(io.RawIOBase):
         self._done = False
         self._released = 0
         self._error: Optional[SealpostStreamError] = None
+        self._in = bytearray()  # segmented suites: the input buffer, self._have bytes used
+        self._have = 0
 
     @classmethod
     def _start(
@@ -245,6 +247,12 @@ class DecryptingReader(io.RawIOBase):
         self._cipher = SegmentCipher(header.suite, env.derive_segment_key(derived.prk, int(header.suite), header.nonce))
         self._aad = header.raw + external
         self._plain = bytearray(SEGMENT_PLAINTEXT_LENGTH)
+        # From here the input goes to one fixed buffer: a segment and one byte more.
+        leftover = self._buf
+        self._in = bytearray(max(SEGMENT_LENGTH + 1, len(leftover)))
+        self._in[: len(leftover)] = leftover
+        self._have = len(leftover)
+        self._buf = bytearray()
         return self
 
     def _read_source(self, n: int) -> bytes:
@@ -313,23 +321,44 @@ class DecryptingReader(io.RawIOBase):
         self._end = self._pos = 0
         raise self._error from None
 
+    def _fill_in(self, n: int) -> None:
+        """Read into the input buffer until it holds ``n`` bytes or the source ends."""
+        readinto = getattr(self._source, "readinto", None)
+        while self._have < n and not self._eof:
+            if readinto is not None:
+                with memoryview(self._in) as view:
+                    k = readinto(view[self._have : n])
+                if k is None:
+                    raise ValueError("the source is non-blocking and has no data; give a blocking source")
+            else:
+                chunk = self._read_source(n - self._have)
+                k = len(chunk)
+                self._in[self._have : self._have + k] = chunk
+            if k == 0:
+                self._eof = True
+            self._have += k
+
     def _next_segment(self) -> None:
         """Read, authenticate and decrypt the next segment ([SEG-2], [SEG-3], [SEG-6])."""
         assert self._cipher is not None
-        self._fill(SEGMENT_LENGTH + 1)  # one byte more tells whether this segment is the last
-        last = len(self._buf) <= SEGMENT_LENGTH
-        length = len(self._buf) if last else SEGMENT_LENGTH
+        self._fill_in(SEGMENT_LENGTH + 1)  # one byte more tells whether this segment is the last
+        have = self._have
+        last = have <= SEGMENT_LENGTH
+        length = have if last else SEGMENT_LENGTH
         if last and (length < TAG_LENGTH or (length == TAG_LENGTH and self._index > 0)):
             raise SealpostError(
                 ErrorCategory.AUTHENTICATION_FAILED,
                 "the envelope ends inside a segment's tag, or with an empty segment after others"
                 if length else "the envelope ends before its last segment",
             )
-        with memoryview(self._buf) as src, memoryview(self._plain) as dst:
+        with memoryview(self._in) as src, memoryview(self._plain) as dst:
             self._cipher.open_into(
                 self._index, last, self._aad, src[:length], dst[: length - TAG_LENGTH]
             )
-        del self._buf[:length]
+        rest = have - length
+        if rest:
+            self._in[:rest] = self._in[length:have]
+        self._have = rest
         self._aad = None
         self._index += 1
         self._pos = 0
