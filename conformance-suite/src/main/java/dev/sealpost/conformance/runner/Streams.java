@@ -65,14 +65,28 @@ final class Streams {
 
   /** A streamed decryption of {@code envelope}; the reference's streaming reader gives the expectation. */
   static ConformanceTest test(Level level, String group, String id, DecryptRequest reader, byte[] envelope, int[] schedule) {
+    return test(level, group, id, reader, envelope, schedule, null);
+  }
+
+  /**
+   * As above; with {@code vector} (an outcome a vector fixes: its category, or null for valid),
+   * the outcome must be the vector's, and the reference only bounds what may be released.
+   */
+  static ConformanceTest test(Level level, String group, String id, DecryptRequest reader, byte[] envelope, int[] schedule,
+      java.util.Optional<String> vector) {
     List<ByteString> chunks = chunks(envelope, schedule);
     ConformanceRequest r = request(reader, chunks);
     long[] bounds = bounds(envelope, chunks);
     return new ConformanceTest(level, group, id, t -> {
       ReferenceCodec.Released ref = reference(reader, envelope);
+      String category = vector == null ? ref.category : vector.orElse(null);
+      if (vector != null && !java.util.Objects.equals(category, ref.category)) {
+        return Verdict.fail("the reference's streaming reader disagrees with the vector: " + ref.category,
+            "the vector expects " + (category == null ? "the plaintext" : category));
+      }
       ConformanceResponse got = t.call(r);
-      Verdict v = Expect.stream(got, ref.plaintext, ref.category, bounds);
-      return v.passed() && ref.category == null ? Expect.signer(got, ref.signer) : v;
+      Verdict v = Expect.stream(got, ref.plaintext, category, bounds);
+      return v.passed() && category == null ? Expect.signer(got, ref.signer) : v;
     });
   }
 
