@@ -469,6 +469,8 @@ class SegmentedSuiteTest {
 
   // ---------------------------------------------------------------------- API behaviour
 
+  // [SEG-9]: completing an envelope is explicit (close or finish); abort after a failure
+  // releases the stream without writing the last segment, so no valid, shorter envelope is left.
   @Test
   void abortLeavesAnEnvelopeNoReaderAccepts() throws Exception {
     Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
