@@ -339,6 +339,88 @@ def test_seg8_limit_plus_16_per_segment(n: int) -> None:
     assert e.value.category is C.LIMIT_EXCEEDED
 
 
+def _stream_category(env: bytes, keys: list[Any], **kw: Any) -> C:
+    try:
+        r = Decryptor(keys).reader(Source(env), EXT, **kw)
+        while r.read(SEG):
+            pass
+    except SealpostError as e:
+        return e.category
+    raise AssertionError("the streamed reader accepted a hostile envelope")
+
+
+def _whole_category(env: bytes, keys: list[Any], **kw: Any) -> C:
+    with pytest.raises(SealpostError) as e:
+        sealpost.decrypt(env, keys, external_context=EXT, **kw)
+    return e.value.category
+
+
+OTHER = SymmetricKek("other", 1, KEK)
+
+
+@pytest.mark.parametrize("body_length", [0, 1, 15])
+def test_step9_short_segmented_body_is_checked_at_step_13(body_length: int) -> None:
+    """Section 11 step 9, [SEG-2]: for a segmented suite a whole reader does not apply "body
+    shorter than 16 bytes" at step 9; an empty body or a last segment under 16 bytes fails at
+    step 13. So a fault of steps 10 to 12 comes first, and whole and streamed readers report
+    the same category."""
+    s = spec(0)
+    env = s.header() + s.segments()[0][:body_length]
+    assert _whole_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+    assert _stream_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+    # Step 11 before step 13: a reader holding no key for the recipient.
+    assert _whole_category(env, [OTHER]) is C.NO_MATCHING_KEY
+    assert _stream_category(env, [OTHER]) is C.NO_MATCHING_KEY
+    # Step 10 before step 13: a required stored-context entry that is absent.
+    assert _whole_category(env, [ORDERS], required_context={"tenant": "a"}) is C.CONTEXT_MISMATCH
+    assert _stream_category(env, [ORDERS], required_context={"tenant": "a"}) is C.CONTEXT_MISMATCH
+    # An unsegmented suite keeps the step 9 rule: authentication-failed before any key is looked for.
+    plain = sealpost.encrypt(b"", [ORDERS], external_context=EXT)
+    assert _whole_category(plain[: len(plain) - 16 + body_length], [OTHER]) is C.AUTHENTICATION_FAILED
+
+
+def test_seg8_limit_is_b_minus_16_per_segment_exactly() -> None:
+    """[SEG-8]: with n = max(1, ceil(b / 65552)), limit-exceeded exactly when b - 16n exceeds
+    the limit. A body of 2 full segments and 1 byte more (b = 131105, n = 3, b - 48 = 131057)
+    is within a limit of 131072 although longer than the limit plus 16 per segment of the
+    limit (131104): it reaches step 13 and fails there."""
+    s = spec(2 * SEG)
+    env = s.envelope() + b"\x00"
+    assert len(env) - len(s.header()) == 131105
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131072) is C.AUTHENTICATION_FAILED
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131056) is C.LIMIT_EXCEEDED
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131057) is C.AUTHENTICATION_FAILED
+    # Limit 0: an empty body (b - 16 = -16) and a lone tag (0) pass step 9; 17 bytes (1) do not.
+    empty = spec(0)
+    assert whole(empty.envelope(), max_plaintext_length=0) == b""
+    assert _whole_category(empty.header(), [ORDERS], max_plaintext_length=0) is C.AUTHENTICATION_FAILED
+    assert _whole_category(empty.envelope() + b"\x00", [OTHER], max_plaintext_length=0) is C.LIMIT_EXCEEDED
+    assert sealpost.inspect(empty.header()).plaintext_length == 0
+
+
+def test_kdf1_no_k_msg_for_segmented_suites(monkeypatch: Any) -> None:
+    """[KDF-1]: a segmented suite never derives K_msg ("sealpost/v1 key"), writing or reading;
+    an unsegmented suite does."""
+    import sealpost.kdf as kdf
+
+    infos: list[bytes] = []
+    real = kdf.hkdf_expand
+
+    def spy(prk: bytes, info: bytes, length: int) -> bytes:
+        infos.append(info)
+        return real(prk, info, length)
+
+    monkeypatch.setattr(kdf, "hkdf_expand", spy)
+    env = sealpost.encrypt(b"x" * 10, [ORDERS], external_context=EXT, segmented=True)
+    assert sealpost.decrypt(env, [ORDERS], external_context=EXT) == b"x" * 10
+    assert b"".join(Decryptor([ORDERS]).reader(Source(env), EXT)) == b"x" * 10
+    assert infos and not any(i.startswith(b"sealpost/v1 key") for i in infos)
+    assert any(i.startswith(b"sealpost/v1 segment key") for i in infos)
+    infos.clear()
+    sealpost.decrypt(sealpost.encrypt(b"x", [ORDERS]), [ORDERS])
+    assert any(i == b"sealpost/v1 key\x00\x01" for i in infos)
+
+
 def test_seg8_streamed_reader_is_not_bound_by_the_whole_limit() -> None:
     """Section 11 step 9: a streamed reader of a segmented suite applies section 17 ([SEG-5])
     instead of the plaintext limit of whole reads."""

@@ -36,6 +36,7 @@ from .header import (
     key_reference,
     parse_envelope,
     segment_count,
+    segmented_plaintext_length,
     write_header_prefix,
 )
 from .kdf import (
@@ -172,7 +173,9 @@ class _DekState:
     ) -> None:
         self.suite = suite
         self.keys: DerivedKeys = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
-        self.cipher = None if suite.segmented else PayloadCipher(suite, self.keys.message_key)
+        self.cipher = None
+        if self.keys.message_key is not None:  # segmented suites have no K_msg ([KDF-1])
+            self.cipher = PayloadCipher(suite, self.keys.message_key)
         entries = tuple(r.entry(dek) for r in recipients)  # [RCP-2]: one DEK for all
         field = None if signer is None else (int(signer.mode), signer.key.signer_id, signer.key.version)
         prefix = write_header_prefix(suite, entries, self.keys.commitment, stored, field)
@@ -525,10 +528,10 @@ class EnvelopeInfo:
 
     @property
     def plaintext_length(self) -> int:
-        """The plaintext length the body implies: one tag less, or one per segment."""
+        """The plaintext length the body implies: one tag less, or one per segment ([SEG-8]);
+        0 for a segmented body too short to hold a tag (step 13 rejects it, [SEG-2])."""
         if self.header.suite.segmented:
-            n = -(-self.body_length // SEGMENT_LENGTH)
-            return self.body_length - n * TAG_LENGTH
+            return max(0, segmented_plaintext_length(self.body_length))
         return self.body_length - TAG_LENGTH
 
 
@@ -696,7 +699,8 @@ def _derive_checked_keys(
     if suite.deterministic and index == 0:
         _check_deterministic_dek(header, external, key, dek)
     del dek
-    result = (derived, None if suite.segmented else PayloadCipher(suite, derived.message_key))
+    payload = None if derived.message_key is None else PayloadCipher(suite, derived.message_key)
+    result = (derived, payload)
     if cache_key is not None and key_cache is not None:
         key_cache.put(cache_key, result)
     return result
