@@ -455,15 +455,53 @@ def test_err2_step_9_before_10a() -> None:
 def test_enc2_signer_id_is_refused_as_a_reader_would() -> None:
     """[ENC-2]: an empty signer id or one that is not well-formed Unicode -> malformed-header;
     over 255 bytes -> limit-exceeded; 255 bytes are allowed."""
-    assert category(lambda: WriterKey("", 1, SEED)) is C.MALFORMED_HEADER
-    assert category(lambda: WriterKey("\ud800", 1, SEED)) is C.MALFORMED_HEADER
-    assert category(lambda: WriterKey("w" * 256, 1, SEED)) is C.LIMIT_EXCEEDED
+    for signer_id, expected in (("", C.MALFORMED_HEADER), ("\ud800", C.MALFORMED_HEADER), ("w" * 256, C.LIMIT_EXCEEDED),
+                                ("\u00e9" * 128, C.LIMIT_EXCEEDED)):
+        bad = WriterKey(signer_id, 1, SEED)  # refused when an envelope is written ([ENC-3] order)
+        assert category(lambda: sealpost.encrypt(b"x", [ORDERS], signer=bad)) is expected
+        assert category(lambda: Encryptor([ORDERS], signer=bad)) is expected
+        assert category(lambda: TrustedWriter(signer_id, 1, WRITER.public_key)) is expected
     long = WriterKey("w" * 255, 1, SEED)
     env = sealpost.encrypt(b"x", [ORDERS], signer=long)
     assert Decryptor([ORDERS], trusted_writers=[long.trusted()]).open(env).verified_signer == SignerRef("w" * 255, 1)
     assert category(lambda: WriterKey("w", 1, bytes(31))) is C.INVALID_KEY_MATERIAL
     assert category(lambda: WriterKey("w", 1 << 32, SEED)) is C.INVALID_KEY_MATERIAL
     assert category(lambda: TrustedWriter("w", 1, bytes(33))) is C.INVALID_KEY_MATERIAL
+
+
+def test_enc3_signer_faults_come_after_the_recipients_and_before_the_stored_context() -> None:
+    """[ENC-3] item 2: the recipients first (count, then each entry), then the signer (empty
+    id, not well-formed, longer than 255 bytes, mode 02 with a segmented suite), then the
+    stored context, the external context and the plaintext."""
+    empty = WriterKey("", 1, SEED)
+    bad_utf8 = WriterKey("\udfff", 1, SEED)
+    too_long = WriterKey("w" * 256, 1, SEED)
+    too_many = [SymmetricKek(f"k{i}", 1, KEK) for i in range(33)]
+    bad_ctx = {"": "v"}  # an empty context key: malformed-header
+    long_value = {"k": "v" * 1025}  # limit-exceeded
+
+    def enc(recipients: Any, signer: WriterKey, **kw: Any) -> C:
+        return category(lambda: sealpost.encrypt(b"x", recipients, signer=signer, **kw))
+
+    # Recipient faults win over every signer fault.
+    assert enc([], too_long) is C.MALFORMED_HEADER
+    assert enc(too_many, empty) is C.LIMIT_EXCEEDED
+    assert enc(too_many, WRITER, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.LIMIT_EXCEEDED
+    assert enc([SymmetricKek("k" * 256, 1, KEK)], empty) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS, ORDERS], too_long) is C.MALFORMED_HEADER
+    # Among signer faults: empty, not well-formed, too long, then [SIG-3].
+    assert enc([ORDERS], too_long, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], bad_utf8, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.MALFORMED_HEADER
+    # Signer faults win over the stored context, the external context and the plaintext.
+    assert enc([ORDERS], too_long, stored_context=bad_ctx) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], WRITER, sign_mode=SignMode.PER_MESSAGE, segmented=True, stored_context=long_value) is C.MALFORMED_HEADER
+    assert enc([ORDERS], too_long, external_context=bad_ctx) is C.LIMIT_EXCEEDED
+    # ... which follow when the signer is good.
+    assert enc([ORDERS], WRITER, stored_context=long_value) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], WRITER, external_context=bad_ctx) is C.MALFORMED_HEADER
+    # The same order for an Encryptor (recipients, signer, stored context at construction).
+    assert category(lambda: Encryptor(too_many, signer=empty)) is C.LIMIT_EXCEEDED
+    assert category(lambda: Encryptor([ORDERS], signer=too_long, stored_context=bad_ctx)) is C.LIMIT_EXCEEDED
 
 
 def test_writer_key_from_seed_is_rfc8032() -> None:

@@ -234,13 +234,22 @@ def _writer_suite(
     effective = Suite.of(s.base, signed=signer is not None, segmented=segmented or s.segmented)
     if signer is None:
         return effective, None
-    if mode is SignMode.PER_MESSAGE and effective.segmented:
+    return effective, _Signer(signer, mode)
+
+
+def _check_signer(signer: Optional[_Signer], suite: Suite) -> None:
+    """[ENC-2], [ENC-3] item 2, after the recipients: empty signer id, not well-formed (both
+    ``malformed-header``), longer than 255 bytes (``limit-exceeded``), sign mode ``02`` with a
+    segmented suite (``malformed-header``, [SIG-3])."""
+    if signer is None:
+        return
+    signer.key.check_signer_id()
+    if signer.mode is SignMode.PER_MESSAGE and suite.segmented:
         raise SealpostError(  # [SIG-3]
             ErrorCategory.MALFORMED_HEADER,
             "sign mode PER_MESSAGE cannot be used with a segmented suite: its signature would "
             "follow plaintext a streamed reader has already released",
         )
-    return effective, _Signer(signer, mode)
 
 
 def _new_dek(dek: Optional[bytes]) -> bytes:
@@ -318,6 +327,7 @@ def _encrypt(
     s, sig = _writer_suite(suite, signer, sign_mode, segmented)
     # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
+    _check_signer(sig, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")
     data = _check_plaintext(plaintext)
@@ -386,6 +396,7 @@ class Encryptor:
             raise ValueError("max_messages_per_dek must be between 1 and 2^32")
         self._suite, self._signer = _writer_suite(suite, signer, sign_mode, segmented)
         self._recipients = _check_recipients(recipients, self._suite)
+        _check_signer(self._signer, self._suite)
         self._stored = canonical_entries(stored_context, "stored context")
         self._max_messages = max_messages_per_dek
         self._max_age = max_dek_age_seconds

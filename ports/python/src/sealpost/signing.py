@@ -45,21 +45,34 @@ class SignMode(IntEnum):
     PER_MESSAGE = 0x02
 
 
-def _signer_id_bytes(signer_id: str) -> bytes:
-    """The signer id's UTF-8 bytes, refused as a reader would refuse them in a header ([ENC-2]):
-    empty or not well-formed Unicode -> ``malformed-header``, over 255 bytes -> ``limit-exceeded``."""
+def _signer_id_raw(signer_id: str) -> bytes:
     if not isinstance(signer_id, str):
         raise TypeError("signer id must be str")
-    raw = signer_id.encode("utf-8", "surrogatepass")
+    return signer_id.encode("utf-8", "surrogatepass")
+
+
+def signer_id_fault(raw: bytes) -> Optional[SealpostError]:
+    """The fault a reader would find in this signer id, in the order of [ENC-3]: empty or not
+    well-formed Unicode -> ``malformed-header`` ([HDR-3], [HDR-4]), over 255 bytes ->
+    ``limit-exceeded``; ``None`` for a good one."""
     if not raw:
-        raise SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is empty")
+        return SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is empty")
     if not is_utf8(raw):
-        raise SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is not well-formed Unicode")
+        return SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is not well-formed Unicode")
     if len(raw) > MAX_SIGNER_ID_LENGTH:
-        raise SealpostError(
+        return SealpostError(
             ErrorCategory.LIMIT_EXCEEDED,
             f"signer id of {len(raw)} bytes, at most {MAX_SIGNER_ID_LENGTH} allowed",
         )
+    return None
+
+
+def _signer_id_bytes(signer_id: str) -> bytes:
+    """The signer id's UTF-8 bytes, refused as a reader would refuse them in a header."""
+    raw = _signer_id_raw(signer_id)
+    fault = signer_id_fault(raw)
+    if fault is not None:
+        raise fault
     return raw
 
 
@@ -98,7 +111,9 @@ class WriterKey:
     __slots__ = ("signer_id", "version", "_key", "public_key")
 
     def __init__(self, signer_id: str, version: int, private_key: Union[bytes, Ed25519PrivateKey]) -> None:
-        self.signer_id: bytes = _signer_id_bytes(signer_id)
+        # A signer id a reader would refuse is refused when an envelope is written, in the
+        # order of [ENC-3] (after the recipients), not here.
+        self.signer_id: bytes = _signer_id_raw(signer_id)
         self.version: int = _check_version(version)
         if isinstance(private_key, Ed25519PrivateKey):
             self._key = private_key
@@ -116,6 +131,12 @@ class WriterKey:
         """A new random writer key."""
         return cls(signer_id, version, Ed25519PrivateKey.generate())
 
+    def check_signer_id(self) -> None:
+        """Raise what a writer reports for this key's signer id ([ENC-2]), if anything."""
+        fault = signer_id_fault(self.signer_id)
+        if fault is not None:
+            raise fault
+
     def trusted(self) -> "TrustedWriter":
         """The :class:`TrustedWriter` a reader configures for this key."""
         return TrustedWriter(self.signer_id.decode("utf-8"), self.version, self.public_key)
@@ -125,7 +146,7 @@ class WriterKey:
         return self._key.sign(message)
 
     def __repr__(self) -> str:
-        return f"WriterKey(signer_id={self.signer_id.decode('utf-8')!r}, version={self.version})"
+        return f"WriterKey(signer_id={self.signer_id.decode('utf-8', 'backslashreplace')!r}, version={self.version})"
 
 
 class TrustedWriter:
