@@ -359,6 +359,69 @@ def test_sig9_cache_is_per_trusted_key() -> None:
     assert category(lambda: reader.open(env, EXT, trusted_writers=impostor)) is C.SIGNATURE_INVALID
 
 
+def _counting_verify(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Record the public key of every Ed25519 verification the reader actually performs."""
+    calls: list[bytes] = []
+    real = TrustedWriter.verify
+
+    def verify(self: TrustedWriter, signature: bytes, message: bytes) -> bool:
+        calls.append(self.public_key)
+        return real(self, signature, message)
+
+    monkeypatch.setattr(TrustedWriter, "verify", verify)
+    return calls
+
+
+def test_sig7_sig9_one_name_two_keys_in_two_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SIG-7], [SIG-9]: one Decryptor reads two sources that trust the same signer id and
+    version under different keys. Each envelope verifies in its own source and never in the
+    other, however the cache was filled: a remembered verification is keyed by the public key,
+    P and the signature, not by the signer's name."""
+    calls = _counting_verify(monkeypatch)
+    key_a = Signer(SEED, b"payments-writer", 1, 1)
+    key_b = Signer(OTHER_SEED, b"payments-writer", 1, 1)
+    trust_a = [TrustedWriter("payments-writer", 1, key_a.public_key)]
+    trust_b = [TrustedWriter("payments-writer", 1, key_b.public_key)]
+    assert key_a.public_key != key_b.public_key
+    env_a = Spec(0x0101, [Kek(b"orders", 2, KEK)], DEK, NONCE, b"from a", {"tenant": "acme"}, dict(EXT), key_a).envelope()
+    env_b = Spec(0x0101, [Kek(b"orders", 2, KEK)], DEK, NONCE, b"from b", {"tenant": "acme"}, dict(EXT), key_b).envelope()
+    h_a, h_b = sealpost.inspect(env_a).header, sealpost.inspect(env_b).header
+    assert h_a.raw[: h_a.signed_length] == h_b.raw[: h_b.signed_length], "the same P under both keys"
+    reader = Decryptor([ORDERS])  # no trust of its own: each call names its source's
+    for _ in range(2):  # the second round runs with both verifications remembered
+        assert reader.decrypt(env_a, EXT, trusted_writers=trust_a) == b"from a"
+        assert reader.decrypt(env_b, EXT, trusted_writers=trust_b) == b"from b"
+        assert category(lambda: reader.decrypt(env_a, EXT, trusted_writers=trust_b)) is C.SIGNATURE_INVALID
+        assert category(lambda: reader.decrypt(env_b, EXT, trusted_writers=trust_a)) is C.SIGNATURE_INVALID
+    assert reader.verified_signature_count == 2
+    # Round 1 verified all four; round 2 only the two that are not remembered (the failures).
+    assert calls == [key_a.public_key, key_b.public_key, key_b.public_key, key_a.public_key,
+                     key_b.public_key, key_a.public_key]
+
+
+def test_sig9_cache_compares_every_byte_of_p_and_the_signature(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SIG-9]: after a verification is remembered, the same signature under another P (one
+    byte of a wrapped DEK changed), or another signature under the same P (one under another
+    key), is verified afresh and fails, before any unwrap (step 10a)."""
+    calls = _counting_verify(monkeypatch)
+    s = spec()
+    env = s.envelope()
+    h = sealpost.inspect(env).header
+    reader = Decryptor([ORDERS], trusted_writers=TRUST)
+    assert reader.decrypt(env, EXT) == b"amount=12.50"
+    assert reader.decrypt(env, EXT) == b"amount=12.50"
+    assert len(calls) == 1
+    wrapped_at = 3 + 1 + 2 + 1 + 1 + 1 + len(b"orders") + 4 + 2  # the first byte of the wrapped DEK
+    other_p = _flip(env, wrapped_at + 5)
+    assert category(lambda: reader.decrypt(other_p, EXT)) is C.SIGNATURE_INVALID
+    other_signer = Signer(OTHER_SEED, b"payments-writer", 1, 1)
+    foreign_sig = other_signer.sign(b"sealpost/v1 signed header" + h.raw[: h.signed_length])
+    other_sig = env[: h.signed_length] + foreign_sig + env[h.signed_length + 64 :]
+    assert category(lambda: reader.decrypt(other_sig, EXT)) is C.SIGNATURE_INVALID
+    assert len(calls) == 3
+    assert reader.verified_signature_count == 1
+
+
 def test_sig7_cache_is_bounded() -> None:
     """[SIG-7]: the cache keeps at most its size."""
     reader = Decryptor([ORDERS], trusted_writers=TRUST, verification_cache_size=3)

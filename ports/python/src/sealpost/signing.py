@@ -208,24 +208,24 @@ def make_trust(writers: Optional[Iterable[TrustedWriter]]) -> Trust:
 
 
 class VerificationCache:
-    """Mode ``01`` verifications a reader remembers ([SIG-7]): keyed by the trusted public key
-    and the exact bytes of ``P`` and the signature, so that a hit compares every byte
-    ([SIG-9]). Bounded; the oldest entry goes first. Safe to share between threads."""
+    """Mode ``01`` verifications a reader remembers ([SIG-7]): keyed by the exact bytes of the
+    trusted public key, of ``P`` and of the signature, so that a hit compares every byte of the
+    three ([SIG-9]). Bounded; the oldest entry goes first. Safe to share between threads."""
 
     __slots__ = ("_seen", "_limit", "_lock")
 
     def __init__(self, limit: int = 1024) -> None:
-        self._seen: dict[tuple[bytes, bytes], None] = {}
+        self._seen: dict[tuple[bytes, bytes, bytes], None] = {}
         self._limit = limit
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._seen)
 
-    def contains(self, key: tuple[bytes, bytes]) -> bool:
+    def contains(self, key: tuple[bytes, bytes, bytes]) -> bool:
         return key in self._seen
 
-    def add(self, key: tuple[bytes, bytes]) -> None:
+    def add(self, key: tuple[bytes, bytes, bytes]) -> None:
         if self._limit <= 0:
             return
         with self._lock:
@@ -262,10 +262,12 @@ def check_writer(
         )
     if signer.sign_mode == SIGN_MODE_PER_DEK:
         assert signer.signature is not None
-        p_and_signature = header.raw[: header.signed_length + 64]
-        key = (writer.public_key, p_and_signature)
+        p = header.raw[: header.signed_length]
+        # [SIG-7], [SIG-9]: the exact public key, P and signature; never the signer's name,
+        # which may stand for another key in another source.
+        key = (writer.public_key, p, signer.signature)
         if cache is None or not cache.contains(key):
-            if not writer.verify(signer.signature, SIGNED_HEADER_LABEL + header.raw[: header.signed_length]):
+            if not writer.verify(signer.signature, SIGNED_HEADER_LABEL + p):
                 raise _invalid(signer.signer_id, signer.signer_version)
             if cache is not None:
                 cache.add(key)
