@@ -308,8 +308,36 @@ def test_seg7_writer_may_write_segment_index_2_32_minus_1_as_last() -> None:
     assert len(sink.getvalue()) > 26
 
 
+@pytest.mark.parametrize("beyond", [1, 15, 16, 17, SEGLEN, SEGLEN + 1])
+def test_seg5_reader_fails_on_bytes_beyond_segment_2_32_minus_1(beyond: int) -> None:
+    """[SEG-5]: the streamed reader fails with limit-exceeded when the body holds bytes beyond
+    segment 2^32 - 1, however few (also fewer than a tag, which would otherwise be
+    authentication-failed), before it opens them."""
+    r = Decryptor([ORDERS]).reader(Source(spec(0).header() + bytes(beyond), 5), EXT)
+    r._index = 1 << 32  # white box: as after 2^32 segments; `beyond` body bytes follow
+    with pytest.raises(SealpostStreamError) as e:
+        r.read(SEG)
+    assert e.value.category is C.LIMIT_EXCEEDED and e.value.released == 0
+
+
+def test_seg5_reader_after_2_32_segments_with_nothing_left_is_truncation() -> None:
+    """[SEG-5] applies only to bytes beyond segment 2^32 - 1: at index 2^32 with the input
+    ended, the last segment was missing, so authentication-failed ([SEG-6])."""
+    env = spec(3 * SEG).envelope()
+    r = Decryptor([ORDERS]).reader(Source(env), EXT)
+    assert len(r.read(SEG)) == SEG
+    r._index = 1 << 32  # white box: as after 2^32 segments
+    r._in[: r._have] = bytes(r._have)
+    r._have = 0
+    r._eof = True
+    with pytest.raises(SealpostStreamError) as e:
+        r.read(SEG)
+    assert e.value.category is C.AUTHENTICATION_FAILED and e.value.released == SEG
+
+
 def test_seg5_reader_fails_on_reaching_segment_index_2_32() -> None:
-    """[SEG-5]: the streamed reader fails with limit-exceeded on reaching index 2^32."""
+    """[SEG-5]: the streamed reader fails with limit-exceeded on reaching index 2^32 with a
+    full segment still to come."""
     env = spec(3 * SEG).envelope()
     r = Decryptor([ORDERS]).reader(Source(env), EXT)
     assert len(r.read(SEG)) == SEG

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Optional
 
 from .errors import ErrorCategory, SealpostError
 from .header import NeedMore, SEGMENT_PLAINTEXT_LENGTH, SIGNATURE_LENGTH, Header, max_body_length, parse_header
-from .segments import SEGMENT_LENGTH, SegmentCipher
+from .segments import MAX_SEGMENTS, SEGMENT_LENGTH, SegmentCipher
 from .suites import TAG_LENGTH, Suite
 
 if TYPE_CHECKING:
@@ -343,6 +343,12 @@ class DecryptingReader(io.RawIOBase):
         assert self._cipher is not None
         self._fill_in(SEGMENT_LENGTH + 1)  # one byte more tells whether this segment is the last
         have = self._have
+        if have and self._index >= MAX_SEGMENTS:
+            # [SEG-5]: the body holds bytes beyond segment 2^32 - 1; fail before opening them,
+            # whatever their length.
+            raise SealpostError(
+                ErrorCategory.LIMIT_EXCEEDED, "the body holds bytes beyond segment 2^32 - 1: 2^48 bytes at most"
+            )
         last = have <= SEGMENT_LENGTH
         length = have if last else SEGMENT_LENGTH
         if last and (length < TAG_LENGTH or (length == TAG_LENGTH and self._index > 0)):
