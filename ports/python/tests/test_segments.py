@@ -108,6 +108,7 @@ def test_seg1_streaming_writer_matches_the_spec(n: int, write_size: int) -> None
         for i in range(0, n, write_size):
             w.write(memoryview(data)[i : i + write_size])
         assert w.plaintext_length == n
+        w.finish()
     assert sink.getvalue() == spec(n).envelope()
 
 
@@ -136,6 +137,7 @@ def test_seg1_each_envelope_has_its_own_k_env() -> None:
     for sink in sinks:
         with enc.writer(sink, EXT) as w:
             w.write(bytes(100))
+            w.finish()
     assert sealpost.inspect(sinks[0].getvalue()).header.nonce != sealpost.inspect(sinks[1].getvalue()).header.nonce
     assert all(whole(x.getvalue()) == bytes(100) for x in sinks)
 
@@ -294,6 +296,8 @@ def test_seg7_writer_refuses_segment_index_2_32() -> None:
         w.write(b"x")
     assert e.value.category is C.LIMIT_EXCEEDED
     before = sink.getvalue()
+    with pytest.raises(ValueError):
+        w.finish()
     w.close()
     assert sink.getvalue() == before
 
@@ -304,8 +308,9 @@ def test_seg7_writer_may_write_segment_index_2_32_minus_1_as_last() -> None:
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w._index = (1 << 32) - 1
     w.write(bytes(10))
-    w.close()
-    assert len(sink.getvalue()) > 26
+    before = len(sink.getvalue())
+    w.finish()
+    assert w.finished and len(sink.getvalue()) == before + 10 + 16
 
 
 @pytest.mark.parametrize("beyond", [1, 15, 16, 17, SEGLEN, SEGLEN + 1])
@@ -529,8 +534,8 @@ def test_writer_leaving_with_by_exception_leaves_the_envelope_incomplete() -> No
     assert e.value.category is C.AUTHENTICATION_FAILED
 
 
-def test_writer_dropped_without_close_is_incomplete() -> None:
-    """A writer garbage-collected without close() does not complete its envelope."""
+def test_writer_dropped_without_finish_is_incomplete() -> None:
+    """A writer garbage-collected without finish() does not complete its envelope."""
     sink = io.BytesIO()
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w.write(b"partial")
@@ -540,15 +545,44 @@ def test_writer_dropped_without_close_is_incomplete() -> None:
     assert e.value.category is C.AUTHENTICATION_FAILED
 
 
-def test_writer_close_twice_and_write_after_close() -> None:
-    """close() writes the last segment once; a write after it is refused."""
+@pytest.mark.parametrize("n", [0, 3, SEG, SEG + 10])
+def test_seg9_close_without_finish_releases_but_never_completes(n: int) -> None:
+    """[SEG-9]: completion is explicit. A producer that fails part-way and releases the writer
+    (close() in a finally block, a with block left normally) leaves no valid envelope: no last
+    segment is written, for any length, and finish() is refused afterwards."""
+    for how in ("close", "with"):
+        sink = io.BytesIO()
+        w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
+        if how == "close":
+            try:
+                w.write(pattern(n))
+            finally:
+                w.close()
+        else:
+            with w:
+                w.write(pattern(n))
+        assert w.closed and not w.finished
+        with pytest.raises(ValueError):
+            w.finish()
+        env = sink.getvalue()
+        # Header and the full segments only: the pending segment (n mod 65536 bytes, or a full
+        # one that could have been the last) is never sealed.
+        assert len(env) == len(sealpost.inspect(spec(0).envelope()).header.raw) + (SEGLEN if n > SEG else 0)
+        assert _whole_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+        assert _stream_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+
+
+def test_seg9_finish_completes_once_and_refuses_later_writes() -> None:
+    """[SEG-9]: finish() writes the last segment once; a write after it is refused; close()
+    after finish() changes nothing."""
     sink = io.BytesIO()
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w.write(b"abc")
-    w.close()
+    w.finish()
     n = len(sink.getvalue())
+    w.finish()
     w.close()
-    assert len(sink.getvalue()) == n
+    assert len(sink.getvalue()) == n and w.finished
     with pytest.raises(ValueError):
         w.write(b"more")
     assert whole(sink.getvalue()) == b"abc"
@@ -586,6 +620,7 @@ def test_streaming_memory_is_independent_of_the_length(tmp_path: Any) -> None:
         with open(path, "wb") as f, enc.writer(f, EXT) as w:
             for _ in range(total // SEG):
                 w.write(block)
+            w.finish()
         _, write_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         sink = Discard()

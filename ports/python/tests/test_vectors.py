@@ -248,6 +248,7 @@ def test_encrypt_vector_streamed(group: Any, test: Any, problem: str | None, wri
     with w:
         for i in range(0, len(plaintext), write_size):
             assert w.write(plaintext[i : i + write_size]) == len(plaintext[i : i + write_size])
+        w.finish()
     _check_envelope(sink.getvalue(), test)
     trusted = None if signer is None else [signer.trusted()]
     reader = Decryptor(reader_keys(group), trusted_writers=trusted).reader(ChunkedSource(sink.getvalue()), external)

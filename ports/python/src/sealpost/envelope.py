@@ -375,6 +375,7 @@ class Encryptor:
         >>> sink = io.BytesIO()
         >>> with enc.writer(sink, external_context={"file": "a.bin"}) as w:
         ...     _ = w.write(b"x" * 100_000)
+        ...     w.finish()
         >>> reader = sealpost.Decryptor([kek])
         >>> len(reader.decrypt(sink.getvalue(), external_context={"file": "a.bin"}))
         100000
@@ -482,10 +483,11 @@ class Encryptor:
         """Stream one segmented envelope into ``sink`` (a binary file, socket file, ...).
 
         Needs ``segmented=True``. The header is written at once; then every 64 KiB of
-        plaintext written becomes a segment, and :meth:`EncryptingWriter.close` writes the last
-        one. Memory stays constant whatever the length; at most 2^48 bytes ([SEG-7]). Leaving a
-        ``with`` block by an exception does not write the last segment, so a partial stream
-        never becomes a valid envelope. ``sink`` is not closed.
+        plaintext written becomes a segment, and :meth:`EncryptingWriter.finish` writes the last
+        one, completing the envelope ([SEG-9]). Memory stays constant whatever the length; at
+        most 2^48 bytes ([SEG-7]). Closing the writer without ``finish()`` (leaving a ``with``
+        block, by an exception or not) writes no last segment, so a partial stream never
+        becomes a valid envelope. ``sink`` is not closed.
         """
         if not self._suite.segmented:
             raise ValueError(f"suite {self._suite.name} is not segmented: make the Encryptor with segmented=True")
