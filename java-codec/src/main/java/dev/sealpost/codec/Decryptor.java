@@ -178,10 +178,12 @@ public final class Decryptor {
     Objects.requireNonNull(trust, "trust");
     // Steps 1-8.
     EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
-    // Step 9 [AUTH-4], [LIM-3]; segmented suites read whole: the plaintext limit before any
-    // decryption [SEG-8], counting 16 bytes per segment of the body.
+    // Step 9 [AUTH-4], [LIM-3]. Segmented suites read whole apply only the plaintext limit here,
+    // before any decryption, counting 16 bytes per segment of the body [SEG-8]; their segment
+    // lengths (an empty body, a short last segment) are checked at step 13 [SEG-2], so that a
+    // whole and a streamed reader report the same category.
     int body = header.bodyLength();
-    if (body < Suite.TAG_LENGTH) {
+    if (!header.suite().segmented() && body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
     long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;

@@ -485,6 +485,43 @@ class WriterSignatureTest {
     assertEquals(2, d.verifiedHeaderCacheSize());
   }
 
+  // [SIG-7], [SIG-9]: two sources name their writer by the same signer id and version, each with
+  // its own key. One reader serves both: a verification remembered for source A's key never
+  // stands for source B's key, in either order, whole or streamed, however often each was seen.
+  @Test
+  void sig7_sig9_verificationUnderOneSourceKeyIsNotReusedForAnother() throws Exception {
+    TrustedWriters sourceA = TrustedWriters.of(TrustedWriter.ed25519("writer-a", 3, WRITER.publicKey()));
+    TrustedWriters sourceB = TrustedWriters.of(TrustedWriter.ed25519("writer-a", 3, OTHER.publicKey()));
+    Encryptor writerOfA = signed(SignMode.PER_DEK);
+    Encryptor writerOfB = Encryptor.builder().recipient(Recipient.symmetric(keks(), "orders"))
+        .signer(WriterKey.ed25519("writer-a", 3, OTHER), SignMode.PER_DEK).build();
+    byte[] envA = writerOfA.encrypt(PT, EXT);
+    byte[] envB = writerOfB.encrypt(PT, EXT);
+    // Same signer field bytes, different header signatures: checked with the JDK, not the codec.
+    assertArrayEquals(Arrays.copyOfRange(envA, SIGN_MODE, P_END), Arrays.copyOfRange(envB, SIGN_MODE, P_END));
+    assertTrue(jdkVerify(WRITER.publicKey().toBytes(), concat(ascii("sealpost/v1 signed header"), Arrays.copyOfRange(envA, 0, P_END)),
+        Arrays.copyOfRange(envA, P_END, SIG_END)));
+    assertFalse(jdkVerify(OTHER.publicKey().toBytes(), concat(ascii("sealpost/v1 signed header"), Arrays.copyOfRange(envA, 0, P_END)),
+        Arrays.copyOfRange(envA, P_END, SIG_END)));
+
+    Decryptor d = reader(keks());
+    for (int round = 0; round < 3; round++) {
+      assertEquals("writer-a", d.open(envA, 0, envA.length, EXT, sourceA).verifiedSigner().orElseThrow().signerId());
+      refused(ErrorCategory.SIGNATURE_INVALID, d, envA, EXT, sourceB);
+      assertEquals(3, d.open(envB, 0, envB.length, EXT, sourceB).verifiedSigner().orElseThrow().version());
+      refused(ErrorCategory.SIGNATURE_INVALID, d, envB, EXT, sourceA);
+    }
+    // Only the two successes are remembered, each under its own key.
+    assertEquals(2, d.verifiedHeaderCacheSize());
+    // A streamed reading consults the same memory, and is refused the same way.
+    try (java.io.InputStream in = d.decryptingStream(new java.io.ByteArrayInputStream(envA), EXT, sourceB)) {
+      dev.sealpost.codec.stream.SealpostStreamException e =
+          assertThrows(dev.sealpost.codec.stream.SealpostStreamException.class, () -> in.read(new byte[10]));
+      assertEquals(ErrorCategory.SIGNATURE_INVALID, e.category());
+      assertEquals(0, e.releasedBytes());
+    }
+  }
+
   // [SIG-3] with segmented bodies: mode 01 signs the segmented suites' headers (0301), read whole
   // or streamed; a stream checks the writer from the header before releasing a byte; mode 02
   // is refused for segmented output, whole or streamed.

@@ -1642,6 +1642,30 @@ public final class VectorGenerator {
       byte[] finalFirst = cat(two.header, SpecWriter.segment(two.suite, two.kEnv, 0, true, two.aad, Arrays.copyOf(pt2, 65536)), s1);
       invalid("the first of two segments written with f = 01", finalFirst, EXTERNAL, "authentication-failed", "Segmented", "MultiSegment",
           "FinalFlagMidStream");
+
+      // Section 11 step 9: a segmented envelope read whole gets only the plaintext limit there
+      // [SEG-8]; its segment lengths fail at step 13 [SEG-2], as in a streamed reading. So the
+      // faults of steps 10 to 12 come first, whole or streamed.
+      byte[] five = Arrays.copyOf(one.envelope, one.headerLength + 5);
+      byte[] signedFive = Arrays.copyOf(signedOne.envelope, signedOne.headerLength + 5);
+      invalid("a body of 5 bytes: authentication-failed at step 13, not step 9 [SEG-2]", five, EXTERNAL, "authentication-failed",
+          "Segmented", "Truncated", "ShortLastSegment");
+      t = test("a body of 5 bytes and a required context entry missing: step 10 first [SEG-8]", five, EXTERNAL, "context-mismatch",
+          "Segmented", "ErrorOrder", "ContextMismatch", "ShortLastSegment");
+      t.set("requiredContext", ctx(Map.of("tenant", "globex")));
+      signedInvalid("signed and segmented, a body of 5 bytes, an untrusted signer: step 10a first [SEG-8]", signedFive, EXTERNAL,
+          "untrusted-writer", List.of(PAY2), "Segmented", "ErrorOrder", "UntrustedWriter", "ShortLastSegment");
+      signedInvalid("signed and segmented, a body of 5 bytes, the trusted signer: the header signature verifies, step 13 fails",
+          signedFive, EXTERNAL, "authentication-failed", pay1, "Segmented", "TrustedWriter", "Truncated", "ShortLastSegment");
+
+      group("Segmented suites; the reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
+      invalid("a body of 5 bytes, no key held: step 11 first [SEG-8]", five, EXTERNAL, "no-matching-key", "Segmented", "ErrorOrder",
+          "NoMatchingKey", "ShortLastSegment");
+      invalid("the header alone, no key held: step 11 first [SEG-8]", Arrays.copyOf(one.envelope, one.headerLength), EXTERNAL,
+          "no-matching-key", "Segmented", "ErrorOrder", "NoMatchingKey", "Truncated");
+      byte[] emptyLastNoKey = cat(two.header, s0, Arrays.copyOf(s1, 16));
+      invalid("two segments, the last cut to its 16-byte tag, no key held: step 11 first [SEG-8]", emptyLastNoKey, EXTERNAL,
+          "no-matching-key", "Segmented", "MultiSegment", "ErrorOrder", "NoMatchingKey", "EmptyLastSegment");
     }
 
     private static byte[] rawCtx(byte[] k, byte[] v) {
