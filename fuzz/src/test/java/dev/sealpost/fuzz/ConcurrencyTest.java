@@ -54,7 +54,7 @@ class ConcurrencyTest {
       "AES_256_GCM", "CHACHA20_POLY1305", "AES_256_SIV", "AES_256_GCM_SEGMENTED", "CHACHA20_POLY1305_SEGMENTED"})
   void sharedEncryptorAndDecryptorLoseNothingAndNeverReuseANonce(Suite suite) throws Exception {
     FuzzKeys k = FuzzKeys.INSTANCE;
-    // Signed suites sign each new DEK (about a millisecond with the JDK's Ed25519): rotate less often.
+    // Signed suites sign each new DEK (an Ed25519 signature each): rotate less often.
     long maxMessages = suite.signed() ? 8 * MAX_MESSAGES : MAX_MESSAGES;
     Encryptor.Builder b = Encryptor.builder().suite(suite).dekPolicy(DekPolicy.of(maxMessages, Duration.ofHours(1)));
     b.recipient(k.symOrders());

@@ -1,20 +1,19 @@
 package dev.sealpost.codec.keys;
 
+import com.google.crypto.tink.subtle.Ed25519Verify;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
 /**
  * An Ed25519 public key: the 32-byte encoded point A of RFC 8032 section 5.1.5. Immutable and
- * thread-safe. Verification is the JDK's Ed25519 (RFC 8032 section 5.1.7: pure Ed25519, no
- * context, non-canonical {@code S >= L} rejected) [SIG-6].
+ * thread-safe. Verification is Tink's Ed25519 (RFC 8032 section 5.1.7: pure Ed25519, no context,
+ * non-canonical {@code S >= L} rejected) [SIG-6], several times faster than the JDK's; the
+ * Wycheproof Ed25519 vectors run through {@link #verify}.
  */
 public final class Ed25519PublicKey {
   /** DER of SubjectPublicKeyInfo with id-Ed25519 (1.3.101.112), up to the 32 key bytes (RFC 8410). */
@@ -24,21 +23,17 @@ public final class Ed25519PublicKey {
   public static final int LENGTH = 32;
   public static final int SIGNATURE_LENGTH = 64;
 
-  private static final ThreadLocal<Signature> VERIFIER = ThreadLocal.withInitial(Ed25519PublicKey::newSignature);
-
-  private static final byte[] NOTHING = new byte[0];
-
   private final byte[] encoded;
-  private final PublicKey jdkKey;
+  private final Ed25519Verify verifier;
 
-  private Ed25519PublicKey(byte[] encoded, PublicKey jdkKey) {
+  private Ed25519PublicKey(byte[] encoded) {
     this.encoded = encoded;
-    this.jdkKey = jdkKey;
+    this.verifier = new Ed25519Verify(encoded);
   }
 
   /**
-   * The key with these 32 bytes. Fails with {@code invalid-key-material} when they are not the
-   * encoding of a point (for example a y coordinate that does not decode).
+   * The key with these 32 bytes. Fails with {@code invalid-key-material} when the JDK's key
+   * factory refuses them as an Ed25519 public key.
    */
   public static Ed25519PublicKey fromBytes(byte[] a) throws SealpostException {
     if (a == null || a.length != LENGTH) {
@@ -48,10 +43,11 @@ public final class Ed25519PublicKey {
     byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + LENGTH);
     System.arraycopy(copy, 0, spki, SPKI_PREFIX.length, LENGTH);
     try {
-      return new Ed25519PublicKey(copy, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+      KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "not an Ed25519 public key", e);
     }
+    return new Ed25519PublicKey(copy);
   }
 
   public byte[] toBytes() {
@@ -67,27 +63,28 @@ public final class Ed25519PublicKey {
     if (signature == null || signature.length != SIGNATURE_LENGTH) {
       return false;
     }
-    Signature v = VERIFIER.get();
     try {
-      v.initVerify(jdkKey);
-      // JDK 17 verifies an empty message only after an update call, even an empty one.
-      v.update(NOTHING, 0, 0);
-      for (ByteBuffer p : parts) {
-        v.update(p.duplicate());
-      }
-      return v.verify(signature);
-    } catch (SignatureException | java.security.InvalidKeyException | RuntimeException e) {
-      VERIFIER.remove(); // a failed call may leave the object mid-operation
+      verifier.verify(signature, concat(parts));
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
   }
 
-  static Signature newSignature() {
-    try {
-      return Signature.getInstance("Ed25519");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK has no Ed25519 (Java 15 or later is needed)", e);
+  /** The message as one array, as Tink's Ed25519 takes it (it hashes the message twice). */
+  static byte[] concat(ByteBuffer... parts) {
+    long n = 0;
+    for (ByteBuffer p : parts) {
+      n += p.remaining();
     }
+    byte[] out = new byte[Math.toIntExact(n)];
+    int o = 0;
+    for (ByteBuffer p : parts) {
+      int r = p.remaining();
+      p.duplicate().get(out, o, r);
+      o += r;
+    }
+    return out;
   }
 
   @Override
