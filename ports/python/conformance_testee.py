@@ -302,6 +302,7 @@ def stream_encrypt(req: dict) -> dict:
                 w.write(memoryview(_PATTERN)[start : start + k])
                 pos += k
                 n -= k
+        w.finish()  # completion is explicit [SEG-9]
     if digest_only:
         return {"envelopeDigest": {"length": sink.length, "sha256": b64(sink.sha.digest())}}
     return {"envelope": b64(sink.getvalue())}

@@ -108,6 +108,7 @@ def test_seg1_streaming_writer_matches_the_spec(n: int, write_size: int) -> None
         for i in range(0, n, write_size):
             w.write(memoryview(data)[i : i + write_size])
         assert w.plaintext_length == n
+        w.finish()
     assert sink.getvalue() == spec(n).envelope()
 
 
@@ -136,6 +137,7 @@ def test_seg1_each_envelope_has_its_own_k_env() -> None:
     for sink in sinks:
         with enc.writer(sink, EXT) as w:
             w.write(bytes(100))
+            w.finish()
     assert sealpost.inspect(sinks[0].getvalue()).header.nonce != sealpost.inspect(sinks[1].getvalue()).header.nonce
     assert all(whole(x.getvalue()) == bytes(100) for x in sinks)
 
@@ -294,6 +296,8 @@ def test_seg7_writer_refuses_segment_index_2_32() -> None:
         w.write(b"x")
     assert e.value.category is C.LIMIT_EXCEEDED
     before = sink.getvalue()
+    with pytest.raises(ValueError):
+        w.finish()
     w.close()
     assert sink.getvalue() == before
 
@@ -304,12 +308,41 @@ def test_seg7_writer_may_write_segment_index_2_32_minus_1_as_last() -> None:
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w._index = (1 << 32) - 1
     w.write(bytes(10))
-    w.close()
-    assert len(sink.getvalue()) > 26
+    before = len(sink.getvalue())
+    w.finish()
+    assert w.finished and len(sink.getvalue()) == before + 10 + 16
+
+
+@pytest.mark.parametrize("beyond", [1, 15, 16, 17, SEGLEN, SEGLEN + 1])
+def test_seg5_reader_fails_on_bytes_beyond_segment_2_32_minus_1(beyond: int) -> None:
+    """[SEG-5]: the streamed reader fails with limit-exceeded when the body holds bytes beyond
+    segment 2^32 - 1, however few (also fewer than a tag, which would otherwise be
+    authentication-failed), before it opens them."""
+    r = Decryptor([ORDERS]).reader(Source(spec(0).header() + bytes(beyond), 5), EXT)
+    r._index = 1 << 32  # white box: as after 2^32 segments; `beyond` body bytes follow
+    with pytest.raises(SealpostStreamError) as e:
+        r.read(SEG)
+    assert e.value.category is C.LIMIT_EXCEEDED and e.value.released == 0
+
+
+def test_seg5_reader_after_2_32_segments_with_nothing_left_is_truncation() -> None:
+    """[SEG-5] applies only to bytes beyond segment 2^32 - 1: at index 2^32 with the input
+    ended, the last segment was missing, so authentication-failed ([SEG-6])."""
+    env = spec(3 * SEG).envelope()
+    r = Decryptor([ORDERS]).reader(Source(env), EXT)
+    assert len(r.read(SEG)) == SEG
+    r._index = 1 << 32  # white box: as after 2^32 segments
+    r._in[: r._have] = bytes(r._have)
+    r._have = 0
+    r._eof = True
+    with pytest.raises(SealpostStreamError) as e:
+        r.read(SEG)
+    assert e.value.category is C.AUTHENTICATION_FAILED and e.value.released == SEG
 
 
 def test_seg5_reader_fails_on_reaching_segment_index_2_32() -> None:
-    """[SEG-5]: the streamed reader fails with limit-exceeded on reaching index 2^32."""
+    """[SEG-5]: the streamed reader fails with limit-exceeded on reaching index 2^32 with a
+    full segment still to come."""
     env = spec(3 * SEG).envelope()
     r = Decryptor([ORDERS]).reader(Source(env), EXT)
     assert len(r.read(SEG)) == SEG
@@ -337,6 +370,88 @@ def test_seg8_limit_plus_16_per_segment(n: int) -> None:
     with pytest.raises(SealpostError) as e:
         whole(corrupt, max_plaintext_length=n - 1)
     assert e.value.category is C.LIMIT_EXCEEDED
+
+
+def _stream_category(env: bytes, keys: list[Any], **kw: Any) -> C:
+    try:
+        r = Decryptor(keys).reader(Source(env), EXT, **kw)
+        while r.read(SEG):
+            pass
+    except SealpostError as e:
+        return e.category
+    raise AssertionError("the streamed reader accepted a hostile envelope")
+
+
+def _whole_category(env: bytes, keys: list[Any], **kw: Any) -> C:
+    with pytest.raises(SealpostError) as e:
+        sealpost.decrypt(env, keys, external_context=EXT, **kw)
+    return e.value.category
+
+
+OTHER = SymmetricKek("other", 1, KEK)
+
+
+@pytest.mark.parametrize("body_length", [0, 1, 15])
+def test_step9_short_segmented_body_is_checked_at_step_13(body_length: int) -> None:
+    """Section 11 step 9, [SEG-2]: for a segmented suite a whole reader does not apply "body
+    shorter than 16 bytes" at step 9; an empty body or a last segment under 16 bytes fails at
+    step 13. So a fault of steps 10 to 12 comes first, and whole and streamed readers report
+    the same category."""
+    s = spec(0)
+    env = s.header() + s.segments()[0][:body_length]
+    assert _whole_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+    assert _stream_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+    # Step 11 before step 13: a reader holding no key for the recipient.
+    assert _whole_category(env, [OTHER]) is C.NO_MATCHING_KEY
+    assert _stream_category(env, [OTHER]) is C.NO_MATCHING_KEY
+    # Step 10 before step 13: a required stored-context entry that is absent.
+    assert _whole_category(env, [ORDERS], required_context={"tenant": "a"}) is C.CONTEXT_MISMATCH
+    assert _stream_category(env, [ORDERS], required_context={"tenant": "a"}) is C.CONTEXT_MISMATCH
+    # An unsegmented suite keeps the step 9 rule: authentication-failed before any key is looked for.
+    plain = sealpost.encrypt(b"", [ORDERS], external_context=EXT)
+    assert _whole_category(plain[: len(plain) - 16 + body_length], [OTHER]) is C.AUTHENTICATION_FAILED
+
+
+def test_seg8_limit_is_b_minus_16_per_segment_exactly() -> None:
+    """[SEG-8]: with n = max(1, ceil(b / 65552)), limit-exceeded exactly when b - 16n exceeds
+    the limit. A body of 2 full segments and 1 byte more (b = 131105, n = 3, b - 48 = 131057)
+    is within a limit of 131072 although longer than the limit plus 16 per segment of the
+    limit (131104): it reaches step 13 and fails there."""
+    s = spec(2 * SEG)
+    env = s.envelope() + b"\x00"
+    assert len(env) - len(s.header()) == 131105
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131072) is C.AUTHENTICATION_FAILED
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131056) is C.LIMIT_EXCEEDED
+    assert _whole_category(env, [ORDERS], max_plaintext_length=131057) is C.AUTHENTICATION_FAILED
+    # Limit 0: an empty body (b - 16 = -16) and a lone tag (0) pass step 9; 17 bytes (1) do not.
+    empty = spec(0)
+    assert whole(empty.envelope(), max_plaintext_length=0) == b""
+    assert _whole_category(empty.header(), [ORDERS], max_plaintext_length=0) is C.AUTHENTICATION_FAILED
+    assert _whole_category(empty.envelope() + b"\x00", [OTHER], max_plaintext_length=0) is C.LIMIT_EXCEEDED
+    assert sealpost.inspect(empty.header()).plaintext_length == 0
+
+
+def test_kdf1_no_k_msg_for_segmented_suites(monkeypatch: Any) -> None:
+    """[KDF-1]: a segmented suite never derives K_msg ("sealpost/v1 key"), writing or reading;
+    an unsegmented suite does."""
+    import sealpost.kdf as kdf
+
+    infos: list[bytes] = []
+    real = kdf.hkdf_expand
+
+    def spy(prk: bytes, info: bytes, length: int) -> bytes:
+        infos.append(info)
+        return real(prk, info, length)
+
+    monkeypatch.setattr(kdf, "hkdf_expand", spy)
+    env = sealpost.encrypt(b"x" * 10, [ORDERS], external_context=EXT, segmented=True)
+    assert sealpost.decrypt(env, [ORDERS], external_context=EXT) == b"x" * 10
+    assert b"".join(Decryptor([ORDERS]).reader(Source(env), EXT)) == b"x" * 10
+    assert infos and not any(i.startswith(b"sealpost/v1 key") for i in infos)
+    assert any(i.startswith(b"sealpost/v1 segment key") for i in infos)
+    infos.clear()
+    sealpost.decrypt(sealpost.encrypt(b"x", [ORDERS]), [ORDERS])
+    assert any(i == b"sealpost/v1 key\x00\x01" for i in infos)
 
 
 def test_seg8_streamed_reader_is_not_bound_by_the_whole_limit() -> None:
@@ -419,8 +534,8 @@ def test_writer_leaving_with_by_exception_leaves_the_envelope_incomplete() -> No
     assert e.value.category is C.AUTHENTICATION_FAILED
 
 
-def test_writer_dropped_without_close_is_incomplete() -> None:
-    """A writer garbage-collected without close() does not complete its envelope."""
+def test_writer_dropped_without_finish_is_incomplete() -> None:
+    """A writer garbage-collected without finish() does not complete its envelope."""
     sink = io.BytesIO()
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w.write(b"partial")
@@ -430,15 +545,44 @@ def test_writer_dropped_without_close_is_incomplete() -> None:
     assert e.value.category is C.AUTHENTICATION_FAILED
 
 
-def test_writer_close_twice_and_write_after_close() -> None:
-    """close() writes the last segment once; a write after it is refused."""
+@pytest.mark.parametrize("n", [0, 3, SEG, SEG + 10])
+def test_seg9_close_without_finish_releases_but_never_completes(n: int) -> None:
+    """[SEG-9]: completion is explicit. A producer that fails part-way and releases the writer
+    (close() in a finally block, a with block left normally) leaves no valid envelope: no last
+    segment is written, for any length, and finish() is refused afterwards."""
+    for how in ("close", "with"):
+        sink = io.BytesIO()
+        w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
+        if how == "close":
+            try:
+                w.write(pattern(n))
+            finally:
+                w.close()
+        else:
+            with w:
+                w.write(pattern(n))
+        assert w.closed and not w.finished
+        with pytest.raises(ValueError):
+            w.finish()
+        env = sink.getvalue()
+        # Header and the full segments only: the pending segment (n mod 65536 bytes, or a full
+        # one that could have been the last) is never sealed.
+        assert len(env) == len(sealpost.inspect(spec(0).envelope()).header.raw) + (SEGLEN if n > SEG else 0)
+        assert _whole_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+        assert _stream_category(env, [ORDERS]) is C.AUTHENTICATION_FAILED
+
+
+def test_seg9_finish_completes_once_and_refuses_later_writes() -> None:
+    """[SEG-9]: finish() writes the last segment once; a write after it is refused; close()
+    after finish() changes nothing."""
     sink = io.BytesIO()
     w = Encryptor([ORDERS], segmented=True).writer(sink, EXT)
     w.write(b"abc")
-    w.close()
+    w.finish()
     n = len(sink.getvalue())
+    w.finish()
     w.close()
-    assert len(sink.getvalue()) == n
+    assert len(sink.getvalue()) == n and w.finished
     with pytest.raises(ValueError):
         w.write(b"more")
     assert whole(sink.getvalue()) == b"abc"
@@ -476,6 +620,7 @@ def test_streaming_memory_is_independent_of_the_length(tmp_path: Any) -> None:
         with open(path, "wb") as f, enc.writer(f, EXT) as w:
             for _ in range(total // SEG):
                 w.write(block)
+            w.finish()
         _, write_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         sink = Discard()

@@ -359,6 +359,69 @@ def test_sig9_cache_is_per_trusted_key() -> None:
     assert category(lambda: reader.open(env, EXT, trusted_writers=impostor)) is C.SIGNATURE_INVALID
 
 
+def _counting_verify(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Record the public key of every Ed25519 verification the reader actually performs."""
+    calls: list[bytes] = []
+    real = TrustedWriter.verify
+
+    def verify(self: TrustedWriter, signature: bytes, message: bytes) -> bool:
+        calls.append(self.public_key)
+        return real(self, signature, message)
+
+    monkeypatch.setattr(TrustedWriter, "verify", verify)
+    return calls
+
+
+def test_sig7_sig9_one_name_two_keys_in_two_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SIG-7], [SIG-9]: one Decryptor reads two sources that trust the same signer id and
+    version under different keys. Each envelope verifies in its own source and never in the
+    other, however the cache was filled: a remembered verification is keyed by the public key,
+    P and the signature, not by the signer's name."""
+    calls = _counting_verify(monkeypatch)
+    key_a = Signer(SEED, b"payments-writer", 1, 1)
+    key_b = Signer(OTHER_SEED, b"payments-writer", 1, 1)
+    trust_a = [TrustedWriter("payments-writer", 1, key_a.public_key)]
+    trust_b = [TrustedWriter("payments-writer", 1, key_b.public_key)]
+    assert key_a.public_key != key_b.public_key
+    env_a = Spec(0x0101, [Kek(b"orders", 2, KEK)], DEK, NONCE, b"from a", {"tenant": "acme"}, dict(EXT), key_a).envelope()
+    env_b = Spec(0x0101, [Kek(b"orders", 2, KEK)], DEK, NONCE, b"from b", {"tenant": "acme"}, dict(EXT), key_b).envelope()
+    h_a, h_b = sealpost.inspect(env_a).header, sealpost.inspect(env_b).header
+    assert h_a.raw[: h_a.signed_length] == h_b.raw[: h_b.signed_length], "the same P under both keys"
+    reader = Decryptor([ORDERS])  # no trust of its own: each call names its source's
+    for _ in range(2):  # the second round runs with both verifications remembered
+        assert reader.decrypt(env_a, EXT, trusted_writers=trust_a) == b"from a"
+        assert reader.decrypt(env_b, EXT, trusted_writers=trust_b) == b"from b"
+        assert category(lambda: reader.decrypt(env_a, EXT, trusted_writers=trust_b)) is C.SIGNATURE_INVALID
+        assert category(lambda: reader.decrypt(env_b, EXT, trusted_writers=trust_a)) is C.SIGNATURE_INVALID
+    assert reader.verified_signature_count == 2
+    # Round 1 verified all four; round 2 only the two that are not remembered (the failures).
+    assert calls == [key_a.public_key, key_b.public_key, key_b.public_key, key_a.public_key,
+                     key_b.public_key, key_a.public_key]
+
+
+def test_sig9_cache_compares_every_byte_of_p_and_the_signature(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SIG-9]: after a verification is remembered, the same signature under another P (one
+    byte of a wrapped DEK changed), or another signature under the same P (one under another
+    key), is verified afresh and fails, before any unwrap (step 10a)."""
+    calls = _counting_verify(monkeypatch)
+    s = spec()
+    env = s.envelope()
+    h = sealpost.inspect(env).header
+    reader = Decryptor([ORDERS], trusted_writers=TRUST)
+    assert reader.decrypt(env, EXT) == b"amount=12.50"
+    assert reader.decrypt(env, EXT) == b"amount=12.50"
+    assert len(calls) == 1
+    wrapped_at = 3 + 1 + 2 + 1 + 1 + 1 + len(b"orders") + 4 + 2  # the first byte of the wrapped DEK
+    other_p = _flip(env, wrapped_at + 5)
+    assert category(lambda: reader.decrypt(other_p, EXT)) is C.SIGNATURE_INVALID
+    other_signer = Signer(OTHER_SEED, b"payments-writer", 1, 1)
+    foreign_sig = other_signer.sign(b"sealpost/v1 signed header" + h.raw[: h.signed_length])
+    other_sig = env[: h.signed_length] + foreign_sig + env[h.signed_length + 64 :]
+    assert category(lambda: reader.decrypt(other_sig, EXT)) is C.SIGNATURE_INVALID
+    assert len(calls) == 3
+    assert reader.verified_signature_count == 1
+
+
 def test_sig7_cache_is_bounded() -> None:
     """[SIG-7]: the cache keeps at most its size."""
     reader = Decryptor([ORDERS], trusted_writers=TRUST, verification_cache_size=3)
@@ -455,15 +518,53 @@ def test_err2_step_9_before_10a() -> None:
 def test_enc2_signer_id_is_refused_as_a_reader_would() -> None:
     """[ENC-2]: an empty signer id or one that is not well-formed Unicode -> malformed-header;
     over 255 bytes -> limit-exceeded; 255 bytes are allowed."""
-    assert category(lambda: WriterKey("", 1, SEED)) is C.MALFORMED_HEADER
-    assert category(lambda: WriterKey("\ud800", 1, SEED)) is C.MALFORMED_HEADER
-    assert category(lambda: WriterKey("w" * 256, 1, SEED)) is C.LIMIT_EXCEEDED
+    for signer_id, expected in (("", C.MALFORMED_HEADER), ("\ud800", C.MALFORMED_HEADER), ("w" * 256, C.LIMIT_EXCEEDED),
+                                ("\u00e9" * 128, C.LIMIT_EXCEEDED)):
+        bad = WriterKey(signer_id, 1, SEED)  # refused when an envelope is written ([ENC-3] order)
+        assert category(lambda: sealpost.encrypt(b"x", [ORDERS], signer=bad)) is expected
+        assert category(lambda: Encryptor([ORDERS], signer=bad)) is expected
+        assert category(lambda: TrustedWriter(signer_id, 1, WRITER.public_key)) is expected
     long = WriterKey("w" * 255, 1, SEED)
     env = sealpost.encrypt(b"x", [ORDERS], signer=long)
     assert Decryptor([ORDERS], trusted_writers=[long.trusted()]).open(env).verified_signer == SignerRef("w" * 255, 1)
     assert category(lambda: WriterKey("w", 1, bytes(31))) is C.INVALID_KEY_MATERIAL
     assert category(lambda: WriterKey("w", 1 << 32, SEED)) is C.INVALID_KEY_MATERIAL
     assert category(lambda: TrustedWriter("w", 1, bytes(33))) is C.INVALID_KEY_MATERIAL
+
+
+def test_enc3_signer_faults_come_after_the_recipients_and_before_the_stored_context() -> None:
+    """[ENC-3] item 2: the recipients first (count, then each entry), then the signer (empty
+    id, not well-formed, longer than 255 bytes, mode 02 with a segmented suite), then the
+    stored context, the external context and the plaintext."""
+    empty = WriterKey("", 1, SEED)
+    bad_utf8 = WriterKey("\udfff", 1, SEED)
+    too_long = WriterKey("w" * 256, 1, SEED)
+    too_many = [SymmetricKek(f"k{i}", 1, KEK) for i in range(33)]
+    bad_ctx = {"": "v"}  # an empty context key: malformed-header
+    long_value = {"k": "v" * 1025}  # limit-exceeded
+
+    def enc(recipients: Any, signer: WriterKey, **kw: Any) -> C:
+        return category(lambda: sealpost.encrypt(b"x", recipients, signer=signer, **kw))
+
+    # Recipient faults win over every signer fault.
+    assert enc([], too_long) is C.MALFORMED_HEADER
+    assert enc(too_many, empty) is C.LIMIT_EXCEEDED
+    assert enc(too_many, WRITER, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.LIMIT_EXCEEDED
+    assert enc([SymmetricKek("k" * 256, 1, KEK)], empty) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS, ORDERS], too_long) is C.MALFORMED_HEADER
+    # Among signer faults: empty, not well-formed, too long, then [SIG-3].
+    assert enc([ORDERS], too_long, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], bad_utf8, sign_mode=SignMode.PER_MESSAGE, segmented=True) is C.MALFORMED_HEADER
+    # Signer faults win over the stored context, the external context and the plaintext.
+    assert enc([ORDERS], too_long, stored_context=bad_ctx) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], WRITER, sign_mode=SignMode.PER_MESSAGE, segmented=True, stored_context=long_value) is C.MALFORMED_HEADER
+    assert enc([ORDERS], too_long, external_context=bad_ctx) is C.LIMIT_EXCEEDED
+    # ... which follow when the signer is good.
+    assert enc([ORDERS], WRITER, stored_context=long_value) is C.LIMIT_EXCEEDED
+    assert enc([ORDERS], WRITER, external_context=bad_ctx) is C.MALFORMED_HEADER
+    # The same order for an Encryptor (recipients, signer, stored context at construction).
+    assert category(lambda: Encryptor(too_many, signer=empty)) is C.LIMIT_EXCEEDED
+    assert category(lambda: Encryptor([ORDERS], signer=too_long, stored_context=bad_ctx)) is C.LIMIT_EXCEEDED
 
 
 def test_writer_key_from_seed_is_rfc8032() -> None:

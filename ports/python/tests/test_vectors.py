@@ -248,6 +248,7 @@ def test_encrypt_vector_streamed(group: Any, test: Any, problem: str | None, wri
     with w:
         for i in range(0, len(plaintext), write_size):
             assert w.write(plaintext[i : i + write_size]) == len(plaintext[i : i + write_size])
+        w.finish()
     _check_envelope(sink.getvalue(), test)
     trusted = None if signer is None else [signer.trusted()]
     reader = Decryptor(reader_keys(group), trusted_writers=trusted).reader(ChunkedSource(sink.getvalue()), external)
@@ -278,14 +279,16 @@ def test_encrypt_vector_intermediates(group: Any, test: Any, problem: str | None
         assert "deterministicInfo" not in inter and "dek" not in inter
         dek = _hex(test["dek"])
     assert hkdf_extract(b"sealpost/v1", dek).hex() == inter["prk"]
-    keys = derive_message_keys(dek, int(suite), suite.key_length, keep_prk=True)
+    keys = derive_message_keys(dek, int(suite), suite.key_length, segmented=suite.segmented)
     if suite.segmented:
         assert "kMsg" not in inter
+        assert keys.message_key is None, "[KDF-1]: no K_msg for a segmented suite"
         assert keys.prk is not None
         assert derive_segment_key(keys.prk, int(suite), _hex(test["nonce"])).hex() == inter["kEnv"]
         n = len(_plaintext(test))
         assert inter["segmentCount"] == max(1, -(-n // 65536))
     else:
+        assert keys.prk is None and keys.message_key is not None
         assert keys.message_key.hex() == inter["kMsg"]
     assert keys.commitment.hex() == inter["commitment"]
     assert len(inter["recipients"]) == len(recipients)

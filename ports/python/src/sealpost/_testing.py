@@ -18,6 +18,7 @@ from .envelope import (
     Context,
     SuiteLike,
     _check_recipients,
+    _check_signer,
     _DekState,
     _encrypt,
     _new_dek,
@@ -76,6 +77,7 @@ def encrypting_writer_fixed(
     """``Encryptor(...).writer(sink, ...)`` for a segmented suite, under this DEK and nonce."""
     s, sig = _writer_suite(suite, signer, sign_mode, True)
     recips = _check_recipients(recipients, s)
+    _check_signer(sig, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")
     state = _DekState(s, _new_dek(dek), recips, stored, sig)

@@ -36,6 +36,7 @@ from .header import (
     key_reference,
     parse_envelope,
     segment_count,
+    segmented_plaintext_length,
     write_header_prefix,
 )
 from .kdf import (
@@ -172,7 +173,9 @@ class _DekState:
     ) -> None:
         self.suite = suite
         self.keys: DerivedKeys = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
-        self.cipher = None if suite.segmented else PayloadCipher(suite, self.keys.message_key)
+        self.cipher = None
+        if self.keys.message_key is not None:  # segmented suites have no K_msg ([KDF-1])
+            self.cipher = PayloadCipher(suite, self.keys.message_key)
         entries = tuple(r.entry(dek) for r in recipients)  # [RCP-2]: one DEK for all
         field = None if signer is None else (int(signer.mode), signer.key.signer_id, signer.key.version)
         prefix = write_header_prefix(suite, entries, self.keys.commitment, stored, field)
@@ -231,13 +234,22 @@ def _writer_suite(
     effective = Suite.of(s.base, signed=signer is not None, segmented=segmented or s.segmented)
     if signer is None:
         return effective, None
-    if mode is SignMode.PER_MESSAGE and effective.segmented:
+    return effective, _Signer(signer, mode)
+
+
+def _check_signer(signer: Optional[_Signer], suite: Suite) -> None:
+    """[ENC-2], [ENC-3] item 2, after the recipients: empty signer id, not well-formed (both
+    ``malformed-header``), longer than 255 bytes (``limit-exceeded``), sign mode ``02`` with a
+    segmented suite (``malformed-header``, [SIG-3])."""
+    if signer is None:
+        return
+    signer.key.check_signer_id()
+    if signer.mode is SignMode.PER_MESSAGE and suite.segmented:
         raise SealpostError(  # [SIG-3]
             ErrorCategory.MALFORMED_HEADER,
             "sign mode PER_MESSAGE cannot be used with a segmented suite: its signature would "
             "follow plaintext a streamed reader has already released",
         )
-    return effective, _Signer(signer, mode)
 
 
 def _new_dek(dek: Optional[bytes]) -> bytes:
@@ -315,6 +327,7 @@ def _encrypt(
     s, sig = _writer_suite(suite, signer, sign_mode, segmented)
     # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
+    _check_signer(sig, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")
     data = _check_plaintext(plaintext)
@@ -362,6 +375,7 @@ class Encryptor:
         >>> sink = io.BytesIO()
         >>> with enc.writer(sink, external_context={"file": "a.bin"}) as w:
         ...     _ = w.write(b"x" * 100_000)
+        ...     w.finish()
         >>> reader = sealpost.Decryptor([kek])
         >>> len(reader.decrypt(sink.getvalue(), external_context={"file": "a.bin"}))
         100000
@@ -383,6 +397,7 @@ class Encryptor:
             raise ValueError("max_messages_per_dek must be between 1 and 2^32")
         self._suite, self._signer = _writer_suite(suite, signer, sign_mode, segmented)
         self._recipients = _check_recipients(recipients, self._suite)
+        _check_signer(self._signer, self._suite)
         self._stored = canonical_entries(stored_context, "stored context")
         self._max_messages = max_messages_per_dek
         self._max_age = max_dek_age_seconds
@@ -468,10 +483,11 @@ class Encryptor:
         """Stream one segmented envelope into ``sink`` (a binary file, socket file, ...).
 
         Needs ``segmented=True``. The header is written at once; then every 64 KiB of
-        plaintext written becomes a segment, and :meth:`EncryptingWriter.close` writes the last
-        one. Memory stays constant whatever the length; at most 2^48 bytes ([SEG-7]). Leaving a
-        ``with`` block by an exception does not write the last segment, so a partial stream
-        never becomes a valid envelope. ``sink`` is not closed.
+        plaintext written becomes a segment, and :meth:`EncryptingWriter.finish` writes the last
+        one, completing the envelope ([SEG-9]). Memory stays constant whatever the length; at
+        most 2^48 bytes ([SEG-7]). Closing the writer without ``finish()`` (leaving a ``with``
+        block, by an exception or not) writes no last segment, so a partial stream never
+        becomes a valid envelope. ``sink`` is not closed.
         """
         if not self._suite.segmented:
             raise ValueError(f"suite {self._suite.name} is not segmented: make the Encryptor with segmented=True")
@@ -525,10 +541,10 @@ class EnvelopeInfo:
 
     @property
     def plaintext_length(self) -> int:
-        """The plaintext length the body implies: one tag less, or one per segment."""
+        """The plaintext length the body implies: one tag less, or one per segment ([SEG-8]);
+        0 for a segmented body too short to hold a tag (step 13 rejects it, [SEG-2])."""
         if self.header.suite.segmented:
-            n = -(-self.body_length // SEGMENT_LENGTH)
-            return self.body_length - n * TAG_LENGTH
+            return max(0, segmented_plaintext_length(self.body_length))
         return self.body_length - TAG_LENGTH
 
 
@@ -696,7 +712,8 @@ def _derive_checked_keys(
     if suite.deterministic and index == 0:
         _check_deterministic_dek(header, external, key, dek)
     del dek
-    result = (derived, None if suite.segmented else PayloadCipher(suite, derived.message_key))
+    payload = None if derived.message_key is None else PayloadCipher(suite, derived.message_key)
+    result = (derived, payload)
     if cache_key is not None and key_cache is not None:
         key_cache.put(cache_key, result)
     return result

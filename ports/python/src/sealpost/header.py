@@ -33,6 +33,7 @@ __all__ = [
     "parse_envelope",
     "max_body_length",
     "segment_count",
+    "segmented_plaintext_length",
     "write_header_prefix",
     "is_utf8",
     "key_reference",
@@ -353,6 +354,14 @@ def max_body_length(suite: Suite, max_plaintext_length: int) -> int:
     return max_plaintext_length + TAG_LENGTH
 
 
+def segmented_plaintext_length(body_length: int) -> int:
+    """[SEG-8]: ``b - 16 * n`` with ``n = max(1, ceil(b / 65552))``, the plaintext a segmented
+    body of ``b`` bytes holds if its segments are well formed (negative when the body is
+    shorter than one tag)."""
+    n = max(1, -(-body_length // (SEGMENT_PLAINTEXT_LENGTH + TAG_LENGTH)))
+    return body_length - TAG_LENGTH * n
+
+
 def segment_count(plaintext_length: int) -> int:
     """The number of segments of a plaintext of this length (section 17): at least one."""
     return max(1, -(-plaintext_length // SEGMENT_PLAINTEXT_LENGTH))
@@ -379,9 +388,18 @@ def parse_envelope(
         end -= SIGNATURE_LENGTH
         signature = data[end:]
     body = data[header_end:end]
+    if header.suite.segmented:
+        # [SEG-8]: only the plaintext limit here. The lengths of the segments (an empty body,
+        # a short or empty last segment) are step 13's ([SEG-2]), as for a streamed reader.
+        if segmented_plaintext_length(len(body)) > max_plaintext_length:
+            raise _fail(
+                ErrorCategory.LIMIT_EXCEEDED,
+                f"segmented body of {len(body)} bytes exceeds the plaintext limit of {max_plaintext_length} bytes",
+            )
+        return header, body, signature
     if len(body) < TAG_LENGTH:
         raise _fail(ErrorCategory.AUTHENTICATION_FAILED, "body shorter than the 16-byte tag")
-    if len(body) > max_body_length(header.suite, max_plaintext_length):
+    if len(body) > max_plaintext_length + TAG_LENGTH:
         raise _fail(
             ErrorCategory.LIMIT_EXCEEDED,
             f"body of {len(body)} bytes exceeds the plaintext limit of {max_plaintext_length} bytes",

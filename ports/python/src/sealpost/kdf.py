@@ -46,27 +46,29 @@ def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
 
 
 class DerivedKeys:
-    """``K_msg`` and ``commitment`` of SPEC.md 5.2 for one DEK and suite ([KDF-1]); for a
-    segmented suite also ``PRK``, from which each envelope's ``K_env`` is derived (section 17),
+    """What SPEC.md 5.2 derives from one DEK for one suite ([KDF-1]): the ``commitment`` for
+    every suite; ``K_msg`` (``message_key``) for a suite that is not segmented, else ``None``;
+    for a segmented suite ``PRK``, from which each envelope's ``K_env`` is derived (section 17),
     else ``None``."""
 
     __slots__ = ("message_key", "commitment", "prk")
 
-    def __init__(self, message_key: bytes, commitment: bytes, prk: bytes | None = None) -> None:
+    def __init__(self, message_key: bytes | None, commitment: bytes, prk: bytes | None = None) -> None:
         self.message_key = message_key
         self.commitment = commitment
         self.prk = prk
 
 
-def derive_message_keys(dek: bytes, suite_id: int, key_length: int, keep_prk: bool = False) -> DerivedKeys:
-    """Derive ``K_msg`` (``key_length`` bytes) and the 32-byte commitment from a DEK (5.2);
-    ``keep_prk`` keeps ``PRK`` for the segment keys of section 17."""
+def derive_message_keys(dek: bytes, suite_id: int, key_length: int, segmented: bool = False) -> DerivedKeys:
+    """Derive the 32-byte commitment from a DEK (5.2), and ``K_msg`` (``key_length`` bytes) for a
+    suite that is not segmented. A segmented suite derives no ``K_msg`` ([KDF-1]): it keeps
+    ``PRK`` for the per-envelope ``K_env`` of section 17."""
     prk = hkdf_extract(_SALT_MAIN, dek)
     suffix = struct.pack(">H", suite_id)
     return DerivedKeys(
-        message_key=hkdf_expand(prk, _INFO_KEY + suffix, key_length),
+        message_key=None if segmented else hkdf_expand(prk, _INFO_KEY + suffix, key_length),
         commitment=hkdf_expand(prk, _INFO_COMMIT + suffix, 32),
-        prk=prk if keep_prk else None,
+        prk=prk if segmented else None,
     )
 
 

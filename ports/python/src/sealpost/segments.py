@@ -99,12 +99,14 @@ def seal_segments(cipher: SegmentCipher, aad: bytes, plaintext: bytes, out: memo
 def open_segments(cipher: SegmentCipher, aad: bytes, body: bytes) -> bytes:
     """Authenticate and decrypt a whole segmented body ([SEG-2], [SEG-6]); the plaintext is
     returned only when every segment authenticated ([AUTH-3])."""
-    n = -(-len(body) // SEGMENT_LENGTH)
+    n = max(1, -(-len(body) // SEGMENT_LENGTH))
     last_length = len(body) - (n - 1) * SEGMENT_LENGTH
     if last_length < TAG_LENGTH or (n > 1 and last_length == TAG_LENGTH):
+        # [SEG-2]: an empty body, a last segment shorter than its tag, or an empty last
+        # segment after others.
         raise SealpostError(
             ErrorCategory.AUTHENTICATION_FAILED,
-            "the last segment is shorter than its tag, or empty after other segments",
+            "the body is empty, or its last segment is shorter than its tag or empty after other segments",
         )
     out = bytearray(len(body) - n * TAG_LENGTH)
     view = memoryview(out)

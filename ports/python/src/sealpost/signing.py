@@ -45,21 +45,34 @@ class SignMode(IntEnum):
     PER_MESSAGE = 0x02
 
 
-def _signer_id_bytes(signer_id: str) -> bytes:
-    """The signer id's UTF-8 bytes, refused as a reader would refuse them in a header ([ENC-2]):
-    empty or not well-formed Unicode -> ``malformed-header``, over 255 bytes -> ``limit-exceeded``."""
+def _signer_id_raw(signer_id: str) -> bytes:
     if not isinstance(signer_id, str):
         raise TypeError("signer id must be str")
-    raw = signer_id.encode("utf-8", "surrogatepass")
+    return signer_id.encode("utf-8", "surrogatepass")
+
+
+def signer_id_fault(raw: bytes) -> Optional[SealpostError]:
+    """The fault a reader would find in this signer id, in the order of [ENC-3]: empty or not
+    well-formed Unicode -> ``malformed-header`` ([HDR-3], [HDR-4]), over 255 bytes ->
+    ``limit-exceeded``; ``None`` for a good one."""
     if not raw:
-        raise SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is empty")
+        return SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is empty")
     if not is_utf8(raw):
-        raise SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is not well-formed Unicode")
+        return SealpostError(ErrorCategory.MALFORMED_HEADER, "the signer id is not well-formed Unicode")
     if len(raw) > MAX_SIGNER_ID_LENGTH:
-        raise SealpostError(
+        return SealpostError(
             ErrorCategory.LIMIT_EXCEEDED,
             f"signer id of {len(raw)} bytes, at most {MAX_SIGNER_ID_LENGTH} allowed",
         )
+    return None
+
+
+def _signer_id_bytes(signer_id: str) -> bytes:
+    """The signer id's UTF-8 bytes, refused as a reader would refuse them in a header."""
+    raw = _signer_id_raw(signer_id)
+    fault = signer_id_fault(raw)
+    if fault is not None:
+        raise fault
     return raw
 
 
@@ -98,7 +111,9 @@ class WriterKey:
     __slots__ = ("signer_id", "version", "_key", "public_key")
 
     def __init__(self, signer_id: str, version: int, private_key: Union[bytes, Ed25519PrivateKey]) -> None:
-        self.signer_id: bytes = _signer_id_bytes(signer_id)
+        # A signer id a reader would refuse is refused when an envelope is written, in the
+        # order of [ENC-3] (after the recipients), not here.
+        self.signer_id: bytes = _signer_id_raw(signer_id)
         self.version: int = _check_version(version)
         if isinstance(private_key, Ed25519PrivateKey):
             self._key = private_key
@@ -116,6 +131,12 @@ class WriterKey:
         """A new random writer key."""
         return cls(signer_id, version, Ed25519PrivateKey.generate())
 
+    def check_signer_id(self) -> None:
+        """Raise what a writer reports for this key's signer id ([ENC-2]), if anything."""
+        fault = signer_id_fault(self.signer_id)
+        if fault is not None:
+            raise fault
+
     def trusted(self) -> "TrustedWriter":
         """The :class:`TrustedWriter` a reader configures for this key."""
         return TrustedWriter(self.signer_id.decode("utf-8"), self.version, self.public_key)
@@ -125,7 +146,7 @@ class WriterKey:
         return self._key.sign(message)
 
     def __repr__(self) -> str:
-        return f"WriterKey(signer_id={self.signer_id.decode('utf-8')!r}, version={self.version})"
+        return f"WriterKey(signer_id={self.signer_id.decode('utf-8', 'backslashreplace')!r}, version={self.version})"
 
 
 class TrustedWriter:
@@ -187,24 +208,24 @@ def make_trust(writers: Optional[Iterable[TrustedWriter]]) -> Trust:
 
 
 class VerificationCache:
-    """Mode ``01`` verifications a reader remembers ([SIG-7]): keyed by the trusted public key
-    and the exact bytes of ``P`` and the signature, so that a hit compares every byte
-    ([SIG-9]). Bounded; the oldest entry goes first. Safe to share between threads."""
+    """Mode ``01`` verifications a reader remembers ([SIG-7]): keyed by the exact bytes of the
+    trusted public key, of ``P`` and of the signature, so that a hit compares every byte of the
+    three ([SIG-9]). Bounded; the oldest entry goes first. Safe to share between threads."""
 
     __slots__ = ("_seen", "_limit", "_lock")
 
     def __init__(self, limit: int = 1024) -> None:
-        self._seen: dict[tuple[bytes, bytes], None] = {}
+        self._seen: dict[tuple[bytes, bytes, bytes], None] = {}
         self._limit = limit
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._seen)
 
-    def contains(self, key: tuple[bytes, bytes]) -> bool:
+    def contains(self, key: tuple[bytes, bytes, bytes]) -> bool:
         return key in self._seen
 
-    def add(self, key: tuple[bytes, bytes]) -> None:
+    def add(self, key: tuple[bytes, bytes, bytes]) -> None:
         if self._limit <= 0:
             return
         with self._lock:
@@ -241,10 +262,12 @@ def check_writer(
         )
     if signer.sign_mode == SIGN_MODE_PER_DEK:
         assert signer.signature is not None
-        p_and_signature = header.raw[: header.signed_length + 64]
-        key = (writer.public_key, p_and_signature)
+        p = header.raw[: header.signed_length]
+        # [SIG-7], [SIG-9]: the exact public key, P and signature; never the signer's name,
+        # which may stand for another key in another source.
+        key = (writer.public_key, p, signer.signature)
         if cache is None or not cache.contains(key):
-            if not writer.verify(signer.signature, SIGNED_HEADER_LABEL + header.raw[: header.signed_length]):
+            if not writer.verify(signer.signature, SIGNED_HEADER_LABEL + p):
                 raise _invalid(signer.signer_id, signer.signer_version)
             if cache is not None:
                 cache.add(key)

@@ -10,6 +10,7 @@ length of the payload. ::
     >>> src, sealed, restored = io.BytesIO(b"x" * 200_000), io.BytesIO(), io.BytesIO()
     >>> with sealpost.Encryptor([kek], segmented=True).writer(sealed, {"file": "db.dump"}) as w:
     ...     shutil.copyfileobj(src, w)
+    ...     w.finish()                                   # the explicit end of the payload
     >>> sealed.seek(0)
     0
     >>> r = sealpost.Decryptor([kek]).reader(sealed, {"file": "db.dump"})
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Optional
 
 from .errors import ErrorCategory, SealpostError
 from .header import NeedMore, SEGMENT_PLAINTEXT_LENGTH, SIGNATURE_LENGTH, Header, max_body_length, parse_header
-from .segments import SEGMENT_LENGTH, SegmentCipher
+from .segments import MAX_SEGMENTS, SEGMENT_LENGTH, SegmentCipher
 from .suites import TAG_LENGTH, Suite
 
 if TYPE_CHECKING:
@@ -74,12 +75,13 @@ class EncryptingWriter(io.RawIOBase):
     """A binary file that encrypts what is written into one segmented envelope.
 
     Made by :meth:`sealpost.Encryptor.writer`, which has already written the header. Every
-    65536 bytes become a segment once more data follows; :meth:`close` writes the last
-    segment (flag ``01``), which completes the envelope. Memory is two segment buffers.
-
-    Leaving a ``with`` block through an exception, or any failure while writing, does not
-    write the last segment: an incomplete envelope fails for every reader, where a completed
-    one would pass truncated content off as whole. ``sink`` is never closed.
+    65536 bytes become a segment once more data follows. Completing the envelope is an explicit
+    act ([SEG-9]): :meth:`finish` writes the last segment (flag ``01``). :meth:`close` only
+    releases the writer: called without :meth:`finish` (from a ``finally`` block, a ``with``
+    block left normally or by an exception, a writer dropped unclosed) it writes no last
+    segment, so the envelope stays incomplete and fails for every reader, where a completed one
+    would pass a truncated payload off as whole. The same after any failure while writing.
+    Memory is two segment buffers. ``sink`` is never closed.
     """
 
     def __init__(self, sink: BinaryIO, state: "_DekState", nonce: bytes, external: bytes) -> None:
@@ -93,6 +95,7 @@ class EncryptingWriter(io.RawIOBase):
         self._fill = 0
         self._index = 0
         self._failed = False
+        self._finished = False
         self._written = 0
         _write_all(sink, memoryview(header))
 
@@ -104,10 +107,15 @@ class EncryptingWriter(io.RawIOBase):
         """Plaintext bytes accepted so far."""
         return self._written
 
+    @property
+    def finished(self) -> bool:
+        """True once :meth:`finish` has completed the envelope."""
+        return self._finished
+
     def write(self, data: Any) -> int:  # type: ignore[override]
         """Encrypt ``data`` (any bytes-like object); returns its length: all of it is taken."""
-        if self.closed:
-            raise ValueError("write to a closed EncryptingWriter")
+        if self.closed or self._finished:
+            raise ValueError("write to a finished or closed EncryptingWriter")
         if self._failed:
             raise ValueError("this EncryptingWriter failed earlier; its envelope is incomplete")
         with memoryview(data) as view, view.cast("B") as src:
@@ -137,22 +145,32 @@ class EncryptingWriter(io.RawIOBase):
         self._fill = 0
         self._aad = None  # aad_i is empty for i > 0
 
+    def finish(self) -> None:
+        """Declare the payload complete: write the last segment (flag ``01``), completing the
+        envelope, and release the writer ([SEG-9]). Refused after a failure or :meth:`close`;
+        a second call does nothing. Does not close the sink."""
+        if self._finished:
+            return
+        if self.closed:
+            raise ValueError("finish() on a closed EncryptingWriter: its envelope is incomplete")
+        if self._failed:
+            raise ValueError("this EncryptingWriter failed earlier; its envelope is incomplete")
+        try:
+            self._emit(last=True)
+            self._finished = True
+        finally:
+            self.close()
+
     def close(self) -> None:
-        """Write the last segment, completing the envelope (once; later calls do nothing).
-        Does not close the sink."""
+        """Release the writer. Without an earlier :meth:`finish` this writes no last segment:
+        the envelope stays incomplete ([SEG-9]). Does not close the sink."""
         if self.closed:
             return
         try:
-            if not self._failed:
-                self._emit(last=True)
-        finally:
+            self._failed = self._failed or not self._finished
             self._release()
+        finally:
             super().close()
-
-    def _abort(self) -> None:
-        """Stop without writing the last segment: the envelope stays incomplete."""
-        self._failed = True
-        self.close()
 
     def _release(self) -> None:
         self._cipher = None
@@ -161,15 +179,12 @@ class EncryptingWriter(io.RawIOBase):
         self._fill = 0
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is not None:
-            self._abort()
-        else:
-            self.close()
+        self.close()
 
     def __del__(self) -> None:
-        # A writer dropped without close() never completes its envelope.
+        # A writer dropped without finish() never completes its envelope.
         if not self.closed:
-            self._abort()
+            self.close()
 
 
 class DecryptingReader(io.RawIOBase):
@@ -343,6 +358,12 @@ class DecryptingReader(io.RawIOBase):
         assert self._cipher is not None
         self._fill_in(SEGMENT_LENGTH + 1)  # one byte more tells whether this segment is the last
         have = self._have
+        if have and self._index >= MAX_SEGMENTS:
+            # [SEG-5]: the body holds bytes beyond segment 2^32 - 1; fail before opening them,
+            # whatever their length.
+            raise SealpostError(
+                ErrorCategory.LIMIT_EXCEEDED, "the body holds bytes beyond segment 2^32 - 1: 2^48 bytes at most"
+            )
         last = have <= SEGMENT_LENGTH
         length = have if last else SEGMENT_LENGTH
         if last and (length < TAG_LENGTH or (length == TAG_LENGTH and self._index > 0)):
