@@ -229,20 +229,17 @@ public final class JavaBindings {
     return error(e.category(), kafkaReason(e, produce), e.isKey() ? "key" : "value", e.getMessage());
   }
 
-  private static SecureRandom random(boolean present, BindingRandomness r) {
-    if (!present) {
-      return null;
-    }
+  /** The vector's randomness: its DEK, then its nonce base. */
+  private static ScriptedRandom scripted(BindingRandomness r) {
     return new ScriptedRandom().then(r.getDek().toByteArray()).then(r.getNonce().toByteArray());
   }
 
   /** A producer's serializers, key first, then value, sharing one headers object [KB-1]..[KB-13], [KB-20]. */
   private static ConformanceResponse kafkaWrite(KafkaWriteRequest w) throws SealpostException {
-    ScriptedRandom random = w.hasRandomness()
-        ? new ScriptedRandom().then(w.getRandomness().getDek().toByteArray()).then(w.getRandomness().getNonce().toByteArray())
-        : new ScriptedRandom();
-    random.orZeros(); // encryptors the serializers prepare for topics this record does not use
-    SealpostSettings s = settings(w.getKeys(), w.getConfig(), w.hasRandomness() ? random : null);
+    // Without randomness the adapter's own; with it, zeros past the script for the encryptors the
+    // serializers prepare for topics this record does not use.
+    SecureRandom random = w.hasRandomness() ? scripted(w.getRandomness()).orZeros() : null;
+    SealpostSettings s = settings(w.getKeys(), w.getConfig(), random);
     KafkaRecord in = w.getInput();
     String topic = in.getTopic();
     byte[] key = bytes(in.hasKey(), in.getKey());
@@ -349,7 +346,7 @@ public final class JavaBindings {
     if (!hasRandomness) {
       return new NatsSealer(b.build());
     }
-    Function<String, SecureRandom> random = name -> random(true, r); // each encryptor its own script
+    Function<String, SecureRandom> random = name -> scripted(r); // each encryptor its own script
     return dev.sealpost.nats.ConformanceAccess.sealer(b.build(), random);
   }
 
