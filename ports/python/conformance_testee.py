@@ -347,6 +347,12 @@ HANDLERS = {
     "streamEncrypt": stream_encrypt,
 }
 
+# Issue 12: the broker binding requests (kafkaWrite, kafkaRead, natsSeal, natsOpen, natsKvPut,
+# natsKvRead), answered with the Kafka and NATS bindings in conformance_bindings.py.
+from conformance_bindings import HANDLERS as BINDING_HANDLERS  # noqa: E402
+
+HANDLERS.update(BINDING_HANDLERS)
+
 
 def handle(request: dict) -> dict:
     kinds = [k for k in HANDLERS if k in request]
