@@ -293,7 +293,7 @@ public final class ReferenceCodec {
         }
       }
     };
-    try (OutputStream out = encryptor.encryptingStream(sink, external)) {
+    try (dev.sealpost.codec.stream.EncryptingOutputStream out = encryptor.encryptingStream(sink, external)) {
       byte[] buf = new byte[1 << 16];
       long written = 0;
       for (int k = 0; written < r.getPatternLength(); k++) {
@@ -305,6 +305,7 @@ public final class ReferenceCodec {
         out.write(buf, 0, n);
         written += n;
       }
+      out.finish();
     } catch (SealpostStreamException ex) {
       throw ex.sealpostException();
     } catch (IOException ex) {

@@ -40,7 +40,7 @@ public final class HugeStreamMain {
         block[i] = (byte) (i % 251);
       }
       CRC32C crc = new CRC32C();
-      try (OutputStream out = enc.encryptingStream(pipeOut, ext)) {
+      try (dev.sealpost.codec.stream.EncryptingOutputStream out = enc.encryptingStream(pipeOut, ext)) {
         long left = total;
         while (left > 0) {
           int n = (int) Math.min(block.length, left);
@@ -48,6 +48,7 @@ public final class HugeStreamMain {
           out.write(block, 0, n);
           left -= n;
         }
+        out.finish();
       } catch (Throwable t) {
         writerFailure.set(t);
       }

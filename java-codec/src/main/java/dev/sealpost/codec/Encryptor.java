@@ -138,8 +138,8 @@ public final class Encryptor {
   /**
    * Returns a stream that writes one envelope of the segmented form of this encryptor's suite
    * (SPEC.md section 17) to {@code sink}: the header, then one 65552-byte segment per 65536
-   * plaintext bytes; {@link EncryptingOutputStream#close()} writes the last segment and closes
-   * the sink, {@link EncryptingOutputStream#abort()} leaves the envelope incomplete. Memory is
+   * plaintext bytes; {@link EncryptingOutputStream#finish()} writes the last segment, and
+   * closing the stream without it leaves the envelope incomplete [SEG-9]. Memory is
    * constant, whatever the payload size (at most 2^48 bytes [SEG-7]). The envelope takes one
    * message of the DEK's budget [DEK-3].
    *

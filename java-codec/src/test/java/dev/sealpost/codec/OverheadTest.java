@@ -61,8 +61,9 @@ class OverheadTest {
         int expected = 124 + 16 * c[1];
         assertEquals(expected, whole.encrypt(p).length - p.length, base + " whole, p = " + c[0]);
         java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-        try (java.io.OutputStream out = plain.encryptingStream(sink, EncryptionContext.empty())) {
+        try (dev.sealpost.codec.stream.EncryptingOutputStream out = plain.encryptingStream(sink, EncryptionContext.empty())) {
           out.write(p);
+          out.finish();
         }
         assertEquals(expected, sink.size() - p.length, base + " streamed, p = " + c[0]);
       }

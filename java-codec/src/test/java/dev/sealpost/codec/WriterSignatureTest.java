@@ -558,8 +558,9 @@ class WriterSignatureTest {
     assertTrue(readerKeks.handedOut().isEmpty(), "no unwrap before the writer check");
     // A streamed writer with a per-DEK signer writes 0301 too.
     java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-    try (java.io.OutputStream out = signed(SignMode.PER_DEK).encryptingStream(sink, EXT)) {
+    try (dev.sealpost.codec.stream.EncryptingOutputStream out = signed(SignMode.PER_DEK).encryptingStream(sink, EXT)) {
       out.write(big);
+      out.finish();
     }
     assertEquals(Suite.AES_256_GCM_SIGNED_SEGMENTED, Decryptor.inspect(sink.toByteArray()).suite());
     assertArrayEquals(big, d.open(sink.toByteArray(), 0, sink.size(), EXT, TRUST_WRITER).plaintext());

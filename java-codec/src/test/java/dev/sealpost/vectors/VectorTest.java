@@ -88,13 +88,14 @@ class VectorTest {
       ScriptedRandom random2 = new ScriptedRandom();
       Encryptor streaming = scriptedEncryptor(keys, t, random2, new ScriptedRandom());
       java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-      try (java.io.OutputStream out = streaming.encryptingStream(sink, external)) {
+      try (dev.sealpost.codec.stream.EncryptingOutputStream out = streaming.encryptingStream(sink, external)) {
         int[] sizes = {1, 7, 65535, 3, 65536, 100000};
         for (int off = 0, k = 0; off < plaintext.length; k++) {
           int n = Math.min(sizes[k % sizes.length], plaintext.length - off);
           out.write(plaintext, off, n);
           off += n;
         }
+        out.finish();
       }
       assertEnvelope(t, sink.toByteArray());
       assertArrayEquals(plaintext, StreamReads.readAll(decryptor(keys, 1 << 30), envelope, external, new int[] {13, 65552, 1, 70000}));

@@ -189,8 +189,9 @@ public final class StreamAb {
 
     long streamEncrypt(long size) throws Exception {
       Sink sink = new Sink(null);
-      try (OutputStream out = encryptor.encryptingStream(sink, ext)) {
+      try (dev.sealpost.codec.stream.EncryptingOutputStream out = encryptor.encryptingStream(sink, ext)) {
         writePayload(out, plaintext, size);
+        out.finish();
       }
       return sink.count + sink.last;
     }
@@ -277,8 +278,9 @@ public final class StreamAb {
     /** A streamed envelope of {@code size} plaintext bytes, off the heap. */
     ByteBuffer envelope(long size) throws Exception {
       ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(size + 16 * (size / SEGMENT + 1) + 4096));
-      try (OutputStream out = encryptor.encryptingStream(new Sink(b), ext)) {
+      try (dev.sealpost.codec.stream.EncryptingOutputStream out = encryptor.encryptingStream(new Sink(b), ext)) {
         writePayload(out, plaintext, size);
+        out.finish();
       }
       return b.flip();
     }

@@ -11,20 +11,29 @@ import java.util.Objects;
 
 /**
  * Writes one envelope of a segmented suite (SPEC.md section 17) to a sink: the header, then
- * segments of 65536 plaintext bytes, each sealed once the next byte arrives; {@link #close()}
- * seals the last segment ({@code f = 01}) and closes the sink. Memory: one plaintext and one
- * sealed segment buffer, whatever the payload size. Obtain one from
- * {@code Encryptor.encryptingStream}. Not thread-safe.
+ * segments of 65536 plaintext bytes, each sealed once the next byte arrives; {@link #finish()}
+ * seals the last segment ({@code f = 01}). Memory: one plaintext and one sealed segment buffer,
+ * whatever the payload size. Obtain one from {@code Encryptor.encryptingStream}. Not
+ * thread-safe.
  *
  * <pre>
  * envelope = header || seg_0 || ... || seg_(n-1)     ; seg_i = 65552 bytes, the last 16..65552
  * </pre>
  *
- * <p>{@link #close()} (or {@link #finish()}, which leaves the sink open) declares the payload
- * complete. A producer that fails midway must call {@link #abort()} instead (also from a
- * try-with-resources block), so that no reader accepts the truncated payload: try-with-resources
- * alone would close, and so complete, the envelope. {@link #flush()} flushes the sink but cannot
- * emit a partial segment.
+ * <p>Completing the envelope is explicit [SEG-9]: only {@link #finish()} writes the last segment.
+ * {@link #close()} releases the stream and closes the sink; without a {@code finish()} before
+ * it, the envelope stays incomplete and every reader refuses it [SEG-6]. So a try-with-resources
+ * block left by an exception, or a producer that fails midway, never leaves a valid shorter
+ * envelope behind:
+ *
+ * <pre>{@code
+ * try (EncryptingOutputStream out = encryptor.encryptingStream(sink, context)) {
+ *   source.transferTo(out);
+ *   out.finish();            // the payload is complete
+ * }
+ * }</pre>
+ *
+ * {@link #flush()} flushes the sink but cannot emit a partial segment.
  */
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream sink;
@@ -39,7 +48,7 @@ public final class EncryptingOutputStream extends OutputStream {
   private boolean closed;
   /** The last segment is written; the sink is still open. */
   private boolean finished;
-  /** Set by any failure or {@link #abort()}: the last segment is then never written. */
+  /** Set by any failure: the stream refuses more writes and {@link #finish()}. */
   private boolean broken;
 
   /**
@@ -115,33 +124,26 @@ public final class EncryptingOutputStream extends OutputStream {
     Arrays.fill(plain, (byte) 0);
   }
 
-  /** Seals the last segment, unless {@link #finish()} did, and closes the sink: the payload is complete. */
+  /**
+   * Closes the sink. Without a {@link #finish()} before it, the last segment is never written
+   * and the envelope stays incomplete: no reader accepts it [SEG-9]. Idempotent.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
       return;
     }
-    try {
-      if (!broken && !finished) {
-        emit(plain, 0, fill, true);
-      }
-    } finally {
-      closed = true;
-      Arrays.fill(plain, (byte) 0);
-      sink.close();
-    }
+    closed = true;
+    Arrays.fill(plain, (byte) 0);
+    sink.close();
   }
 
   /**
-   * Closes the sink without the last segment, so that the envelope stays incomplete and every
-   * reader fails on it [SEG-6]. Idempotent; after {@link #finish()} the envelope is already
-   * complete and this only closes the sink; does nothing after {@link #close()}.
+   * Closes the sink without the last segment: the same as {@link #close()} before
+   * {@link #finish()}, named for the failure paths that call it. After {@code finish()} the
+   * envelope is already complete and this only closes the sink.
    */
   public void abort() throws IOException {
-    if (closed) {
-      return;
-    }
-    broken = true;
     close();
   }
 

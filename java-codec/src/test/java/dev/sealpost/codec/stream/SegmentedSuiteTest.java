@@ -102,6 +102,7 @@ class SegmentedSuiteTest {
           out.write(plaintext, off, Math.min(chunk, plaintext.length - off));
         }
       }
+      out.finish();
     }
     return sink.toByteArray();
   }
@@ -440,14 +441,15 @@ class SegmentedSuiteTest {
     dev.sealpost.codec.dek.DekKeys keys = dev.sealpost.codec.dek.DekKeys.derive(Suite.AES_256_GCM_SEGMENTED, DEK);
     // Two full segments fit a limit of two; the last one is full, so nothing is left for a third.
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    try (OutputStream out = new EncryptingOutputStream(sink, w.header, EXT, keys.segmentCipher(NONCE, true), 2)) {
+    try (EncryptingOutputStream out = new EncryptingOutputStream(sink, w.header, EXT, keys.segmentCipher(NONCE, true), 2)) {
       out.write(pattern(2 * SEG));
+      out.finish();
     }
     assertArrayEquals(w.envelope(pattern(2 * SEG), EXT), sink.toByteArray());
     EncryptingOutputStream out = new EncryptingOutputStream(new ByteArrayOutputStream(), w.header, EXT,
         keys.segmentCipher(NONCE, true), 2);
     out.write(pattern(2 * SEG + 1)); // seals 0 and 1, buffers one byte
-    SealpostStreamException e = assertThrows(SealpostStreamException.class, out::close);
+    SealpostStreamException e = assertThrows(SealpostStreamException.class, out::finish);
     assertEquals(ErrorCategory.LIMIT_EXCEEDED, e.category(), "[SEG-7]");
   }
 
@@ -469,8 +471,9 @@ class SegmentedSuiteTest {
 
   // ---------------------------------------------------------------------- API behaviour
 
-  // [SEG-9]: completing an envelope is explicit (close or finish); abort after a failure
-  // releases the stream without writing the last segment, so no valid, shorter envelope is left.
+  // [SEG-9]: completing an envelope is explicit (finish); abort after a failure, or close
+  // without finish (a try-with-resources block left by an exception), releases the stream
+  // without writing the last segment, so no valid, shorter envelope is left.
   @Test
   void abortLeavesAnEnvelopeNoReaderAccepts() throws Exception {
     Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
@@ -481,7 +484,30 @@ class SegmentedSuiteTest {
     out.abort(); // e.g. the producer's source failed
     out.close();
     assertThrows(IOException.class, () -> out.write(1));
+    assertThrows(IOException.class, out::finish);
     assertRefused(sink.toByteArray(), plaintext, ErrorCategory.AUTHENTICATION_FAILED, 1);
+  }
+
+  @Test
+  void closeWithoutFinishLeavesAnEnvelopeNoReaderAccepts() throws Exception {
+    Encryptor enc = Encryptor.builder().recipient(Recipient.symmetric(TestKeys.keyring(), "orders")).build();
+    byte[] plaintext = pattern(2 * SEG + 10);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> {
+      try (EncryptingOutputStream out = enc.encryptingStream(sink, ext())) {
+        out.write(plaintext);
+        throw new IllegalStateException("the producer's source failed");
+      }
+    });
+    assertEquals("the producer's source failed", thrown.getMessage());
+    assertRefused(sink.toByteArray(), plaintext, ErrorCategory.AUTHENTICATION_FAILED, 1);
+    // Also for a payload that fits in one segment: nothing at all is sealed without finish.
+    ByteArrayOutputStream small = new ByteArrayOutputStream();
+    try (EncryptingOutputStream out = enc.encryptingStream(small, ext())) {
+      out.write(plaintext, 0, 10);
+    }
+    assertThrows(SealpostException.class,
+        () -> Decryptor.builder().kekSource(TestKeys.keyring()).build().decrypt(small.toByteArray(), ext()));
   }
 
   @Test
@@ -528,8 +554,9 @@ class SegmentedSuiteTest {
         .signer(dev.sealpost.codec.WriterKey.ed25519("backup-writer", 1, key), dev.sealpost.codec.SignMode.PER_DEK).build();
     byte[] plaintext = pattern(2 * SEG + 1);
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    try (OutputStream out = enc.encryptingStream(sink, ext())) {
+    try (EncryptingOutputStream out = enc.encryptingStream(sink, ext())) {
       out.write(plaintext);
+      out.finish();
     }
     dev.sealpost.codec.TrustedWriters trust = dev.sealpost.codec.TrustedWriters.of(
         dev.sealpost.codec.TrustedWriter.ed25519("backup-writer", 1, key.publicKey()));
