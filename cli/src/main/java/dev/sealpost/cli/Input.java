@@ -96,7 +96,7 @@ final class Input {
   }
 
   /** The size in bytes, or -1 when it is not known before reading (pipes, terminals). */
-  private long knownSize() throws IOException {
+  long knownSize() throws IOException {
     if (path != null) {
       if (Files.isDirectory(path)) {
         throw new CliException(path + " is a directory");
