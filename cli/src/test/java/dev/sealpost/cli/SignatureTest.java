@@ -133,6 +133,15 @@ class SignatureTest {
   }
 
   @Test
+  void rewrapRefusesToDropASignature() throws Exception {
+    Path in = dir.resolve("signed.sp");
+    Files.write(in, encrypt("--sign", p("billing.key"), "--signer-id", "billing"));
+    CliTest.Result r = CliTest.run("rewrap", "--keyring", ring.toString(), "--in", in.toString(), "--out", p("new.sp"));
+    CliTest.assertOneLineError(r, 1, "would drop the writer's signature");
+    assertFalse(Files.exists(dir.resolve("new.sp")));
+  }
+
+  @Test
   void signingOptionsAreCheckedAsUsage() {
     CliTest.assertOneLineError(CliTest.run(plain, "encrypt", "--keyring", ring.toString(), "--kek", "orders",
         "--signer-id", "billing"), 2, "go with --sign");
