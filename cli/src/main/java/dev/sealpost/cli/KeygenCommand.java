@@ -122,7 +122,63 @@ final class KeygenCommand implements Runnable {
         "  sealpost encrypt --recipient analytics=analytics.pub < report.csv > report.sp",
         "  KEY_PW=... sealpost decrypt --private-key analytics=analytics.key --private-key-password-env KEY_PW < report.sp"
       })
-  static final class X25519 implements Callable<Integer> {
+  static final class X25519 extends KeyPair {
+    @Override
+    String[] pems(char[] password, int iterations) throws Exception {
+      X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
+      return new String[] {
+        password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password, new SecureRandom(), iterations),
+        PemKeys.toPem(key.publicKey())
+      };
+    }
+
+    @Override
+    String describe() {
+      return "";
+    }
+
+    @Override
+    String jsonExtra() {
+      return "";
+    }
+  }
+
+  @Command(name = "ed25519", mixinStandardHelpOptions = true,
+      description = "Generate an Ed25519 writer key pair for signed envelopes (SPEC.md 16): <out>.key (private, PKCS#8 "
+          + "PEM, owner-only) and <out>.pub (public, SPKI PEM). Existing files are never overwritten. --encrypt "
+          + "writes the private key password-protected, as for x25519.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  sealpost keygen ed25519 --out billing",
+        "  sealpost keygen ed25519 --out billing --encrypt --password-env SIGN_PW",
+        "  sealpost encrypt --keyring app.keyring --kek orders --sign billing.key --signer-id billing < in > out.sp",
+        "  sealpost decrypt --keyring app.keyring --trust billing:1:billing.pub < out.sp"
+      })
+  static final class Ed25519 extends KeyPair {
+    @Override
+    String[] pems(char[] password, int iterations) throws Exception {
+      Ed25519PrivateKey key = Ed25519PrivateKey.generate();
+      return new String[] {
+        password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password, new SecureRandom(), iterations),
+        PemKeys.toPem(key.publicKey())
+      };
+    }
+
+    @Override
+    String describe() {
+      return " (Ed25519 writer key)";
+    }
+
+    @Override
+    String jsonExtra() {
+      return ", \"algorithm\": \"Ed25519\"";
+    }
+  }
+  /**
+   * A key pair written as two PEM files, the private one owner-only and optionally
+   * password-protected, the public one last so that a failure leaves no orphan public key.
+   */
+  abstract static class KeyPair implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
     String out;
 
@@ -142,6 +198,14 @@ final class KeygenCommand implements Runnable {
 
     @Option(names = "--json", description = "JSON output.")
     boolean json;
+
+    /** The private key PEM (encrypted when a password is given) and the public key PEM. */
+    abstract String[] pems(char[] passwordOrNull, int iterations) throws Exception;
+
+    /** What follows the file names in the text output, and extra JSON fields. */
+    abstract String describe();
+
+    abstract String jsonExtra();
 
     @Override
     public Integer call() throws Exception {
@@ -173,85 +237,28 @@ final class KeygenCommand implements Runnable {
           throw new CliException("an empty password is not allowed; nothing was written");
         }
       }
-      X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
-      String privatePem;
+      String[] pems;
       try {
-        privatePem = password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password,
-            new SecureRandom(), iterations == null ? EncryptedPemWriter.DEFAULT_ITERATIONS : iterations);
+        pems = pems(password, iterations == null ? EncryptedPemWriter.DEFAULT_ITERATIONS : iterations);
       } finally {
         if (password != null) {
           Arrays.fill(password, '\0');
         }
       }
-      // Each file whole or not at all; the public key last, so a failure leaves no orphan .pub.
       try (Output o = Output.open(priv, false)) {
-        o.write(privatePem.getBytes(StandardCharsets.US_ASCII));
+        o.write(pems[0].getBytes(StandardCharsets.US_ASCII));
         o.commit();
       }
       try (Output o = Output.open(pub, false)) {
-        o.write(PemKeys.toPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
+        o.write(pems[1].getBytes(StandardCharsets.US_ASCII));
         o.commit();
       }
       Output.makeReadable(pub); // a public key is meant to be shared
       if (json) {
         Session.get().text.println("{\"privateKey\": " + InspectCommand.str(priv.toString()) + ", \"publicKey\": "
-            + InspectCommand.str(pub.toString()) + ", \"encrypted\": " + encrypt + "}");
+            + InspectCommand.str(pub.toString()) + jsonExtra() + ", \"encrypted\": " + encrypt + "}");
       } else {
-        Session.get().text.println("wrote " + priv + (encrypt ? " (encrypted)" : "") + " and " + pub);
-      }
-      return 0;
-    }
-  }
-
-  @Command(name = "ed25519", mixinStandardHelpOptions = true,
-      description = "Generate an Ed25519 writer key pair for signed envelopes (SPEC.md 16): <out>.key (private, PKCS#8 "
-          + "PEM, owner-only) and <out>.pub (public, SPKI PEM). Existing files are never overwritten.",
-      footerHeading = "%nExamples:%n",
-      footer = {
-        "  sealpost keygen ed25519 --out billing",
-        "  sealpost encrypt --keyring app.keyring --kek orders --sign billing.key --signer-id billing < in > out.sp",
-        "  sealpost decrypt --keyring app.keyring --trust billing:1:billing.pub < out.sp"
-      })
-  static final class Ed25519 implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
-    String out;
-
-    @Option(names = "--encrypt", description = "Protect the private key with a password (not available yet for Ed25519).")
-    boolean encrypt;
-
-    @Option(names = "--json", description = "JSON output.")
-    boolean json;
-
-    @Override
-    public Integer call() throws Exception {
-      Path priv = Path.of(out + ".key");
-      Path pub = Path.of(out + ".pub");
-      if (encrypt) {
-        // The codec writes ENCRYPTED PRIVATE KEY for X25519 only; readers already accept it for Ed25519.
-        throw new CliException("keygen ed25519 --encrypt is not available yet: this version writes encrypted PKCS#8 "
-            + "for X25519 only; nothing was written");
-      }
-      for (Path p : new Path[] {priv, pub}) {
-        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          throw new CliException(p + " already exists; refusing to overwrite key material");
-        }
-      }
-      Ed25519PrivateKey key = Ed25519PrivateKey.generate();
-      // The public key last, so a failure leaves no orphan .pub.
-      try (Output o = Output.open(priv, false)) {
-        o.write(PemKeys.toPem(key).getBytes(StandardCharsets.US_ASCII));
-        o.commit();
-      }
-      try (Output o = Output.open(pub, false)) {
-        o.write(PemKeys.toPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
-        o.commit();
-      }
-      Output.makeReadable(pub);
-      if (json) {
-        Session.get().text.println("{\"privateKey\": " + InspectCommand.str(priv.toString()) + ", \"publicKey\": "
-            + InspectCommand.str(pub.toString()) + ", \"algorithm\": \"Ed25519\", \"encrypted\": false}");
-      } else {
-        Session.get().text.println("wrote " + priv + " and " + pub + " (Ed25519 writer key)");
+        Session.get().text.println("wrote " + priv + (encrypt ? " (encrypted)" : "") + " and " + pub + describe());
       }
       return 0;
     }

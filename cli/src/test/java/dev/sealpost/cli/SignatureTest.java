@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -64,9 +65,29 @@ class SignatureTest {
     CliTest.Result pr = CliTest.run("keys", "public", "--in", p("billing.key"));
     assertEquals(0, pr.code(), pr.err());
     assertEquals(pub, pr.outText());
-    // Never overwritten; --encrypt is refused in one line until an encrypted Ed25519 writer exists.
+    // Never overwritten.
     CliTest.assertOneLineError(CliTest.run("keygen", "ed25519", "--out", p("billing")), 1, "already exists");
-    CliTest.assertOneLineError(CliTest.run("keygen", "ed25519", "--out", p("other"), "--encrypt"), 1, "not available");
+  }
+
+  @Test
+  void keygenEncryptsTheWriterKeyAndTheCodecReadsItBack() throws Exception {
+    Path pw = dir.resolve("pw.txt");
+    Files.writeString(pw, "correct horse\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    CliTest.Result r = CliTest.run("keygen", "ed25519", "--out", p("sealed"), "--encrypt", "--password-file", pw.toString(),
+        "--iterations", "100000");
+    assertEquals(0, r.code(), r.err());
+    String key = Files.readString(dir.resolve("sealed.key"));
+    assertTrue(key.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"), key);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("sealed.key"))));
+    dev.sealpost.codec.keys.Ed25519PrivateKey loaded =
+        dev.sealpost.codec.keys.PemKeys.loadEd25519PrivateKey(dir.resolve("sealed.key"), "correct horse".toCharArray());
+    assertEquals(Files.readString(dir.resolve("sealed.pub")), dev.sealpost.codec.keys.PemKeys.toPem(loaded.publicKey()));
+    // A wrong password is invalid-key-material, never a key.
+    assertThrows(dev.sealpost.codec.SealpostException.class,
+        () -> dev.sealpost.codec.keys.PemKeys.loadEd25519PrivateKey(dir.resolve("sealed.key"), "wrong".toCharArray()));
+    // --iterations without --encrypt is a usage error, and nothing is written.
+    CliTest.assertOneLineError(CliTest.run("keygen", "ed25519", "--out", p("other"), "--iterations", "100000"), 2, "--encrypt");
     assertFalse(Files.exists(dir.resolve("other.key")) || Files.exists(dir.resolve("other.pub")));
   }
 
