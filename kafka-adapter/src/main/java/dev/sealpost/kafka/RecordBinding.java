@@ -116,11 +116,21 @@ final class RecordBinding {
     return EncryptionContext.of(Map.of(TOPIC, topic, PART, PART_TOMBSTONE, KEY_SHA256, keyDigest));
   }
 
-  private static MessageDigest sha256() {
+  /**
+   * One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call,
+   * a measurable part of a small record's cost. Every use digests completely, which resets it.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+  });
+
+  private static MessageDigest sha256() {
+    MessageDigest d = SHA256.get();
+    d.reset(); // in case an earlier use on this thread threw half-way
+    return d;
   }
 }

@@ -47,6 +47,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
   private SealpostSettings settings;
   private boolean key;
   private volatile TopicBinding binding;
+  private final ValueContexts valueContexts = new ValueContexts();
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
   public SealpostDeserializer() {}
@@ -171,7 +172,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       // Kafka does not call the key deserializer for a null key: no digest means a null key.
       String k = KeyDigestChannel.take(own, topic).orElse(RecordBinding.NULL_KEY);
       String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
-      context = bind(topic, () -> RecordBinding.valueContext(topic, settings.bindValueToKey() ? k : null, h));
+      context = bind(topic, () -> valueContexts.of(topic, settings.bindValueToKey() ? k : null, h));
     }
     byte[] plain = open(topic, own, data, context);
     if (plain == null) {

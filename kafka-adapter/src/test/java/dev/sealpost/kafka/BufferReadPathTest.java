@@ -131,4 +131,19 @@ class BufferReadPathTest {
     assertTrue(p.isSecret("S-after-full"), "past capacity the pattern still decides");
     assertFalse(p.isSecret("n-after-full"));
   }
+
+  @Test
+  void cachedValueContextsEqualTheBindingsOwn() throws Exception {
+    ValueContexts c = new ValueContexts();
+    String h = RecordBinding.NO_HEADERS_DIGEST;
+    assertEquals(RecordBinding.valueContext("t", RecordBinding.NULL_KEY, h), c.of("t", RecordBinding.NULL_KEY, h));
+    assertSame(c.of("t", RecordBinding.NULL_KEY, h), c.of("t", RecordBinding.NULL_KEY, h), "topic-only: cached");
+    assertEquals(RecordBinding.valueContext("t", null, h), c.of("t", null, h), "[KB-8] no key digest");
+    assertFalse(c.of("t", null, h).equals(c.of("t", RecordBinding.NULL_KEY, h)));
+    assertFalse(c.of("u", RecordBinding.NULL_KEY, h).equals(c.of("t", RecordBinding.NULL_KEY, h)), "per topic");
+    String k = RecordBinding.keyDigest("k".getBytes(UTF_8));
+    assertEquals(RecordBinding.valueContext("t", k, h), c.of("t", k, h), "keyed records get their own");
+    String other = RecordBinding.headersDigest(java.util.List.of(new RecordHeader("a", new byte[] {1})));
+    assertEquals(RecordBinding.valueContext("t", RecordBinding.NULL_KEY, other), c.of("t", RecordBinding.NULL_KEY, other));
+  }
 }
