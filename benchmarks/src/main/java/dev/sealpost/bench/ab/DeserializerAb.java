@@ -36,7 +36,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * </pre>
  *
  * With {@code --secret-headers}, every record carries one secret header (restored by the reader)
- * and one clear header.
+ * and one clear header; with {@code --null-keys true} records have no key (the consumer then
+ * skips the key deserializer).
  */
 public final class DeserializerAb {
   private DeserializerAb() {}
@@ -86,7 +87,7 @@ public final class DeserializerAb {
     final ByteBuffer[] keys;
     final ByteBuffer[] values;
 
-    Batch(int count, int size, Map<String, Object> props, boolean secret) throws Exception {
+    Batch(int count, int size, Map<String, Object> props, boolean secret, boolean nullKeys) throws Exception {
       SealpostSerializer<byte[]> ks = new SealpostSerializer<>();
       SealpostSerializer<byte[]> vs = new SealpostSerializer<>();
       ks.configure(props, true);
@@ -97,7 +98,7 @@ public final class DeserializerAb {
       for (int i = 0; i < count; i++) {
         byte[] value = new byte[size];
         random.nextBytes(value);
-        byte[] key = ("customer-" + (1000 + i)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] key = nullKeys ? null : ("customer-" + (1000 + i)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         RecordHeaders h = new RecordHeaders();
         h.add("trace", new byte[] {1, 2, 3, 4});
         if (secret) {
@@ -105,7 +106,7 @@ public final class DeserializerAb {
         }
         byte[] k = ks.serialize(BENCH_TOPIC, h, key);
         byte[] v = vs.serialize(BENCH_TOPIC, h, value);
-        keys[i] = inBatch(k);
+        keys[i] = k == null ? null : inBatch(k);
         values[i] = inBatch(v);
       }
     }
@@ -123,10 +124,11 @@ public final class DeserializerAb {
         int i = next[0]++ % keys.length;
         Headers h = new RecordHeaders();
         h.add("trace", new byte[] {1, 2, 3, 4}); // the clear header the record kept
-        Object k = r.keys.deserialize(BENCH_TOPIC, h, keys[i].duplicate());
+        // As the consumer: no key deserializer call for a null key.
+        Object k = keys[i] == null ? null : r.keys.deserialize(BENCH_TOPIC, h, keys[i].duplicate());
         Object v = r.values.deserialize(BENCH_TOPIC, h, values[i].duplicate());
         byte[] value = (byte[]) v;
-        s += value.length + value[value.length - 1] + ((byte[]) k).length;
+        s += value.length + value[value.length - 1] + (k == null ? 0 : ((byte[]) k).length);
       }
       return s;
     }
@@ -141,6 +143,7 @@ public final class DeserializerAb {
     defaults.put("sizes", "100,1024");
     defaults.put("secret-headers", "");
     defaults.put("records", "1024");
+    defaults.put("null-keys", "false");
     defaults.put("rounds", "100");
     defaults.put("slice-ms", "50");
     defaults.put("warmup-ms", "8000");
@@ -158,6 +161,7 @@ public final class DeserializerAb {
     props.put(SealpostKafkaConfig.DEFAULT_RECIPIENTS, "kek:bench");
     props.put(SealpostKafkaConfig.KEY_MODE, "clear");
     boolean secret = !args.get("secret-headers").isEmpty();
+    boolean nullKeys = Boolean.parseBoolean(args.get("null-keys"));
     if (secret) {
       props.put(SealpostKafkaConfig.SECRET_HEADERS, args.get("secret-headers"));
     }
@@ -171,13 +175,14 @@ public final class DeserializerAb {
     System.out.println(il.describe());
     System.out.println("old: " + args.get("old") + "  ");
     System.out.println("new: " + args.get("new") + "  ");
-    System.out.println("headers per record: one clear" + (secret ? ", one secret (" + args.get("secret-headers") + ")" : ""));
+    System.out.println("headers per record: one clear" + (secret ? ", one secret (" + args.get("secret-headers") + ")" : "")
+        + "; keys " + (nullKeys ? "null" : "distinct, clear, bound") + "  ");
     System.out.println();
     System.out.println("| value size | old records/s | new records/s | new / old, median (IQR, min-max) |");
     System.out.println("|---|---:|---:|---|");
     long sink = 0;
     for (int size : args.ints("sizes")) {
-      Batch batch = new Batch(args.integer("records"), size, props, secret);
+      Batch batch = new Batch(args.integer("records"), size, props, secret, nullKeys);
       int[] a = {0};
       int[] b = {0};
       List<Interleaver.Variant> variants = new ArrayList<>();
