@@ -4,6 +4,9 @@
 #
 #   benchmarks/ab.sh codec                       # codec vs Tink AEAD (same AAD length) and raw JCE, 64 B and 1 KiB
 #   benchmarks/ab.sh providers                   # AES-256-GCM per message: SunJCE vs ACCP vs Conscrypt
+#   benchmarks/ab.sh signed                      # unsigned vs signed per DEK vs per message, 1 KiB
+#   benchmarks/ab.sh stream                      # 1 GiB streamed (segmented suite) vs raw JCE AES-GCM, small heap
+#   benchmarks/ab.sh deserializer --old A.jar --new B.jar   # Kafka deserializer path of two kafka-adapter builds
 #   benchmarks/ab.sh codec --rounds 400 --slice-ms 50 --sizes 1024   # options; --help lists them
 #   JAVA=/path/to/jdk-25/bin/java SKIP_BUILD=1 benchmarks/ab.sh codec
 #
@@ -17,7 +20,10 @@ which="${1:-}"
 case "$which" in
   codec) main=dev.sealpost.bench.ab.CodecAb ;;
   providers) main=dev.sealpost.bench.ab.ProviderAb ;;
-  *) echo "usage: $0 codec|providers [options]" >&2; exit 2 ;;
+  signed) main=dev.sealpost.bench.ab.SignedAb ;;
+  stream) main=dev.sealpost.bench.ab.StreamAb ;;
+  deserializer) main=dev.sealpost.bench.ab.DeserializerAb ;;
+  *) echo "usage: $0 codec|providers|signed|stream|deserializer [options]" >&2; exit 2 ;;
 esac
 shift
 if [[ -z "${SKIP_BUILD:-}" ]]; then
@@ -30,5 +36,10 @@ if [[ "$which" == providers ]]; then
   # Only here: with Conscrypt on the class path, Tink takes its nonces from Conscrypt's SecureRandom.
   cp="$cp:$(cat "$here/target/providers.classpath")"
 fi
-"$java" -Xms1g -Xmx1g -cp "$cp" "$main" "$@" | tee "$out"
+heap=(-Xms1g -Xmx1g)
+if [[ "$which" == stream ]]; then
+  # A small heap shows that streaming does not hold the payload; ciphertexts to decrypt live off the heap.
+  heap=(-Xms64m -Xmx64m -XX:MaxDirectMemorySize=4g)
+fi
+"$java" "${heap[@]}" -cp "$cp" "$main" "$@" | tee "$out"
 echo "written to $out" >&2

@@ -20,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 jar="$(ls "$here"/target/sealpost-conformance-*.jar 2>/dev/null | grep -v -e original- -e sources -e tests | head -n 1 || true)"
 if [ -z "$jar" ]; then
-  (cd "$root" && ./mvnw -q -B -ntp -pl conformance-suite -am install -DskipTests)
+  (cd "$root" && ./mvnw -q -B -ntp -pl conformance-suite -am package -DskipTests)
   jar="$(ls "$here"/target/sealpost-conformance-*.jar | grep -v -e original- -e sources -e tests | head -n 1)"
 fi
 if [ $# -eq 0 ]; then

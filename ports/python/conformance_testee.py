@@ -14,6 +14,8 @@ Run from a checkout without installing the package (needs only ``cryptography``)
 from __future__ import annotations
 
 import base64
+import hashlib
+import io
 import json
 import os
 import struct
@@ -23,7 +25,7 @@ import traceback
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
 import sealpost  # noqa: E402
-from sealpost._testing import encrypt_fixed, x25519_recipient_fixed  # noqa: E402
+from sealpost._testing import encrypt_fixed, encrypting_writer_fixed, x25519_recipient_fixed  # noqa: E402
 
 MAX_PLAINTEXT = 1 << 30
 
@@ -131,37 +133,185 @@ def writer_recipients(req: dict) -> list:
 # ------------------------------------------------------------------------------------------ requests
 
 
-def decrypt(req: dict) -> dict:
-    limit = min(req.get("maxPlaintextLength", MAX_PLAINTEXT), MAX_PLAINTEXT)
-    plaintext = sealpost.decrypt(
-        unb64(req.get("envelope")),
+def trusted_writers(req: dict) -> list:
+    """The writers the reader trusts for this source [SIG-4]; empty: none required."""
+    return [
+        sealpost.TrustedWriter(w.get("signerId", ""), w.get("version", 0), unb64(w.get("publicKey")))
+        for w in req.get("trustedWriters", [])
+    ]
+
+
+def signer_info(signer) -> dict:
+    """verifiedSigner: only what step 10a verified [SIG-8]."""
+    return {} if signer is None else {"verifiedSigner": {"signerId": signer.signer_id, "version": signer.version}}
+
+
+def reader(req: dict, limit: int = MAX_PLAINTEXT) -> sealpost.Decryptor:
+    return sealpost.Decryptor(
         reader_keys(req.get("keys", {}), req.get("kmsAllowedKeyUris")),
-        external_context=req.get("externalContext", {}),
-        required_context=req.get("requiredContext", {}),
+        trusted_writers=trusted_writers(req),
         max_plaintext_length=limit,
     )
-    return {"plaintext": b64(plaintext)}
+
+
+def decrypt(req: dict) -> dict:
+    limit = min(int(req.get("maxPlaintextLength", MAX_PLAINTEXT)), MAX_PLAINTEXT)
+    opened = reader(req, limit).open(
+        unb64(req.get("envelope")),
+        req.get("externalContext", {}),
+        required_context=req.get("requiredContext", {}),
+    )
+    return {"plaintext": b64(opened.plaintext), **signer_info(opened.verified_signer)}
+
+
+def writer_key(req: dict):
+    """(WriterKey or None, SignMode) of an encrypt request."""
+    spec = req.get("signer")
+    if not spec:
+        return None, sealpost.SignMode.PER_DEK
+    key = sealpost.WriterKey(spec.get("signerId", ""), spec.get("version", 0), unb64(spec.get("privateKey")))
+    mode = spec.get("mode", "SIGN_MODE_UNSPECIFIED")
+    if mode not in ("PER_DEK", "PER_MESSAGE"):
+        raise RequestError(f"unknown sign mode {mode}")
+    return key, sealpost.SignMode[mode]
 
 
 def encrypt(req: dict) -> dict:
     suite = sealpost.Suite[req.get("suite", "SUITE_UNSPECIFIED")]
     fixed = req.get("fixedRandomness", False)
-    deterministic = suite is sealpost.Suite.AES_256_SIV
+    signer, mode = writer_key(req)
     envelope = encrypt_fixed(
         unb64(req.get("plaintext")),
         writer_recipients(req),
         suite=suite,
         stored_context=req.get("storedContext", {}),
         external_context=req.get("externalContext", {}),
-        dek=unb64(req.get("dek")) if fixed and not deterministic else None,
-        nonce=unb64(req.get("nonce")) if fixed and not deterministic else None,
+        dek=unb64(req.get("dek")) if fixed and not suite.deterministic else None,
+        nonce=unb64(req.get("nonce")) if fixed and not suite.deterministic else None,
+        signer=signer,
+        sign_mode=mode,
     )
     return {"envelope": b64(envelope)}
+
+
+class ChunkSource(io.RawIOBase):
+    """Hands the reader the request's chunks in order, at most one chunk per read, and records
+    how much plaintext the application had read when the reader first asked for each chunk."""
+
+    def __init__(self, chunks: list) -> None:
+        super().__init__()
+        self.chunks = chunks
+        self.index = 0  # the chunk being handed out
+        self.offset = 0  # within it
+        self.released = 0  # plaintext bytes the application has read so far
+        self.released_before_chunk: list = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while self.index < len(self.chunks) and self.offset == len(self.chunks[self.index]):
+            self.index += 1  # an empty chunk, or one read to its end
+            self.offset = 0
+        if self.index >= len(self.chunks):
+            return 0
+        while len(self.released_before_chunk) <= self.index:  # first ask for this chunk (and any empty one before it)
+            self.released_before_chunk.append(self.released)
+        chunk = self.chunks[self.index]
+        n = min(len(b), len(chunk) - self.offset)
+        b[:n] = chunk[self.offset : self.offset + n]
+        self.offset += n
+        return n
+
+
+def stream_decrypt(req: dict) -> dict:
+    """Section 17 through the streaming reader; every failure is an answer, not an error."""
+    reader_req = req.get("reader", {})
+    source = ChunkSource([unb64(c) for c in req.get("chunks", [])])
+    digest = hashlib.sha256()
+    result: dict = {}
+    verified = None
+    try:
+        r = reader(reader_req).reader(source, reader_req.get("externalContext", {}))
+        verified = r.verified_signer
+        while True:
+            data = r.read(1 << 16)
+            if not data:
+                break
+            digest.update(data)
+            source.released += len(data)
+    except sealpost.SealpostError as e:
+        result["error"] = {"category": e.category.value, "message": str(e)}
+        verified = None
+    result.update({
+        "releasedLength": source.released,
+        "releasedSha256": b64(digest.digest()),
+        "releasedBeforeChunk": source.released_before_chunk,
+    })
+    return {"stream": result, **signer_info(verified)}
+
+
+class DigestSink(io.RawIOBase):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sha = hashlib.sha256()
+        self.length = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.sha.update(b)
+        self.length += len(b)
+        return len(b)
+
+
+_PATTERN = bytes(range(251)) * 1024
+
+
+def stream_encrypt(req: dict) -> dict:
+    """The streaming writer over the pattern byte i = i mod 251, in writes of writeSizes."""
+    enc_req = req.get("encrypt", {})
+    suite = sealpost.Suite[enc_req.get("suite", "SUITE_UNSPECIFIED")]
+    signer, mode = writer_key(enc_req)
+    external = enc_req.get("externalContext", {})
+    digest_only = req.get("digestOnly", False)
+    sink = DigestSink() if digest_only else io.BytesIO()
+    if enc_req.get("fixedRandomness", False):
+        w = encrypting_writer_fixed(
+            sink, writer_recipients(enc_req), suite=suite, dek=unb64(enc_req.get("dek")),
+            nonce=unb64(enc_req.get("nonce")), stored_context=enc_req.get("storedContext", {}),
+            external_context=external, signer=signer, sign_mode=mode,
+        )
+    else:
+        w = sealpost.Encryptor(
+            writer_recipients(enc_req), suite=suite, stored_context=enc_req.get("storedContext", {}),
+            signer=signer, sign_mode=mode,
+        ).writer(sink, external)
+    total = int(req.get("patternLength", 0))
+    sizes = [int(x) for x in req.get("writeSizes", [])] or [1 << 16]
+    with w:
+        pos = 0
+        i = 0
+        while pos < total:
+            n = min(sizes[i % len(sizes)], total - pos)
+            i += 1
+            while n > 0:  # a write larger than the pattern buffer goes in pieces of it
+                k = min(n, len(_PATTERN) - 251)
+                start = pos % 251
+                w.write(memoryview(_PATTERN)[start : start + k])
+                pos += k
+                n -= k
+        w.finish()  # completion is explicit [SEG-9]
+    if digest_only:
+        return {"envelopeDigest": {"length": sink.length, "sha256": b64(sink.sha.digest())}}
+    return {"envelope": b64(sink.getvalue())}
 
 
 def inspect(req: dict) -> dict:
     info = sealpost.inspect(unb64(req.get("envelope")))
     h = info.header
+    signer = h.signer
     return {
         "header": {
             "version": h.version,
@@ -182,11 +332,26 @@ def inspect(req: dict) -> dict:
             "nonce": b64(h.nonce),
             "headerLength": len(h.raw),
             "bodyLength": info.body_length,
+            "signMode": 0 if signer is None else signer.sign_mode,
+            "signerId": "" if signer is None else signer.signer_id_text,
+            "signerVersion": 0 if signer is None else signer.signer_version,
         }
     }
 
 
-HANDLERS = {"decrypt": decrypt, "encrypt": encrypt, "inspect": inspect}
+HANDLERS = {
+    "decrypt": decrypt,
+    "encrypt": encrypt,
+    "inspect": inspect,
+    "streamDecrypt": stream_decrypt,
+    "streamEncrypt": stream_encrypt,
+}
+
+# Issue 12: the broker binding requests (kafkaWrite, kafkaRead, natsSeal, natsOpen, natsKvPut,
+# natsKvRead), answered with the Kafka and NATS bindings in conformance_bindings.py.
+from conformance_bindings import HANDLERS as BINDING_HANDLERS  # noqa: E402
+
+HANDLERS.update(BINDING_HANDLERS)
 
 
 def handle(request: dict) -> dict:

@@ -274,12 +274,12 @@ def test_siv4_reader_without_kek1_cannot_tell() -> None:
 def test_siv4_checked_before_the_body_is_decrypted(monkeypatch: pytest.MonkeyPatch) -> None:
     """[SIV-4] and section 11 step 12: the check fails before step 13 touches the body."""
     _, forged, _, ext_b = _reused_header_forgery()
-    import sealpost.envelope as envelope_module
+    from sealpost.suites import PayloadCipher
 
     def no_body(*args: object) -> bytes:
         raise AssertionError("the body was decrypted before the [SIV-4] check")
 
-    monkeypatch.setattr(envelope_module, "open_body", no_body)
+    monkeypatch.setattr(PayloadCipher, "open", no_body)
     with pytest.raises(SealpostError) as e:
         sealpost.decrypt(forged, [SHARED], external_context=ext_b)
     assert e.value.category is C.AUTHENTICATION_FAILED

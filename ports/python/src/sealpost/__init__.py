@@ -11,9 +11,11 @@ Typical use::
 Every failure raises :class:`SealpostError`, whose ``category`` is an :class:`ErrorCategory`.
 """
 
-from .envelope import Encryptor, EnvelopeInfo, decrypt, encrypt, inspect, is_envelope
+from .envelope import Decrypted, Decryptor, Encryptor, EnvelopeInfo, decrypt, encrypt, inspect, is_envelope
 from .errors import ErrorCategory, SealpostError
-from .header import Header, RecipientEntry, RecipientType
+from .header import Header, RecipientEntry, RecipientType, SignerField
+from .signing import SignerRef, SignMode, TrustedWriter, WriterKey
+from .stream import DecryptingReader, EncryptingWriter, SealpostStreamError
 from .recipients import (
     DecryptionKey,
     KmsClient,
@@ -49,6 +51,16 @@ __all__ = [
     "KmsAllowList",
     "TestKms",
     "Suite",
+    "Decryptor",
+    "Decrypted",
+    "SignMode",
+    "WriterKey",
+    "TrustedWriter",
+    "SignerRef",
+    "SignerField",
+    "EncryptingWriter",
+    "DecryptingReader",
+    "SealpostStreamError",
 ]
 
 __version__ = "0.1.0"

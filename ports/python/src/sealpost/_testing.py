@@ -10,13 +10,26 @@ never call them outside tests.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Optional
+from typing import BinaryIO, Optional
 
-from .envelope import BytesLike, Context, SuiteLike, _encrypt
+from .context import canonical_entries, encode_context
+from .envelope import (
+    BytesLike,
+    Context,
+    SuiteLike,
+    _check_recipients,
+    _check_signer,
+    _DekState,
+    _encrypt,
+    _new_dek,
+    _writer_suite,
+)
+from .stream import EncryptingWriter
 from .recipients import Recipient, X25519Recipient, _check_key
+from .signing import SignMode, WriterKey
 from .suites import Suite
 
-__all__ = ["encrypt_fixed", "x25519_recipient_fixed"]
+__all__ = ["encrypt_fixed", "x25519_recipient_fixed", "encrypting_writer_fixed"]
 
 
 def encrypt_fixed(
@@ -28,10 +41,15 @@ def encrypt_fixed(
     external_context: Context = None,
     dek: Optional[bytes] = None,
     nonce: Optional[bytes] = None,
+    signer: Optional[WriterKey] = None,
+    sign_mode: SignMode = SignMode.PER_DEK,
+    segmented: bool = False,
 ) -> bytes:
     """``sealpost.encrypt`` with the given DEK and nonce (``None``: drawn as usual). For
     ``AES_256_SIV`` the DEK is always derived ([SIV-1]) and the nonce is empty."""
-    return _encrypt(plaintext, recipients, suite, stored_context, external_context, dek, nonce)
+    return _encrypt(
+        plaintext, recipients, suite, stored_context, external_context, dek, nonce, signer, sign_mode, segmented
+    )
 
 
 def x25519_recipient_fixed(
@@ -42,3 +60,27 @@ def x25519_recipient_fixed(
     r = X25519Recipient(key_id, version, public_key)
     r._ephemeral = _check_key(ephemeral_private_key, 32, "X25519 ephemeral private key")
     return r
+
+
+def encrypting_writer_fixed(
+    sink: BinaryIO,
+    recipients: Sequence[Recipient],
+    *,
+    suite: SuiteLike,
+    dek: bytes,
+    nonce: bytes,
+    stored_context: Context = None,
+    external_context: Context = None,
+    signer: Optional[WriterKey] = None,
+    sign_mode: SignMode = SignMode.PER_DEK,
+) -> EncryptingWriter:
+    """``Encryptor(...).writer(sink, ...)`` for a segmented suite, under this DEK and nonce."""
+    s, sig = _writer_suite(suite, signer, sign_mode, True)
+    recips = _check_recipients(recipients, s)
+    _check_signer(sig, s)
+    stored = canonical_entries(stored_context, "stored context")
+    external = encode_context(external_context, "external context")
+    state = _DekState(s, _new_dek(dek), recips, stored, sig)
+    if len(nonce) != s.nonce_length:
+        raise ValueError(f"the nonce of {s.name} is {s.nonce_length} bytes")
+    return EncryptingWriter(sink, state, bytes(nonce), external)

@@ -19,7 +19,7 @@ import time
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Any, BinaryIO, Optional, Union
 
 from .context import ContextEntries, canonical_entries, encode_context, encode_entries
 from .errors import ErrorCategory, SealpostError, describe_entry, describe_key_id
@@ -28,16 +28,39 @@ from .header import (
     MAX_KEY_ID_LENGTH,
     MAX_PLAINTEXT_LENGTH,
     MAX_RECIPIENTS,
+    SIGNATURE_LENGTH,
     Header,
     RecipientEntry,
+    SignerField,
     is_utf8,
     key_reference,
     parse_envelope,
-    write_header,
+    segment_count,
+    segmented_plaintext_length,
+    write_header_prefix,
 )
-from .kdf import DerivedKeys, derive_deterministic_dek, derive_message_keys, deterministic_info
+from .kdf import (
+    DerivedKeys,
+    derive_deterministic_dek,
+    derive_message_keys,
+    derive_segment_key,
+    deterministic_info,
+)
 from .recipients import DecryptionKey, Recipient, SymmetricKek
-from .suites import TAG_LENGTH, Suite, open_body, seal
+from .segments import SEGMENT_LENGTH, SegmentCipher, open_segments, seal_segments
+from .signing import (
+    SIGNED_HEADER_LABEL,
+    SIGNED_MESSAGE_LABEL,
+    SignerRef,
+    SignMode,
+    Trust,
+    TrustedWriter,
+    VerificationCache,
+    WriterKey,
+    check_writer,
+    make_trust,
+)
+from .suites import TAG_LENGTH, PayloadCipher, Suite
 
 __all__ = [
     "encrypt",
@@ -45,6 +68,8 @@ __all__ = [
     "inspect",
     "is_envelope",
     "Encryptor",
+    "Decryptor",
+    "Decrypted",
     "EnvelopeInfo",
     "SuiteLike",
 ]
@@ -132,10 +157,11 @@ def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Rec
 
 
 class _DekState:
-    """One DEK with everything that is computed once per DEK: derived keys, wrapped entries
-    and the header up to (excluding) the nonce."""
+    """One DEK with everything that is computed once per DEK: derived keys, the payload cipher,
+    wrapped entries and the header up to (excluding) the nonce, with its mode ``01`` signature
+    ([SIG-2])."""
 
-    __slots__ = ("suite", "keys", "header_prefix")
+    __slots__ = ("suite", "keys", "header_prefix", "cipher", "signer")
 
     def __init__(
         self,
@@ -143,18 +169,87 @@ class _DekState:
         dek: bytes,
         recipients: Sequence[Recipient],
         stored: ContextEntries,
+        signer: Optional[_Signer] = None,
     ) -> None:
         self.suite = suite
-        self.keys: DerivedKeys = derive_message_keys(dek, int(suite), suite.key_length)
+        self.keys: DerivedKeys = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
+        self.cipher = None
+        if self.keys.message_key is not None:  # segmented suites have no K_msg ([KDF-1])
+            self.cipher = PayloadCipher(suite, self.keys.message_key)
         entries = tuple(r.entry(dek) for r in recipients)  # [RCP-2]: one DEK for all
-        placeholder = bytes(suite.nonce_length)
-        header = write_header(suite, entries, self.keys.commitment, stored, placeholder)
-        self.header_prefix = header.raw[: len(header.raw) - suite.nonce_length]
+        field = None if signer is None else (int(signer.mode), signer.key.signer_id, signer.key.version)
+        prefix = write_header_prefix(suite, entries, self.keys.commitment, stored, field)
+        if signer is not None and signer.mode is SignMode.PER_DEK:
+            prefix += signer.key.sign(SIGNED_HEADER_LABEL + prefix)  # [SIG-1]: P, once per DEK
+        self.header_prefix = prefix
+        # Mode 02 signs every envelope ([SIG-1]); mode 01 is done with the signer here.
+        self.signer = signer if signer is not None and signer.mode is SignMode.PER_MESSAGE else None
 
     def seal(self, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
-        header = self.header_prefix + nonce
-        body = seal(self.suite, self.keys.message_key, nonce, header + external, plaintext)
-        return header + body
+        if self.cipher is None:
+            return self._seal_segmented(self.header_prefix + nonce, nonce, plaintext, external)
+        # Per message: the AAD, the body and the envelope, and nothing else.
+        body = self.cipher.seal(nonce, b"".join((self.header_prefix, nonce, external)), plaintext)
+        if self.signer is None:
+            return b"".join((self.header_prefix, nonce, body))
+        envelope = b"".join((self.header_prefix, nonce, body))
+        return envelope + self.signer.key.sign(b"".join((SIGNED_MESSAGE_LABEL, envelope, external)))
+
+    def _seal_segmented(self, header: bytes, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
+        """Section 17: the whole segmented envelope of ``plaintext`` ([SEG-1])."""
+        body_length = len(plaintext) + TAG_LENGTH * segment_count(len(plaintext))
+        out = bytearray(len(header) + body_length)
+        out[: len(header)] = header
+        with memoryview(out) as view:
+            seal_segments(self.segment_cipher(nonce), header + external, plaintext, view[len(header) :])
+        return bytes(out)
+
+    def segment_cipher(self, nonce: bytes) -> SegmentCipher:
+        """The cipher of the envelope with this nonce, under its ``K_env`` ([SEG-1])."""
+        assert self.keys.prk is not None
+        return SegmentCipher(self.suite, derive_segment_key(self.keys.prk, int(self.suite), nonce))
+
+
+class _Signer:
+    """A writer key with its sign mode."""
+
+    __slots__ = ("key", "mode")
+
+    def __init__(self, key: WriterKey, mode: SignMode) -> None:
+        self.key = key
+        self.mode = mode
+
+
+def _writer_suite(
+    suite: SuiteLike, signer: Optional[WriterKey], sign_mode: SignMode, segmented: bool
+) -> tuple[Suite, Optional[_Signer]]:
+    """The suite a writer uses: ``suite`` names the AEAD (a signed or segmented suite may be
+    named directly); a signer makes it a signed suite, ``segmented`` a segmented one."""
+    s = _suite(suite)
+    if signer is not None and not isinstance(signer, WriterKey):
+        raise TypeError(f"signer must be a WriterKey, not {type(signer).__name__}")
+    if s.signed and signer is None:
+        raise ValueError(f"suite {s.name} is signed: give signer=WriterKey(...)")
+    mode = SignMode(sign_mode)
+    effective = Suite.of(s.base, signed=signer is not None, segmented=segmented or s.segmented)
+    if signer is None:
+        return effective, None
+    return effective, _Signer(signer, mode)
+
+
+def _check_signer(signer: Optional[_Signer], suite: Suite) -> None:
+    """[ENC-2], [ENC-3] item 2, after the recipients: empty signer id, not well-formed (both
+    ``malformed-header``), longer than 255 bytes (``limit-exceeded``), sign mode ``02`` with a
+    segmented suite (``malformed-header``, [SIG-3])."""
+    if signer is None:
+        return
+    signer.key.check_signer_id()
+    if signer.mode is SignMode.PER_MESSAGE and suite.segmented:
+        raise SealpostError(  # [SIG-3]
+            ErrorCategory.MALFORMED_HEADER,
+            "sign mode PER_MESSAGE cannot be used with a segmented suite: its signature would "
+            "follow plaintext a streamed reader has already released",
+        )
 
 
 def _new_dek(dek: Optional[bytes]) -> bytes:
@@ -170,8 +265,8 @@ def _new_dek(dek: Optional[bytes]) -> bytes:
 def _deterministic_dek(
     suite: Suite, recipients: Sequence[Recipient], stored: bytes, external: bytes
 ) -> bytes:
-    """[SIV-1]: the DEK of suite 0003, from the first recipient's KEK, bound to every recipient
-    reference and to both encoded contexts."""
+    """[SIV-1]: the DEK of suite 0003 or 0103, from the first recipient's KEK, bound to the
+    suite, every recipient reference and both encoded contexts."""
     first = recipients[0]
     assert isinstance(first, SymmetricKek)  # _check_recipients ([SUITE-3])
     refs = [(r.recipient_type, r.key_id, r.key_version) for r in recipients]
@@ -185,6 +280,9 @@ def encrypt(
     suite: SuiteLike = Suite.AES_256_GCM,
     stored_context: Context = None,
     external_context: Context = None,
+    signer: Optional[WriterKey] = None,
+    sign_mode: SignMode = SignMode.PER_DEK,
+    segmented: bool = False,
 ) -> bytes:
     """Encrypt one message into one envelope, under a fresh DEK.
 
@@ -193,10 +291,23 @@ def encrypt(
     recipient, in the order given. The DEK and the nonce are drawn from ``os.urandom``; for
     ``AES_256_SIV`` the DEK is derived ([SIV-1]) and the nonce is empty.
 
+    ``signer`` signs the envelope (section 16) in ``sign_mode``, making ``suite`` its signed
+    form; ``segmented=True`` cuts the body into 64 KiB segments (section 17), which a reader
+    can stream (:meth:`Decryptor.reader`). To write a segmented envelope piece by piece, use
+    :meth:`Encryptor.writer`. ::
+
+        >>> import sealpost
+        >>> kek = sealpost.SymmetricKek("orders", 1, bytes(range(32)))
+        >>> env = sealpost.encrypt(b"hello", [kek], external_context={"topic": "payments"})
+        >>> sealpost.decrypt(env, [kek], external_context={"topic": "payments"})
+        b'hello'
+
     Raises :class:`SealpostError` (``limit-exceeded`` and others, [LIM-4]) when the inputs
     would make an envelope a reader must reject.
     """
-    return _encrypt(plaintext, recipients, suite, stored_context, external_context, None, None)
+    return _encrypt(
+        plaintext, recipients, suite, stored_context, external_context, None, None, signer, sign_mode, segmented
+    )
 
 
 def _encrypt(
@@ -207,18 +318,22 @@ def _encrypt(
     external_context: Context,
     dek: Optional[bytes],
     nonce: Optional[bytes],
+    signer: Optional[WriterKey] = None,
+    sign_mode: SignMode = SignMode.PER_DEK,
+    segmented: bool = False,
 ) -> bytes:
     """:func:`encrypt`, with a fixed DEK and nonce when given (test vectors only, through
     :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1])."""
-    s = _suite(suite)
+    s, sig = _writer_suite(suite, signer, sign_mode, segmented)
     # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
+    _check_signer(sig, s)
     stored = canonical_entries(stored_context, "stored context")
     external = encode_context(external_context, "external context")
     data = _check_plaintext(plaintext)
     if s.deterministic:
         if dek is not None or nonce not in (None, b""):
-            raise ValueError("AES_256_SIV derives its DEK ([SIV-1]) and has no nonce")
+            raise ValueError(f"{s.name} derives its DEK ([SIV-1]) and has no nonce")
         the_dek = _deterministic_dek(s, recips, encode_entries(stored), external)
         the_nonce = b""
     else:
@@ -229,7 +344,7 @@ def _encrypt(
             the_nonce = _as_bytes(nonce, "nonce")
             if len(the_nonce) != s.nonce_length:
                 raise ValueError(f"the nonce of {s.name} is {s.nonce_length} bytes")
-    state = _DekState(s, the_dek, recips, stored)
+    state = _DekState(s, the_dek, recips, stored, sig)
     del the_dek
     return state.seal(the_nonce, data, external)
 
@@ -249,6 +364,21 @@ class Encryptor:
 
     With ``AES_256_SIV`` the DEK is derived ([SIV-1]) and there is no nonce, so output is
     deterministic ([SIV-3]).
+
+    ``signer`` and ``sign_mode`` sign every envelope (section 16); in mode ``PER_DEK`` the
+    header is signed once per DEK ([SIG-2]), so a message costs no signature. ``segmented=True``
+    writes segmented envelopes (section 17); :meth:`writer` streams one. ::
+
+        >>> import io, sealpost
+        >>> kek = sealpost.SymmetricKek("orders", 1, bytes(range(32)))
+        >>> enc = sealpost.Encryptor([kek], segmented=True)
+        >>> sink = io.BytesIO()
+        >>> with enc.writer(sink, external_context={"file": "a.bin"}) as w:
+        ...     _ = w.write(b"x" * 100_000)
+        ...     w.finish()
+        >>> reader = sealpost.Decryptor([kek])
+        >>> len(reader.decrypt(sink.getvalue(), external_context={"file": "a.bin"}))
+        100000
     """
 
     def __init__(
@@ -257,13 +387,17 @@ class Encryptor:
         *,
         suite: SuiteLike = Suite.AES_256_GCM,
         stored_context: Context = None,
+        signer: Optional[WriterKey] = None,
+        sign_mode: SignMode = SignMode.PER_DEK,
+        segmented: bool = False,
         max_messages_per_dek: int = 1 << 24,
         max_dek_age_seconds: float = 3600.0,
     ) -> None:
         if not 1 <= max_messages_per_dek <= 1 << 32:
             raise ValueError("max_messages_per_dek must be between 1 and 2^32")
-        self._suite = _suite(suite)
+        self._suite, self._signer = _writer_suite(suite, signer, sign_mode, segmented)
         self._recipients = _check_recipients(recipients, self._suite)
+        _check_signer(self._signer, self._suite)
         self._stored = canonical_entries(stored_context, "stored context")
         self._max_messages = max_messages_per_dek
         self._max_age = max_dek_age_seconds
@@ -311,7 +445,7 @@ class Encryptor:
                 or now - self._created >= self._max_age
             ):
                 dek = _new_dek(None)
-                state = _DekState(self._suite, dek, self._recipients, self._stored)
+                state = _DekState(self._suite, dek, self._recipients, self._stored, self._signer)
                 del dek
                 self._state = state
                 self._base = int.from_bytes(os.urandom(NONCE_LENGTH), "big")
@@ -328,7 +462,7 @@ class Encryptor:
         state = self._siv_states.get(external)
         if state is None:
             dek = _deterministic_dek(self._suite, self._recipients, self._stored_encoded, external)
-            state = _DekState(self._suite, dek, self._recipients, self._stored)
+            state = _DekState(self._suite, dek, self._recipients, self._stored, self._signer)
             del dek
             with self._lock:
                 if len(self._siv_states) >= _SIV_CACHE_SIZE:
@@ -337,13 +471,29 @@ class Encryptor:
         return state
 
     def encrypt(self, plaintext: BytesLike, external_context: Context = None) -> bytes:
-        """Encrypt one message; see :func:`encrypt` for the contexts."""
+        """Encrypt one message into a whole envelope; see :func:`encrypt` for the contexts."""
         external = encode_context(external_context, "external context")
         data = _check_plaintext(plaintext)  # [ENC-3]: after the external context
         if self._suite.deterministic:
             return self._deterministic(external).seal(b"", data, external)
         state, nonce = self._next()
         return state.seal(nonce, data, external)
+
+    def writer(self, sink: BinaryIO, external_context: Context = None) -> "EncryptingWriter":
+        """Stream one segmented envelope into ``sink`` (a binary file, socket file, ...).
+
+        Needs ``segmented=True``. The header is written at once; then every 64 KiB of
+        plaintext written becomes a segment, and :meth:`EncryptingWriter.finish` writes the last
+        one, completing the envelope ([SEG-9]). Memory stays constant whatever the length; at
+        most 2^48 bytes ([SEG-7]). Closing the writer without ``finish()`` (leaving a ``with``
+        block, by an exception or not) writes no last segment, so a partial stream never
+        becomes a valid envelope. ``sink`` is not closed.
+        """
+        if not self._suite.segmented:
+            raise ValueError(f"suite {self._suite.name} is not segmented: make the Encryptor with segmented=True")
+        external = encode_context(external_context, "external context")
+        state, nonce = self._next()
+        return EncryptingWriter(sink, state, nonce, external)
 
 
 #: Derived AES_256_SIV DEKs an Encryptor keeps, one per external context.
@@ -365,7 +515,9 @@ if hasattr(os, "register_at_fork"):
 
 @dataclass(frozen=True)
 class EnvelopeInfo:
-    """What :func:`inspect` reveals without keys: the whole header and the body length."""
+    """What :func:`inspect` reveals without keys: the whole header and the body length (without
+    a mode ``02`` message signature). Nothing here is verified: the signer is what the header
+    states."""
 
     header: Header
     body_length: int
@@ -383,7 +535,16 @@ class EnvelopeInfo:
         return self.header.stored_context
 
     @property
+    def signer(self) -> Optional[SignerField]:
+        """The signer field of a signed suite, unverified; ``None`` for unsigned suites."""
+        return self.header.signer
+
+    @property
     def plaintext_length(self) -> int:
+        """The plaintext length the body implies: one tag less, or one per segment ([SEG-8]);
+        0 for a segmented body too short to hold a tag (step 13 rejects it, [SEG-2])."""
+        if self.header.suite.segmented:
+            return max(0, segmented_plaintext_length(self.body_length))
         return self.body_length - TAG_LENGTH
 
 
@@ -398,7 +559,7 @@ def inspect(envelope: BytesLike, *, max_plaintext_length: int = MAX_PLAINTEXT_LE
     Raises :class:`SealpostError` for every fault it meets, in the order of section 11.
     """
     data = _as_bytes(envelope, "envelope")
-    header, body = parse_envelope(data, _check_plaintext_limit(max_plaintext_length))
+    header, body, _ = parse_envelope(data, _check_plaintext_limit(max_plaintext_length))
     return EnvelopeInfo(header, len(body))
 
 
@@ -472,35 +633,21 @@ def _check_deterministic_dek(header: Header, external: bytes, key: DecryptionKey
         )
 
 
-def decrypt(
-    envelope: BytesLike,
-    keys: Iterable[Union[DecryptionKey, Recipient]],
-    *,
-    external_context: Context = None,
-    required_context: Context = None,
-    max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
-) -> bytes:
-    """Decrypt an envelope and return the whole plaintext, or raise :class:`SealpostError`.
+@dataclass(frozen=True)
+class Decrypted:
+    """An authenticated plaintext and what the reader verified about it.
 
-    ``keys`` are the reader's keys (:class:`SymmetricKek`, :class:`X25519PrivateKey`,
-    :class:`KmsKey`, :class:`KmsAllowList`); a writer-only recipient such as an
-    :class:`X25519Recipient` (a public key) holds nothing. ``external_context`` must equal the writer's. Every entry of
-    ``required_context`` must be present with the same value in the stored context ([CTX-4]).
-    ``max_plaintext_length`` lowers the plaintext limit of 2^30 bytes ([LIM-3]).
-
-    Follows SPEC.md section 11 and reports the first fault it meets ([ERR-2]). No plaintext is
-    returned unless the whole body authenticated ([AUTH-3]).
+    ``verified_signer`` is the writer that step 10a verified, present only when the reader
+    required a trusted writer ([SIG-8]): a signer field that was not verified is never shown.
     """
-    data = _as_bytes(envelope, "envelope")
-    limit = _check_plaintext_limit(max_plaintext_length)
-    key_list = _reader_keys(keys)
-    # The external context is the caller's, not the envelope's: check it before anything else.
-    external = encode_context(external_context, "external context")
 
-    # Steps 1-9.
-    header, body = parse_envelope(data, limit)
+    plaintext: bytes
+    suite: Suite
+    verified_signer: Optional[SignerRef]
 
-    # Step 10: required stored context ([CTX-4]), before unwrapping any key.
+
+def _check_required(header: Header, required_context: Context) -> None:
+    """Step 10: required stored context ([CTX-4]), before unwrapping any key."""
     if required_context:
         stored = header.stored_context
         for name, value in required_context.items():
@@ -509,20 +656,247 @@ def decrypt(
                     ErrorCategory.CONTEXT_MISMATCH, "stored context lacks or differs on a required entry"
                 )
 
-    # Step 11 ([RCP-8]): held entries in header order ([RCP-5], [KMS-3]). The first held entry
-    # gives the DEK or a verdict; only an unavailable key service moves on, for at most
-    # MAX_UNWRAP_ATTEMPTS attempts in all.
-    dek, index, key = _unwrap_first_held(header.recipients, key_list)
 
-    # Step 12: commitment, in constant time ([COM-2]). The DEK of step 11 is final: a mismatch
-    # never leads to another entry ([COM-4]).
+class _KeyCache:
+    """Keys a :class:`Decryptor` derived from unwrapped DEKs, by the exact header bytes before
+    the nonce (suite, every recipient entry with its wrapped DEK, commitment, stored context,
+    signer field): envelopes under one DEK then cost no unwrap and no HKDF. Deterministic
+    suites are not cached, since their [SIV-4] check depends on the external context. The
+    commitment is still compared for every envelope ([COM-3]). Bounded; oldest first."""
+
+    __slots__ = ("_entries", "_limit", "_lock")
+
+    def __init__(self, limit: int) -> None:
+        self._entries: dict[bytes, tuple[DerivedKeys, Optional[PayloadCipher]]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: bytes) -> Optional[tuple[DerivedKeys, Optional[PayloadCipher]]]:
+        return self._entries.get(key)
+
+    def put(self, key: bytes, value: tuple[DerivedKeys, Optional[PayloadCipher]]) -> None:
+        if self._limit <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self._limit and key not in self._entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = value
+
+
+def _derive_checked_keys(
+    header: Header,
+    external: bytes,
+    key_list: Sequence[DecryptionKey],
+    key_cache: Optional[_KeyCache] = None,
+) -> tuple[DerivedKeys, Optional[PayloadCipher]]:
+    """Steps 11 and 12: unwrap the first held entry ([RCP-8]), compare the commitment in
+    constant time ([COM-2]; the DEK of step 11 is final, [COM-4]), and for a deterministic
+    suite recompute the DEK from the first entry ([SIV-4]). Returns the derived keys and, for
+    an unsegmented suite, the payload cipher."""
     suite = header.suite
-    derived = derive_message_keys(dek, int(suite), suite.key_length)
+    cache_key = None
+    if key_cache is not None and not suite.deterministic:
+        cache_key = header.raw[: len(header.raw) - suite.nonce_length]
+        hit = key_cache.get(cache_key)
+        if hit is not None:
+            if not hmac.compare_digest(hit[0].commitment, header.commitment):  # [COM-3]
+                raise SealpostError(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the commitment")
+            return hit
+    dek, index, key = _unwrap_first_held(header.recipients, key_list)
+    derived = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
     if not hmac.compare_digest(derived.commitment, header.commitment):
         raise SealpostError(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the commitment")
     if suite.deterministic and index == 0:
         _check_deterministic_dek(header, external, key, dek)
     del dek
+    payload = None if derived.message_key is None else PayloadCipher(suite, derived.message_key)
+    result = (derived, payload)
+    if cache_key is not None and key_cache is not None:
+        key_cache.put(cache_key, result)
+    return result
 
-    # Step 13: authenticate and decrypt the whole body ([AUTH-1], [AUTH-2]).
-    return open_body(suite, derived.message_key, header.nonce, header.raw + external, body)
+
+def _open(
+    data: bytes,
+    key_list: Sequence[DecryptionKey],
+    external: bytes,
+    required_context: Context,
+    limit: int,
+    trust: Trust,
+    cache: Optional[VerificationCache],
+    key_cache: Optional[_KeyCache] = None,
+) -> Decrypted:
+    """SPEC.md section 11 for a whole envelope; the first fault wins ([ERR-2])."""
+    # Steps 1-9.
+    header, body, message_signature = parse_envelope(data, limit)
+    # Step 10 ([CTX-4]).
+    _check_required(header, required_context)
+    # Step 10a ([SIG-5], [SIG-6]), only for a reader that requires a trusted writer ([SIG-8]).
+    signer: Optional[SignerRef] = None
+    if trust:
+        unsigned = data[: len(data) - SIGNATURE_LENGTH] if message_signature is not None else None
+        signer = check_writer(header, trust, unsigned, message_signature, external, cache)
+    # Steps 11 and 12.
+    derived, payload = _derive_checked_keys(header, external, key_list, key_cache)
+    # Step 13: authenticate and decrypt the whole body ([AUTH-1], [AUTH-2], [AUTH-3]).
+    suite = header.suite
+    aad = header.raw + external
+    if payload is None:
+        assert derived.prk is not None
+        cipher = SegmentCipher(suite, derive_segment_key(derived.prk, int(suite), header.nonce))
+        plaintext = open_segments(cipher, aad, body)
+    else:
+        plaintext = payload.open(header.nonce, aad, body)
+    return Decrypted(plaintext, suite, signer)
+
+
+def decrypt(
+    envelope: BytesLike,
+    keys: Iterable[Union[DecryptionKey, Recipient]],
+    *,
+    external_context: Context = None,
+    required_context: Context = None,
+    max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
+    trusted_writers: Optional[Iterable[TrustedWriter]] = None,
+) -> bytes:
+    """Decrypt an envelope and return the whole plaintext, or raise :class:`SealpostError`.
+
+    ``keys`` are the reader's keys (:class:`SymmetricKek`, :class:`X25519PrivateKey`,
+    :class:`KmsKey`, :class:`KmsAllowList`); a writer-only recipient such as an
+    :class:`X25519Recipient` (a public key) holds nothing. ``external_context`` must equal the writer's. Every entry of
+    ``required_context`` must be present with the same value in the stored context ([CTX-4]).
+    ``max_plaintext_length`` lowers the plaintext limit of 2^30 bytes ([LIM-3]).
+    ``trusted_writers`` (:class:`TrustedWriter`), when not empty, makes the reader require
+    one of them to have signed the envelope ([SIG-4]); to learn which one did, or to keep
+    trust and verified signatures between calls, use a :class:`Decryptor`.
+
+    Follows SPEC.md section 11 and reports the first fault it meets ([ERR-2]). No plaintext is
+    returned unless the whole body authenticated ([AUTH-3]). Segmented envelopes are read
+    whole; :meth:`Decryptor.reader` streams them.
+    """
+    data = _as_bytes(envelope, "envelope")
+    limit = _check_plaintext_limit(max_plaintext_length)
+    key_list = _reader_keys(keys)
+    trust = make_trust(trusted_writers)
+    # The external context is the caller's, not the envelope's: check it before anything else.
+    external = encode_context(external_context, "external context")
+    return _open(data, key_list, external, required_context, limit, trust, None).plaintext
+
+
+#: Mode 01 verifications a Decryptor remembers by default ([SIG-7]).
+DEFAULT_VERIFICATION_CACHE_SIZE = 1024
+#: Headers (DEKs) whose derived keys a Decryptor keeps by default.
+DEFAULT_KEY_CACHE_SIZE = 1024
+
+
+class Decryptor:
+    """A reader: its keys, the writers it trusts, its plaintext limit, the mode ``01``
+    signatures it has verified (remembered by their exact bytes, [SIG-7], [SIG-9]) and the keys
+    it derived per DEK (remembered by the exact header bytes before the nonce, so that the
+    envelopes of one DEK cost one unwrap; the commitment is compared every time, [COM-3]).
+
+    ``trusted_writers`` is the reader's default trust ([SIG-4]); each call may give the trust
+    of its own source instead (omitted or ``None``: the reader's; ``[]``: none required for
+    that call). When
+    trust is required, :meth:`open` reports the verified signer; otherwise it reports none
+    ([SIG-8]). Safe to share between threads. ::
+
+        >>> import io, sealpost
+        >>> kek = sealpost.SymmetricKek("orders", 1, bytes(range(32)))
+        >>> writer = sealpost.WriterKey("billing", 3, bytes(32))
+        >>> env = sealpost.encrypt(b"paid", [kek], signer=writer, external_context={"topic": "t"})
+        >>> reader = sealpost.Decryptor([kek], trusted_writers=[writer.trusted()])
+        >>> reader.decrypt(env, external_context={"topic": "t"})
+        b'paid'
+        >>> unsigned = sealpost.encrypt(b"forged", [kek], external_context={"topic": "t"})
+        >>> reader.decrypt(unsigned, external_context={"topic": "t"})
+        Traceback (most recent call last):
+        ...
+        sealpost.errors.SealpostError: untrusted-writer: the envelope is not signed (suite AES_256_GCM) and this source requires a trusted writer
+        >>> with reader.reader(io.BytesIO(env), external_context={"topic": "t"}) as r:
+        ...     r.read()
+        b'paid'
+    """
+
+    def __init__(
+        self,
+        keys: Iterable[Union[DecryptionKey, Recipient]],
+        *,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
+        max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
+        verification_cache_size: int = DEFAULT_VERIFICATION_CACHE_SIZE,
+        key_cache_size: int = DEFAULT_KEY_CACHE_SIZE,
+    ) -> None:
+        self._keys = _reader_keys(keys)
+        self._trust = make_trust(trusted_writers)
+        self._limit = _check_plaintext_limit(max_plaintext_length)
+        self._cache = VerificationCache(verification_cache_size)
+        self._key_cache = _KeyCache(key_cache_size)
+
+    def _trust_for(self, trusted_writers: Optional[Iterable[TrustedWriter]]) -> Trust:
+        """``None``: the reader's own trust; anything else: this call's source's trust."""
+        if trusted_writers is None:
+            return self._trust
+        return make_trust(trusted_writers)
+
+    def open(
+        self,
+        envelope: BytesLike,
+        external_context: Context = None,
+        *,
+        required_context: Context = None,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
+    ) -> Decrypted:
+        """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
+        data = _as_bytes(envelope, "envelope")
+        trust = self._trust_for(trusted_writers)
+        external = encode_context(external_context, "external context")
+        return _open(data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache)
+
+    def decrypt(
+        self,
+        envelope: BytesLike,
+        external_context: Context = None,
+        *,
+        required_context: Context = None,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
+    ) -> bytes:
+        """Decrypt a whole envelope and return the plaintext; see :meth:`open`."""
+        return self.open(
+            envelope, external_context, required_context=required_context, trusted_writers=trusted_writers
+        ).plaintext
+
+    def reader(
+        self,
+        source: BinaryIO,
+        external_context: Context = None,
+        *,
+        required_context: Context = None,
+        trusted_writers: Optional[Iterable[TrustedWriter]] = None,
+    ) -> "DecryptingReader":
+        """A file-like reader of the plaintext of the envelope that ``source`` delivers.
+
+        Reads and checks the header at once (section 11, steps 1 to 12: every header fault,
+        the writer's trust and signature, the key), raising :class:`SealpostError`. A segmented
+        envelope is then released one authenticated segment at a time, with constant memory
+        ([SEG-3]); any other envelope is read whole (up to the plaintext limit) and released
+        once authenticated. Truncation, reordering or extension raise
+        :class:`SealpostStreamError` from a read, never an early end of data ([SEG-4]).
+        ``source`` is not closed.
+        """
+        trust = self._trust_for(trusted_writers)
+        external = encode_context(external_context, "external context")
+        return DecryptingReader._start(
+            source, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache
+        )
+
+    @property
+    def verified_signature_count(self) -> int:
+        """Mode ``01`` signatures remembered as verified (at most the cache size)."""
+        return len(self._cache)
+
+
+from .stream import DecryptingReader, EncryptingWriter, SealpostStreamError  # noqa: E402

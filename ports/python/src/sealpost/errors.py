@@ -28,6 +28,8 @@ class ErrorCategory(str, Enum):
     COMMITMENT_MISMATCH = "commitment-mismatch"
     AUTHENTICATION_FAILED = "authentication-failed"
     CONTEXT_MISMATCH = "context-mismatch"
+    UNTRUSTED_WRITER = "untrusted-writer"
+    SIGNATURE_INVALID = "signature-invalid"
     # Failures that come from keys or key services, never from envelope bytes.
     INVALID_KEY_MATERIAL = "invalid-key-material"
     KEY_SERVICE_FAILURE = "key-service-failure"

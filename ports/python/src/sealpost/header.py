@@ -27,8 +27,14 @@ __all__ = [
     "RecipientType",
     "RecipientEntry",
     "Header",
+    "SignerField",
+    "NeedMore",
+    "parse_header",
     "parse_envelope",
-    "write_header",
+    "max_body_length",
+    "segment_count",
+    "segmented_plaintext_length",
+    "write_header_prefix",
     "is_utf8",
     "key_reference",
 ]
@@ -41,6 +47,11 @@ MAX_KEY_ID_LENGTH = 255
 MAX_WRAPPED_LENGTH = 4096
 MAX_PLAINTEXT_LENGTH = 1 << 30
 COMMITMENT_LENGTH = 32
+SIGNATURE_LENGTH = 64
+SIGN_MODE_PER_DEK = 0x01
+SIGN_MODE_PER_MESSAGE = 0x02
+#: Plaintext bytes of every segment but the last (section 17).
+SEGMENT_PLAINTEXT_LENGTH = 65536
 
 
 class RecipientType(IntEnum):
@@ -72,8 +83,29 @@ class RecipientEntry:
 
 
 @dataclass(frozen=True)
+class SignerField:
+    """The signer field of a signed suite's header (section 16), as the header states it:
+    nothing here has been verified. ``signature`` is the mode ``01`` header signature, ``None``
+    in mode ``02`` (whose signature is the envelope's last 64 bytes)."""
+
+    sign_mode: int
+    signer_id: bytes
+    signer_version: int
+    signature: bytes | None
+
+    @property
+    def signer_id_text(self) -> str:
+        """The signer id as text (well-formed UTF-8 in every parsed header, [HDR-4])."""
+        return self.signer_id.decode("utf-8")
+
+
+@dataclass(frozen=True)
 class Header:
-    """A parsed (or written) header. ``raw`` is every byte from the magic through the nonce."""
+    """A parsed (or written) header. ``raw`` is every byte from the magic through the nonce.
+
+    ``signer`` is the signer field of a signed suite, ``None`` otherwise; ``signed_length`` is
+    the length of ``P``, the header from the magic through the signer version (section 16).
+    """
 
     suite: Suite
     recipients: tuple[RecipientEntry, ...]
@@ -81,6 +113,8 @@ class Header:
     stored_context_entries: ContextEntries
     nonce: bytes
     raw: bytes
+    signer: SignerField | None = None
+    signed_length: int = 0
 
     @property
     def version(self) -> int:
@@ -96,14 +130,20 @@ def _fail(category: ErrorCategory, message: str) -> SealpostError:
     return SealpostError(category, message)
 
 
+class NeedMore(Exception):
+    """Raised by :func:`parse_header` with ``complete=False`` where a complete input would
+    fail because it ends inside the header: a streamed reader reads more and parses again."""
+
+
 class _Cursor:
     """Reads header fields, applying [LIM-2] before every read."""
 
-    __slots__ = ("data", "pos")
+    __slots__ = ("data", "pos", "complete")
 
-    def __init__(self, data: bytes, pos: int) -> None:
+    def __init__(self, data: bytes, pos: int, complete: bool) -> None:
         self.data = data
         self.pos = pos
+        self.complete = complete
 
     def take(self, n: int, field: str) -> bytes:
         end = self.pos + n
@@ -113,6 +153,8 @@ class _Cursor:
                 f"{field} at offset {self.pos} would end the header beyond {MAX_HEADER_SIZE} bytes",
             )
         if end > len(self.data):
+            if not self.complete:
+                raise NeedMore()
             raise _fail(ErrorCategory.MALFORMED_HEADER, f"input ends inside the {field}")
         out = self.data[self.pos : end]
         self.pos = end
@@ -160,25 +202,27 @@ def _check_utf8(raw: bytes, field: str) -> None:
         raise _fail(ErrorCategory.MALFORMED_HEADER, f"{field} is not well-formed UTF-8") from None
 
 
-def parse_envelope(
-    envelope: bytes, max_plaintext_length: int = MAX_PLAINTEXT_LENGTH
-) -> tuple[Header, bytes]:
-    """Parse an envelope into its header and body, following SPEC.md section 11 steps 1 to 9.
+def parse_header(data: bytes, complete: bool = True) -> Header:
+    """Parse the header at the start of ``data``, following SPEC.md section 11 steps 1 to 8.
 
-    Stops at the first fault with its category ([ERR-2]). Does no cryptography.
+    Stops at the first fault with its category ([ERR-2]). Does no cryptography. With
+    ``complete=False`` (``data`` is what a stream has delivered so far) it raises
+    :class:`NeedMore` instead of failing where the input ends inside the header.
     """
-    data = bytes(envelope)
-
     # 1. Magic ([DET-2]).
     if len(data) < 3 or data[:3] != MAGIC:
+        if not complete and len(data) < 3 and MAGIC.startswith(data):
+            raise NeedMore()
         raise _fail(ErrorCategory.NOT_AN_ENVELOPE, "the input does not start with the Sealpost magic")
     # 2. Version ([DET-3], [DET-4]).
     if len(data) == 3:
+        if not complete:
+            raise NeedMore()
         raise _fail(ErrorCategory.MALFORMED_HEADER, "the version byte is missing")
     if data[3] != VERSION:
         raise _fail(ErrorCategory.UNSUPPORTED_VERSION, f"version {data[3]:#04x} is not supported")
 
-    cur = _Cursor(data, 4)
+    cur = _Cursor(data, 4, complete)
     # 3. Suite id ([SUITE-2]).
     suite = Suite.from_id(cur.u16("suite id"))
 
@@ -265,12 +309,94 @@ def parse_envelope(
             )
         entries.append((key, value))
 
+    # 7a. Signer field of a signed suite ([HDR-3], [HDR-4], [SIG-3]).
+    signer: SignerField | None = None
+    signed_length = 0
+    if suite.signed:
+        mode = cur.u8("sign mode")
+        if mode not in (SIGN_MODE_PER_DEK, SIGN_MODE_PER_MESSAGE):
+            raise _fail(ErrorCategory.MALFORMED_HEADER, f"sign mode {mode:#04x} is neither 01 nor 02")
+        signer_id_len = cur.u8("signer id length")
+        if signer_id_len == 0:
+            raise _fail(ErrorCategory.MALFORMED_HEADER, "signer id length is 0")
+        signer_id = cur.take(signer_id_len, "signer id")
+        signer_version = cur.u32("signer version")
+        signed_length = cur.pos
+        signature = cur.take(SIGNATURE_LENGTH, "header signature") if mode == SIGN_MODE_PER_DEK else None
+        _check_utf8(signer_id, "signer id")
+        if mode == SIGN_MODE_PER_MESSAGE and suite.segmented:
+            raise _fail(  # [SIG-3]
+                ErrorCategory.MALFORMED_HEADER,
+                "sign mode 02 (per message) is not allowed with a segmented suite",
+            )
+        signer = SignerField(mode, signer_id, signer_version, signature)
+
     # 8. Nonce.
     nonce = cur.take(suite.nonce_length, "nonce")
     header_end = cur.pos
+    return Header(
+        suite=suite,
+        recipients=tuple(recipients),
+        commitment=commitment,
+        stored_context_entries=tuple(entries),
+        nonce=nonce,
+        raw=data[:header_end],
+        signer=signer,
+        signed_length=signed_length,
+    )
 
-    # 9. Body ([AUTH-4], [LIM-3]).
-    body = data[header_end:]
+
+def max_body_length(suite: Suite, max_plaintext_length: int) -> int:
+    """The longest body a plaintext of ``max_plaintext_length`` bytes gives: one tag, or for a
+    segmented suite one tag per segment ([LIM-3], [SEG-8])."""
+    if suite.segmented:
+        return max_plaintext_length + TAG_LENGTH * segment_count(max_plaintext_length)
+    return max_plaintext_length + TAG_LENGTH
+
+
+def segmented_plaintext_length(body_length: int) -> int:
+    """[SEG-8]: ``b - 16 * n`` with ``n = max(1, ceil(b / 65552))``, the plaintext a segmented
+    body of ``b`` bytes holds if its segments are well formed (negative when the body is
+    shorter than one tag)."""
+    n = max(1, -(-body_length // (SEGMENT_PLAINTEXT_LENGTH + TAG_LENGTH)))
+    return body_length - TAG_LENGTH * n
+
+
+def segment_count(plaintext_length: int) -> int:
+    """The number of segments of a plaintext of this length (section 17): at least one."""
+    return max(1, -(-plaintext_length // SEGMENT_PLAINTEXT_LENGTH))
+
+
+def parse_envelope(
+    envelope: bytes, max_plaintext_length: int = MAX_PLAINTEXT_LENGTH
+) -> tuple[Header, bytes, bytes | None]:
+    """Parse a whole envelope into its header, its body and, in sign mode ``02``, its message
+    signature, following SPEC.md section 11 steps 1 to 9.
+
+    Stops at the first fault with its category ([ERR-2]). Does no cryptography.
+    """
+    data = bytes(envelope)
+    header = parse_header(data)
+    header_end = len(header.raw)
+
+    # 9. Body ([HDR-5], [AUTH-4], [LIM-3], [SEG-8]).
+    signature: bytes | None = None
+    end = len(data)
+    if header.signer is not None and header.signer.sign_mode == SIGN_MODE_PER_MESSAGE:
+        if end - header_end < SIGNATURE_LENGTH:
+            raise _fail(ErrorCategory.MALFORMED_HEADER, "fewer than 64 bytes after the header: no message signature")
+        end -= SIGNATURE_LENGTH
+        signature = data[end:]
+    body = data[header_end:end]
+    if header.suite.segmented:
+        # [SEG-8]: only the plaintext limit here. The lengths of the segments (an empty body,
+        # a short or empty last segment) are step 13's ([SEG-2]), as for a streamed reader.
+        if segmented_plaintext_length(len(body)) > max_plaintext_length:
+            raise _fail(
+                ErrorCategory.LIMIT_EXCEEDED,
+                f"segmented body of {len(body)} bytes exceeds the plaintext limit of {max_plaintext_length} bytes",
+            )
+        return header, body, signature
     if len(body) < TAG_LENGTH:
         raise _fail(ErrorCategory.AUTHENTICATION_FAILED, "body shorter than the 16-byte tag")
     if len(body) > max_plaintext_length + TAG_LENGTH:
@@ -278,27 +404,20 @@ def parse_envelope(
             ErrorCategory.LIMIT_EXCEEDED,
             f"body of {len(body)} bytes exceeds the plaintext limit of {max_plaintext_length} bytes",
         )
-
-    header = Header(
-        suite=suite,
-        recipients=tuple(recipients),
-        commitment=commitment,
-        stored_context_entries=tuple(entries),
-        nonce=nonce,
-        raw=data[:header_end],
-    )
-    return header, body
+    return header, body, signature
 
 
-def write_header(
+def write_header_prefix(
     suite: Suite,
     recipients: tuple[RecipientEntry, ...],
     commitment: bytes,
     stored_context: ContextEntries,
-    nonce: bytes,
-) -> Header:
-    """Write a header ([HDR-1], [DET-1]); refuse with the reader's category anything a reader
-    would reject ([LIM-4])."""
+    signer: tuple[int, bytes, int] | None = None,
+) -> bytes:
+    """The header up to the nonce ([HDR-1], [DET-1]), without the mode ``01`` header signature:
+    for a signed suite this is ``P`` of section 16 (through the signer version), given
+    ``signer`` = (sign mode, signer id, signer version). Refuses with the reader's category
+    anything a reader would reject ([LIM-4]), counting the signature and nonce that follow."""
     if not recipients:
         raise _fail(ErrorCategory.MALFORMED_HEADER, "an envelope needs at least one recipient")
     if len(recipients) > MAX_RECIPIENTS:
@@ -306,8 +425,10 @@ def write_header(
             ErrorCategory.LIMIT_EXCEEDED,
             f"{len(recipients)} recipients, at most {MAX_RECIPIENTS} allowed",
         )
-    if len(commitment) != COMMITMENT_LENGTH or len(nonce) != suite.nonce_length:
-        raise ValueError("commitment or nonce has the wrong length")
+    if len(commitment) != COMMITMENT_LENGTH:
+        raise ValueError("the commitment has the wrong length")
+    if suite.signed != (signer is not None):
+        raise ValueError(f"{suite.name} {'needs' if suite.signed else 'takes no'} signer field")
     out = bytearray(MAGIC)
     out.append(VERSION)
     out += struct.pack(">HB", int(suite), len(recipients))
@@ -332,17 +453,23 @@ def write_header(
         out += struct.pack(">IH", r.key_version, len(r.wrapped_dek)) + r.wrapped_dek
     out += commitment
     out += encode_entries(stored_context)
-    out += nonce
-    if len(out) > MAX_HEADER_SIZE:
+    total = len(out) + suite.nonce_length
+    if signer is not None:
+        mode, signer_id, signer_version = signer
+        if mode not in (SIGN_MODE_PER_DEK, SIGN_MODE_PER_MESSAGE):
+            raise ValueError("sign mode must be 01 or 02")
+        if mode == SIGN_MODE_PER_MESSAGE and suite.segmented:
+            raise _fail(  # [SIG-3]
+                ErrorCategory.MALFORMED_HEADER,
+                "sign mode 02 (per message) cannot be used with a segmented suite",
+            )
+        if not 1 <= len(signer_id) <= 255 or not 0 <= signer_version <= 0xFFFFFFFF:
+            raise ValueError("signer id must be 1..255 bytes and its version a u32")
+        out += struct.pack(">BB", mode, len(signer_id)) + signer_id + struct.pack(">I", signer_version)
+        total = len(out) + suite.nonce_length + (SIGNATURE_LENGTH if mode == SIGN_MODE_PER_DEK else 0)
+    if total > MAX_HEADER_SIZE:
         raise _fail(
             ErrorCategory.LIMIT_EXCEEDED,
-            f"header of {len(out)} bytes exceeds {MAX_HEADER_SIZE} bytes",
+            f"header of {total} bytes exceeds {MAX_HEADER_SIZE} bytes",
         )
-    return Header(
-        suite=suite,
-        recipients=tuple(recipients),
-        commitment=bytes(commitment),
-        stored_context_entries=stored_context,
-        nonce=bytes(nonce),
-        raw=bytes(out),
-    )
+    return bytes(out)

@@ -12,6 +12,7 @@ __all__ = [
     "hkdf_expand",
     "DerivedKeys",
     "derive_message_keys",
+    "derive_segment_key",
     "derive_deterministic_dek",
     "derive_deterministic_dek_from_info",
     "deterministic_info",
@@ -22,6 +23,7 @@ _SALT_MAIN = b"sealpost/v1"
 _INFO_KEY = b"sealpost/v1 key"
 _INFO_COMMIT = b"sealpost/v1 commit"
 _SALT_SIV_DEK = b"sealpost/v1 deterministic-dek"
+_INFO_SEGMENT = b"sealpost/v1 segment key"
 
 
 def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
@@ -44,23 +46,36 @@ def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
 
 
 class DerivedKeys:
-    """``K_msg`` and ``commitment`` of SPEC.md 5.2 for one DEK and suite ([KDF-1])."""
+    """What SPEC.md 5.2 derives from one DEK for one suite ([KDF-1]): the ``commitment`` for
+    every suite; ``K_msg`` (``message_key``) for a suite that is not segmented, else ``None``;
+    for a segmented suite ``PRK``, from which each envelope's ``K_env`` is derived (section 17),
+    else ``None``."""
 
-    __slots__ = ("message_key", "commitment")
+    __slots__ = ("message_key", "commitment", "prk")
 
-    def __init__(self, message_key: bytes, commitment: bytes) -> None:
+    def __init__(self, message_key: bytes | None, commitment: bytes, prk: bytes | None = None) -> None:
         self.message_key = message_key
         self.commitment = commitment
+        self.prk = prk
 
 
-def derive_message_keys(dek: bytes, suite_id: int, key_length: int) -> DerivedKeys:
-    """Derive ``K_msg`` (``key_length`` bytes) and the 32-byte commitment from a DEK (5.2)."""
+def derive_message_keys(dek: bytes, suite_id: int, key_length: int, segmented: bool = False) -> DerivedKeys:
+    """Derive the 32-byte commitment from a DEK (5.2), and ``K_msg`` (``key_length`` bytes) for a
+    suite that is not segmented. A segmented suite derives no ``K_msg`` ([KDF-1]): it keeps
+    ``PRK`` for the per-envelope ``K_env`` of section 17."""
     prk = hkdf_extract(_SALT_MAIN, dek)
     suffix = struct.pack(">H", suite_id)
     return DerivedKeys(
-        message_key=hkdf_expand(prk, _INFO_KEY + suffix, key_length),
+        message_key=None if segmented else hkdf_expand(prk, _INFO_KEY + suffix, key_length),
         commitment=hkdf_expand(prk, _INFO_COMMIT + suffix, 32),
+        prk=prk if segmented else None,
     )
+
+
+def derive_segment_key(prk: bytes, suite_id: int, nonce: bytes) -> bytes:
+    """``K_env = HKDF-Expand(PRK, ascii("sealpost/v1 segment key") || u16(suite-id) || nonce, 32)``
+    of section 17 ([SEG-1]): one per envelope."""
+    return hkdf_expand(prk, _INFO_SEGMENT + struct.pack(">H", suite_id) + nonce, 32)
 
 
 def deterministic_info(

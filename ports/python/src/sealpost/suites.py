@@ -12,33 +12,77 @@ from cryptography.hazmat.primitives.cmac import CMAC
 
 from .errors import ErrorCategory, SealpostError
 
-__all__ = ["Suite", "TAG_LENGTH", "seal", "open_body"]
+__all__ = ["Suite", "TAG_LENGTH", "PayloadCipher", "seal", "open_body"]
 
 #: Tag length of every v1 suite (the synthetic IV for AES-SIV) ([AUTH-4]).
 TAG_LENGTH = 16
 
 
 class Suite(IntEnum):
-    """The v1 algorithm suites; the integer value is the u16 suite id of the header."""
+    """The v1 algorithm suites; the integer value is the u16 suite id of the header.
+
+    The low byte of every registered id names the AEAD, the high byte whether the header has a
+    signer field (section 16) and whether the body is segmented (section 17); the properties
+    below come from this table, never from the structure of an unknown id ([SUITE-2])::
+
+        >>> Suite.AES_256_GCM_SIGNED_SEGMENTED.base, Suite.AES_256_GCM_SIGNED_SEGMENTED.signed
+        (<Suite.AES_256_GCM: 1>, True)
+        >>> Suite.of(Suite.CHACHA20_POLY1305, segmented=True)
+        <Suite.CHACHA20_POLY1305_SEGMENTED: 514>
+    """
 
     AES_256_GCM = 0x0001
     CHACHA20_POLY1305 = 0x0002
     AES_256_SIV = 0x0003
+    AES_256_GCM_SIGNED = 0x0101
+    CHACHA20_POLY1305_SIGNED = 0x0102
+    AES_256_SIV_SIGNED = 0x0103
+    AES_256_GCM_SEGMENTED = 0x0201
+    CHACHA20_POLY1305_SEGMENTED = 0x0202
+    AES_256_GCM_SIGNED_SEGMENTED = 0x0301
+    CHACHA20_POLY1305_SIGNED_SEGMENTED = 0x0302
+
+    @property
+    def base(self) -> "Suite":
+        """The plain suite (``0001``, ``0002`` or ``0003``) whose AEAD this suite uses."""
+        return _BASE[self]
+
+    @property
+    def signed(self) -> bool:
+        """True when the header has a signer field (section 16)."""
+        return self in _SIGNED
+
+    @property
+    def segmented(self) -> bool:
+        """True when the body is cut into 64 KiB segments (section 17)."""
+        return self in _SEGMENTED
 
     @property
     def key_length(self) -> int:
         """Length ``L`` of ``K_msg`` in bytes (5.2)."""
-        return 64 if self is Suite.AES_256_SIV else 32
+        return 64 if self.deterministic else 32
 
     @property
     def nonce_length(self) -> int:
         """Length of the header's nonce field in bytes."""
-        return 0 if self is Suite.AES_256_SIV else 12
+        return 0 if self.deterministic else 12
 
     @property
     def deterministic(self) -> bool:
-        """True for the deterministic suite ``0003`` (4.1)."""
-        return self is Suite.AES_256_SIV
+        """True for the deterministic suites ``0003`` and ``0103`` (4.1)."""
+        return self in _DETERMINISTIC
+
+    @classmethod
+    def of(cls, base: "Suite", signed: bool = False, segmented: bool = False) -> "Suite":
+        """The registered suite with ``base``'s AEAD, signed and/or segmented as asked; a
+        ``ValueError`` for a combination SPEC.md section 4 does not register (AES-SIV is never
+        segmented)."""
+        suite_id = int(Suite(base).base) | (0x0100 if signed else 0) | (0x0200 if segmented else 0)
+        try:
+            return cls(suite_id)
+        except ValueError:
+            raise ValueError(f"no registered suite is {Suite(base).base.name} with signed={signed}, "
+                             f"segmented={segmented}") from None
 
     @classmethod
     def from_id(cls, suite_id: int) -> "Suite":
@@ -61,34 +105,62 @@ class Suite(IntEnum):
             ) from None
 
 
+_BASE = {s: Suite(int(s) & 0x00FF) for s in Suite}
+_SIGNED = frozenset(s for s in Suite if int(s) >> 8 in (0x01, 0x03))
+_SEGMENTED = frozenset(s for s in Suite if int(s) >> 8 in (0x02, 0x03))
+_DETERMINISTIC = frozenset({Suite.AES_256_SIV, Suite.AES_256_SIV_SIGNED})
+
+
+class PayloadCipher:
+    """The payload AEAD of a suite that is not segmented, keyed once by ``K_msg`` (section 8);
+    a writer keeps one per DEK, so no message pays for a key schedule."""
+
+    __slots__ = ("_base", "_key", "_aead")
+
+    def __init__(self, suite: Suite, key: bytes) -> None:
+        self._base = suite.base
+        self._key = key
+        if self._base is Suite.AES_256_GCM:
+            self._aead: AESGCM | ChaCha20Poly1305 | AESSIV = AESGCM(key)
+        elif self._base is Suite.CHACHA20_POLY1305:
+            self._aead = ChaCha20Poly1305(key)
+        else:
+            self._aead = AESSIV(key)
+
+    def seal(self, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes:
+        """The body: ``ciphertext || tag``, or for AES-SIV ``V || C`` ([SIV-2])."""
+        if self._base is Suite.AES_256_SIV:
+            # [SIV-2]: V || C, with exactly one associated-data component, the AAD.
+            if not plaintext:
+                return _siv_s2v_empty(self._key[:32], aad)
+            return self._aead.encrypt(plaintext, [aad])  # type: ignore[call-arg,arg-type]
+        return self._aead.encrypt(nonce, plaintext, aad)  # type: ignore[call-arg,arg-type]
+
+    def open(self, nonce: bytes, aad: bytes, body: bytes) -> bytes:
+        """Authenticate and decrypt a body; ``authentication-failed`` if the AEAD rejects it
+        ([AUTH-2], [AUTH-4])."""
+        if len(body) < TAG_LENGTH:
+            raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "body shorter than the tag")
+        try:
+            if self._base is Suite.AES_256_SIV:
+                if len(body) == TAG_LENGTH:
+                    if hmac.compare_digest(_siv_s2v_empty(self._key[:32], aad), body):
+                        return b""
+                    raise InvalidTag()
+                return self._aead.decrypt(body, [aad])  # type: ignore[call-arg,arg-type]
+            return self._aead.decrypt(nonce, body, aad)  # type: ignore[call-arg,arg-type]
+        except (InvalidTag, ValueError, OverflowError):
+            raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
+
+
 def seal(suite: Suite, key: bytes, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes:
-    """Encrypt ``plaintext`` into the envelope body (section 8)."""
-    if suite is Suite.AES_256_GCM:
-        return AESGCM(key).encrypt(nonce, plaintext, aad)
-    if suite is Suite.CHACHA20_POLY1305:
-        return ChaCha20Poly1305(key).encrypt(nonce, plaintext, aad)
-    # [SIV-2]: V || C, with exactly one associated-data component, the AAD.
-    if not plaintext:
-        return _siv_s2v_empty(key[:32], aad)
-    return AESSIV(key).encrypt(plaintext, [aad])
+    """Encrypt ``plaintext`` into the body of a suite that is not segmented (section 8)."""
+    return PayloadCipher(suite, key).seal(nonce, aad, plaintext)
 
 
 def open_body(suite: Suite, key: bytes, nonce: bytes, aad: bytes, body: bytes) -> bytes:
     """Authenticate and decrypt a body; ``authentication-failed`` if the AEAD rejects it ([AUTH-2])."""
-    if len(body) < TAG_LENGTH:
-        raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "body shorter than the tag")
-    try:
-        if suite is Suite.AES_256_GCM:
-            return AESGCM(key).decrypt(nonce, body, aad)
-        if suite is Suite.CHACHA20_POLY1305:
-            return ChaCha20Poly1305(key).decrypt(nonce, body, aad)
-        if len(body) == TAG_LENGTH:
-            if hmac.compare_digest(_siv_s2v_empty(key[:32], aad), body):
-                return b""
-            raise InvalidTag()
-        return AESSIV(key).decrypt(body, [aad])
-    except (InvalidTag, ValueError, OverflowError):
-        raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
+    return PayloadCipher(suite, key).open(nonce, aad, body)
 
 
 # --- AES-SIV with an empty plaintext -----------------------------------------------------------

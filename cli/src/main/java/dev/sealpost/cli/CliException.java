@@ -11,7 +11,7 @@ final class CliException extends RuntimeException {
     this(message, Main.EXIT_FAILURE);
   }
 
-  private CliException(String message, int exitCode) {
+  CliException(String message, int exitCode) {
     super(message);
     this.exitCode = exitCode;
   }

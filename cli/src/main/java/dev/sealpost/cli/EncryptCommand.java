@@ -4,7 +4,13 @@ import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignMode;
 import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.WriterKey;
+import dev.sealpost.codec.keys.Ed25519PrivateKey;
+import dev.sealpost.codec.stream.EncryptingOutputStream;
+import dev.sealpost.codec.stream.SealpostStreamException;
+import java.io.InputStream;
 import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.PemKeys;
 import java.io.OutputStream;
@@ -19,13 +25,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "encrypt", mixinStandardHelpOptions = true,
-    description = "Encrypt stdin (or --in) into one envelope on stdout (or --out).",
+    description = {"Encrypt stdin (or --in) into one envelope on stdout (or --out).",
+        "Streamed in 64 KiB segments (any size, constant memory) unless --suite siv, --sign-mode per-message or",
+        "--no-segments asks for the one-shot form (whole input in memory, at most 1 GiB)."},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost encrypt --keyring app.keyring --kek orders --in db.dump --out db.sp",
       "  echo -n 'a payment' | sealpost encrypt --keyring app.keyring --kek orders --base64",
       "  sealpost encrypt --recipient analytics=analytics.pub --stored-context tenant=acme \\",
       "      < report.csv > report.sp",
+      "  sealpost encrypt --keyring app.keyring --kek orders --sign billing.key --signer-id billing \\",
+      "      --in db.dump --out db.sp",
       "",
       "Binary output is not written to a terminal unless asked with -o - or --force.",
       "--out files are written whole or not at all; an existing one is replaced only with --force."
@@ -54,8 +64,29 @@ final class EncryptCommand implements Callable<Integer> {
   @Option(names = "--stored-context", paramLabel = "KEY=VALUE",
       description = "Stored context entry (in the header, visible); repeatable.") List<String> stored;
   @Option(names = "--base64", description = "Write the envelope as base64 text (one line).") boolean base64;
+  @Option(names = "--no-segments", description = "Write the one-shot form (the whole input in memory, at most 1 GiB) "
+      + "instead of the segmented one; for readers older than the segmented suites.") boolean noSegments;
+  @Option(names = "--sign", paramLabel = "KEYFILE", description = "Sign with this Ed25519 private key (PKCS#8 PEM).") Path sign;
+  @Option(names = "--signer-id", paramLabel = "ID", description = "The signer id readers trust the key under (with --sign).") String signerId;
+  @Option(names = "--signer-version", paramLabel = "N", description = "The signer key's version (with --sign; default 1).") Integer signerVersion;
+  @Option(names = "--sign-mode", paramLabel = "MODE", description = "per-dek (default: one signature per DEK, streams) or "
+      + "per-message (every envelope and its context; one-shot form).") String signMode;
+  @Option(names = "--sign-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the password of an ENCRYPTED PRIVATE KEY given to --sign.") String signPasswordEnv;
 
-  /** Input-sized arrays held at once: the plaintext, and the envelope with the codec's working copy (measured). */
+  /** --sign-mode as given: per-dek or per-message (null: not given). */
+  private SignMode mode() {
+    if (signMode == null) {
+      return SignMode.PER_DEK;
+    }
+    switch (signMode) {
+      case "per-dek": return SignMode.PER_DEK;
+      case "per-message": return SignMode.PER_MESSAGE;
+      default: throw CliException.usage("--sign-mode is per-dek or per-message, got '" + signMode + "'");
+    }
+  }
+
+  /** Input-sized arrays held at once by the one-shot form: the plaintext, and the envelope with the codec's working copy (measured). */
   private static final double COPIES = 3.3;
 
   @Override
@@ -66,37 +97,87 @@ final class EncryptCommand implements Callable<Integer> {
     if (!keks.isEmpty() && !keyring.given()) {
       throw CliException.usage("--kek needs --keyring");
     }
+    if (sign == null && (signerId != null || signerVersion != null || signMode != null || signPasswordEnv != null)) {
+      throw CliException.usage("--signer-id, --signer-version, --sign-mode and --sign-password-env go with --sign");
+    }
+    if (sign != null && signerId == null) {
+      throw CliException.usage("--sign needs --signer-id ID, the id readers trust the key under");
+    }
+    // Segmented unless the suite has no segmented form (siv), the signature covers the whole
+    // message (mode 02 cannot be streamed, SPEC.md 16), or the user asks for the one-shot form.
+    boolean oneShot = noSegments || suite == SuiteName.siv || mode() == SignMode.PER_MESSAGE;
     Input input = Input.of(in);
-    input.checkSize("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
+    if (oneShot) {
+      input.checkSize("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
+    }
     Encryptor encryptor = encryptor(suite.suite, Io.context(stored));
     try (Output output = Output.open(out, force)) {
       if (!base64) {
         output.refuseBinaryOnTerminal(force || out != null, "an envelope (binary)");
       }
-      byte[] plaintext = input.readAll("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
-      byte[] envelope;
-      try {
-        envelope = encryptor.encrypt(plaintext, Io.context(context));
-      } catch (SealpostException e) {
-        throw new CliException(input.name() + ": " + e.getMessage());
-      } finally {
-        Arrays.fill(plaintext, (byte) 0);
+      // The base64 encoder's close writes the padding; the Output's stream ignores close.
+      OutputStream sink = base64 ? Base64.getEncoder().wrap(output.stream()) : output.stream();
+      if (oneShot) {
+        byte[] plaintext = input.readAll("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
+        byte[] envelope;
+        try {
+          envelope = encryptor.encrypt(plaintext, Io.context(context));
+        } catch (SealpostException e) {
+          throw new CliException(input.name() + ": " + e.getMessage());
+        } finally {
+          Arrays.fill(plaintext, (byte) 0);
+        }
+        sink.write(envelope);
+      } else {
+        stream(encryptor, input, sink);
       }
       if (base64) {
-        OutputStream text = Base64.getEncoder().wrap(output.stream());
-        text.write(envelope);
-        text.close(); // writes the padding; the Output stays open
+        sink.close();
         output.write(new byte[] {'\n'});
-      } else {
-        output.write(envelope);
       }
       output.commit();
     }
     return 0;
   }
 
+  /** The segmented form: constant memory, whatever the input size (SPEC.md 17). */
+  private void stream(Encryptor encryptor, Input input, OutputStream sink) throws Exception {
+    Progress progress = Progress.of("encrypt " + input.name(), input.knownSize());
+    EncryptingOutputStream enc;
+    try {
+      enc = encryptor.encryptingStream(sink, Io.context(context));
+    } catch (SealpostException e) {
+      throw new CliException(input.name() + ": " + e.getMessage());
+    }
+    boolean ok = false;
+    try (InputStream raw = input.open()) {
+      TrackedInput src = new TrackedInput(raw, input.name(), progress);
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = src.read(buf, 0, buf.length)) > 0) {
+        enc.write(buf, 0, n);
+      }
+      Arrays.fill(buf, (byte) 0);
+      enc.finish(); // the last segment: the payload is complete
+      ok = true;
+    } catch (SealpostStreamException e) {
+      throw new CliException(input.name() + ": " + e.sealpostException().getMessage());
+    } finally {
+      progress.done();
+      if (!ok) {
+        enc.abort(); // never a complete-looking envelope of part of the input
+      }
+    }
+  }
+
   private Encryptor encryptor(Suite s, dev.sealpost.codec.EncryptionContext storedContext) throws Exception {
     Encryptor.Builder b = Encryptor.builder().suite(s);
+    if (sign != null) {
+      Io.warnIfShared(sign, "private key");
+      Ed25519PrivateKey key = PemKeys.loadEd25519PrivateKey(sign, Io.password(signPasswordEnv, null));
+      b.signer(WriterKey.ed25519(signerId, signerVersion == null ? 1 : signerVersion, key),
+          mode());
+    }
     if (!keks.isEmpty()) {
       Keyring ring = keyring.load();
       for (String id : keks) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A file or standard input, read whole into memory (the envelope format is one-shot until the
- * streamed format lands), refusing inputs that cannot fit before reading them.
+ * A file or standard input: opened as a stream, or for the one-shot forms read whole into
+ * memory, refusing inputs that cannot fit before reading them.
  */
 final class Input {
   private final Path path; // null: standard input
@@ -96,7 +96,7 @@ final class Input {
   }
 
   /** The size in bytes, or -1 when it is not known before reading (pipes, terminals). */
-  private long knownSize() throws IOException {
+  long knownSize() throws IOException {
     if (path != null) {
       if (Files.isDirectory(path)) {
         throw new CliException(path + " is a directory");
@@ -128,12 +128,13 @@ final class Input {
     String what = size >= 0 ? name() + " is " + n(size) + " bytes" : name() + " is larger than " + n(Math.min(formatLimit, memoryLimit)) + " bytes";
     if (memoryLimit < formatLimit) {
       long heapMib = Runtime.getRuntime().maxMemory() >> 20;
-      return new CliException(what + "; " + command + " holds its input in memory and this heap (" + heapMib
+      return new CliException(what + "; " + command + " holds this input in memory and this heap (" + heapMib
           + " MiB) takes at most " + n(memoryLimit) + " bytes: raise it, e.g. SEALPOST_JAVA_OPTS=-Xmx4g"
           + (size > formatLimit ? " (one envelope holds at most " + n(formatLimit) + ")" : ""));
     }
     return new CliException(what + "; one envelope holds at most " + n(formatLimit)
-        + " bytes: split the input (a streamed format for larger inputs is planned)");
+        + " bytes" + ("encrypt".equals(command) ? ": the segmented form streams any size (no --no-segments; not --suite siv"
+            + " or --sign-mode per-message)" : ""));
   }
 
   private static String n(long v) {

@@ -1,6 +1,12 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignMode;
+import dev.sealpost.codec.SignerRef;
+import dev.sealpost.codec.keys.Ed25519PublicKey;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
@@ -25,40 +31,79 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = {"-i", "--in"}, paramLabel = "FILE", description = "Input file (default: stdin).") Path in;
   @Option(names = "--json", description = "JSON output.") boolean json;
 
+  /** A sealed segment of a segmented suite: 65536 plaintext bytes and the tag (SPEC.md 17). */
+  private static final long SEALED_SEGMENT = 65536 + Suite.TAG_LENGTH;
+
   @Override
   public Integer call() throws Exception {
     Input input = Input.of(in);
-    // Held at once: the input and its decoded form when base64.
-    byte[] envelope = Io.envelopeInput(input.readAll("inspect", DecryptCommand.MAX_ENVELOPE_TEXT, 2.2), input.name());
+    // Only the header is kept; the rest is counted, so an envelope of any size is inspected in
+    // constant memory.
+    byte[] prefix;
+    long total;
+    try (InputStream raw = input.open()) {
+      BufferedInputStream peek = new BufferedInputStream(new TrackedInput(raw, input.name(), null), 1 << 16);
+      peek.mark(4);
+      boolean text = Io.isBase64(peek.readNBytes(4));
+      peek.reset();
+      InputStream envelope = text ? Base64Input.decoding(peek, input.name()) : peek;
+      prefix = envelope.readNBytes(Limits.MAX_HEADER_LENGTH);
+      total = prefix.length;
+      byte[] skip = new byte[1 << 16];
+      int n;
+      while ((n = envelope.read(skip, 0, skip.length)) > 0) {
+        total += n;
+      }
+    }
     EnvelopeHeader h;
     try {
-      h = EnvelopeHeader.parse(envelope);
+      h = EnvelopeHeader.parse(prefix);
     } catch (SealpostException e) {
       throw new CliException(input.name() + ": " + e.getMessage());
     }
     PrintStream out = Session.get().text;
-    out.println(json ? json(h, envelope.length) : text(input.name(), h, envelope.length));
+    out.println(json ? json(h, total) : text(input.name(), h, total));
     return 0;
   }
 
-  static long plaintext(EnvelopeHeader h) {
-    return Math.max(0, h.bodyLength() - Suite.TAG_LENGTH);
+  /** Body bytes: after the header, without a per-message signature (the envelope's last 64 bytes). */
+  static long body(EnvelopeHeader h, long total) {
+    boolean messageSignature = h.signer().map(s -> s.mode() == SignMode.PER_MESSAGE).orElse(false);
+    return Math.max(0, total - h.headerLength() - (messageSignature ? Ed25519PublicKey.SIGNATURE_LENGTH : 0));
   }
 
-  static String text(String name, EnvelopeHeader h, int total) {
+  /** Plaintext bytes: the body without its tag, or without one tag per 65552-byte segment. */
+  static long plaintext(EnvelopeHeader h, long total) {
+    long body = body(h, total);
+    if (!h.suite().segmented()) {
+      return Math.max(0, body - Suite.TAG_LENGTH);
+    }
+    long segments = Math.max(1, (body + SEALED_SEGMENT - 1) / SEALED_SEGMENT);
+    return Math.max(0, body - segments * Suite.TAG_LENGTH);
+  }
+
+  /** The signer field as the header states it; nothing here checks the signature. */
+  static String signer(SignerRef s) {
+    return DecryptCommand.signer(s);
+  }
+
+  static String text(String name, EnvelopeHeader h, long total) {
     StringBuilder sb = new StringBuilder();
     sb.append(name).append(": Sealpost envelope v").append(h.version()).append(", ").append(total).append(" bytes\n");
-    sb.append("  suite           ").append(h.suite().name()).append(h.suite().randomized() ? "" : " (deterministic)").append('\n');
+    sb.append("  suite           ").append(h.suite().name()).append(h.suite().randomized() ? "" : " (deterministic)")
+        .append(h.suite().segmented() ? " (segmented)" : "").append('\n');
     for (RecipientEntry r : h.recipients()) {
       sb.append("  recipient       ").append(r.type().map(Enum::name).orElse("type " + r.typeId())).append(' ')
           .append(safe(r.keyId())).append(" v").append(r.keyVersionUnsigned())
           .append(" (wrapped DEK ").append(r.wrappedDek().length).append(" bytes)\n");
     }
+    h.signer().ifPresent(s -> sb.append("  signer          ").append(signer(s))
+        .append(", unverified: as the header states it; decrypt --trust checks it\n"));
     StringJoiner ctx = new StringJoiner(", ");
     h.storedContext().asMap().forEach((k, v) -> ctx.add(safe(k) + "=" + safe(v)));
     sb.append("  stored context  ").append(ctx.length() == 0 ? "(none)" : ctx.toString()).append('\n');
-    sb.append("  sizes           header ").append(h.headerLength()).append(", body ").append(h.bodyLength())
-        .append(", plaintext ").append(plaintext(h)).append(", overhead ").append(total - plaintext(h));
+    sb.append("  sizes           header ").append(h.headerLength()).append(", body ").append(body(h, total))
+        .append(", plaintext ").append(plaintext(h, total)).append(", overhead ").append(total - plaintext(h, total));
     return sb.toString();
   }
 
@@ -68,11 +113,13 @@ final class InspectCommand implements Callable<Integer> {
     return q.substring(1, q.length() - 1);
   }
 
-  static String json(EnvelopeHeader h, int total) {
+  static String json(EnvelopeHeader h, long total) {
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"version\": ").append(h.version()).append(",\n");
     sb.append("  \"suite\": {\"id\": ").append(h.suite().id()).append(", \"name\": ").append(str(h.suite().name()))
-        .append(", \"deterministic\": ").append(!h.suite().randomized()).append("},\n");
+        .append(", \"deterministic\": ").append(!h.suite().randomized())
+        .append(", \"signed\": ").append(h.suite().signed())
+        .append(", \"segmented\": ").append(h.suite().segmented()).append("},\n");
     sb.append("  \"recipients\": [");
     String sep = "\n";
     for (RecipientEntry r : h.recipients()) {
@@ -84,6 +131,10 @@ final class InspectCommand implements Callable<Integer> {
       sep = ",\n";
     }
     sb.append("\n  ],\n");
+    // Header data, not a verified writer: only decrypt --trust verifies it.
+    sb.append("  \"signer\": ").append(h.signer().map(sg -> "{\"signerId\": " + str(sg.signerId()) + ", \"version\": "
+        + sg.versionUnsigned() + ", \"mode\": " + str(sg.mode() == SignMode.PER_DEK ? "per-dek" : "per-message")
+        + ", \"verified\": false}").orElse("null")).append(",\n");
     sb.append("  \"storedContext\": {");
     sep = "";
     for (Map.Entry<String, String> e : h.storedContext().asMap().entrySet()) {
@@ -95,9 +146,9 @@ final class InspectCommand implements Callable<Integer> {
     sb.append("  \"nonce\": ").append(str(HexFormat.of().formatHex(h.nonce()))).append(",\n");
     sb.append("  \"sizes\": {\"envelope\": ").append(total)
         .append(", \"header\": ").append(h.headerLength())
-        .append(", \"body\": ").append(h.bodyLength())
-        .append(", \"plaintext\": ").append(plaintext(h))
-        .append(", \"overhead\": ").append(total - plaintext(h)).append("}\n");
+        .append(", \"body\": ").append(body(h, total))
+        .append(", \"plaintext\": ").append(plaintext(h, total))
+        .append(", \"overhead\": ").append(total - plaintext(h, total)).append("}\n");
     return sb.append("}").toString();
   }
 

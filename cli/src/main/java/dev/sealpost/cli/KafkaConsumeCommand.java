@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
       "",
       "JSON lines: {\"topic\", \"partition\", \"offset\", \"timestamp\", \"timestampType\", \"key\",",
       "  \"value\", \"headers\": [{\"name\", \"value\"}], \"envelope\": {\"key\", \"value\"} each",
-      "  {\"suite\", \"recipients\": [{\"type\", \"keyId\", \"keyVersion\"}]}, \"tombstone\": {\"authenticated\"}",
+      "  {\"suite\", \"recipients\": [{\"type\", \"keyId\", \"keyVersion\"}], \"signer\": {\"signerId\", \"version\",",
+      "  \"mode\", \"verified\"}}, \"tombstone\": {\"authenticated\"}",
       "  (null values only), \"error\": {\"part\", \"category\", \"reason\", \"message\"}}.",
       "Bytes that are not UTF-8 appear as keyBase64 / valueBase64."
     })
@@ -92,6 +93,8 @@ final class KafkaConsumeCommand implements Callable<Integer> {
 
     long seen = 0;
     long failed = 0;
+    // Verified writers of the values, in first-seen order, for the summary (text lines carry values only).
+    Map<String, Long> signers = new java.util.LinkedHashMap<>();
     try (RecordDecoder decoder = new RecordDecoder(props);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -116,6 +119,8 @@ final class KafkaConsumeCommand implements Callable<Integer> {
           RecordDecoder.Decoded d = decoder.decode(r);
           if (d.failure != null) {
             failed++;
+          } else if (d.valueSigner != null) {
+            signers.merge(DecryptCommand.signer(d.valueSigner), 1L, Long::sum);
           }
           byte[] line = format == Format.json ? json(d) : text(d, delimiter);
           if (line != null) {
@@ -133,7 +138,9 @@ final class KafkaConsumeCommand implements Callable<Integer> {
       }
     }
     Session.get().err.println("sealpost: read " + seen + (seen == 1 ? " record" : " records") + " from " + topic
-        + (failed == 0 ? "" : "; " + failed + " failed to decrypt (reported above)"));
+        + (failed == 0 ? "" : "; " + failed + " failed to decrypt (reported above)")
+        + signers.entrySet().stream().map(e -> "; " + e.getValue() + " signed by " + e.getKey() + ", verified")
+            .collect(java.util.stream.Collectors.joining()));
     return failed == 0 ? 0 : 1;
   }
 
@@ -220,10 +227,10 @@ final class KafkaConsumeCommand implements Callable<Integer> {
     EnvelopeHeader kh = RecordDecoder.header(r.key());
     EnvelopeHeader vh = RecordDecoder.header(r.value());
     if (kh != null) {
-      env.set("key", KafkaJson.envelope(kh));
+      env.set("key", KafkaJson.envelope(kh, d.keySigner));
     }
     if (vh != null) {
-      env.set("value", KafkaJson.envelope(vh));
+      env.set("value", KafkaJson.envelope(vh, d.valueSigner));
     }
     if (d.tombstoneAuthenticated != null) {
       o.putObject("tombstone").put("authenticated", d.tombstoneAuthenticated);

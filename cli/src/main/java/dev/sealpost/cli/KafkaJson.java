@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sealpost.codec.SignMode;
+import dev.sealpost.codec.SignerRef;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
 import java.nio.ByteBuffer;
@@ -60,8 +62,12 @@ final class KafkaJson {
     return a;
   }
 
-  /** An envelope's suite and key references; never key bytes. */
-  static ObjectNode envelope(EnvelopeHeader h) {
+  /**
+   * An envelope's suite, key references and signer field; never key bytes. {@code verified}:
+   * the signer is the one the deserializer verified under a trusted key; otherwise the field is
+   * shown as the header states it, {@code "verified": false}.
+   */
+  static ObjectNode envelope(EnvelopeHeader h, SignerRef verified) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("suite", h.suite().name());
     ArrayNode rs = o.putArray("recipients");
@@ -69,6 +75,8 @@ final class KafkaJson {
       rs.addObject().put("type", r.type().map(Enum::name).orElse("type " + r.typeId()))
           .put("keyId", r.keyId()).put("keyVersion", r.keyVersionUnsigned());
     }
+    h.signer().ifPresent(s -> o.putObject("signer").put("signerId", s.signerId()).put("version", s.versionUnsigned())
+        .put("mode", s.mode() == SignMode.PER_DEK ? "per-dek" : "per-message").put("verified", s.equals(verified)));
     return o;
   }
 

@@ -1,5 +1,6 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.keys.Ed25519PrivateKey;
 import dev.sealpost.codec.keys.EncryptedPemWriter;
 import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.KeyringFile;
@@ -18,12 +19,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-    description = "Generate key material: a new KEK key id in a keyring, or an X25519 key pair.",
-    subcommands = {KeygenCommand.Kek.class, KeygenCommand.X25519.class},
+    description = "Generate key material: a new KEK key id in a keyring, an X25519 key pair, or an Ed25519 writer key pair.",
+    subcommands = {KeygenCommand.Kek.class, KeygenCommand.X25519.class, KeygenCommand.Ed25519.class},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost keygen kek --keyring app.keyring --key-id orders",
       "  sealpost keygen x25519 --out analytics",
+      "  sealpost keygen ed25519 --out billing",
       "New versions of an existing key id (rotation) come from 'sealpost keys add'."
     })
 final class KeygenCommand implements Runnable {
@@ -31,7 +33,7 @@ final class KeygenCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'kek' or 'x25519'");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'kek', 'x25519' or 'ed25519'");
   }
 
   @Command(name = "kek", mixinStandardHelpOptions = true,
@@ -120,7 +122,63 @@ final class KeygenCommand implements Runnable {
         "  sealpost encrypt --recipient analytics=analytics.pub < report.csv > report.sp",
         "  KEY_PW=... sealpost decrypt --private-key analytics=analytics.key --private-key-password-env KEY_PW < report.sp"
       })
-  static final class X25519 implements Callable<Integer> {
+  static final class X25519 extends KeyPair {
+    @Override
+    String[] pems(char[] password, int iterations) throws Exception {
+      X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
+      return new String[] {
+        password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password, new SecureRandom(), iterations),
+        PemKeys.toPem(key.publicKey())
+      };
+    }
+
+    @Override
+    String describe() {
+      return "";
+    }
+
+    @Override
+    String jsonExtra() {
+      return "";
+    }
+  }
+
+  @Command(name = "ed25519", mixinStandardHelpOptions = true,
+      description = "Generate an Ed25519 writer key pair for signed envelopes (SPEC.md 16): <out>.key (private, PKCS#8 "
+          + "PEM, owner-only) and <out>.pub (public, SPKI PEM). Existing files are never overwritten. --encrypt "
+          + "writes the private key password-protected, as for x25519.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  sealpost keygen ed25519 --out billing",
+        "  sealpost keygen ed25519 --out billing --encrypt --password-env SIGN_PW",
+        "  sealpost encrypt --keyring app.keyring --kek orders --sign billing.key --signer-id billing < in > out.sp",
+        "  sealpost decrypt --keyring app.keyring --trust billing:1:billing.pub < out.sp"
+      })
+  static final class Ed25519 extends KeyPair {
+    @Override
+    String[] pems(char[] password, int iterations) throws Exception {
+      Ed25519PrivateKey key = Ed25519PrivateKey.generate();
+      return new String[] {
+        password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password, new SecureRandom(), iterations),
+        PemKeys.toPem(key.publicKey())
+      };
+    }
+
+    @Override
+    String describe() {
+      return " (Ed25519 writer key)";
+    }
+
+    @Override
+    String jsonExtra() {
+      return ", \"algorithm\": \"Ed25519\"";
+    }
+  }
+  /**
+   * A key pair written as two PEM files, the private one owner-only and optionally
+   * password-protected, the public one last so that a failure leaves no orphan public key.
+   */
+  abstract static class KeyPair implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
     String out;
 
@@ -140,6 +198,14 @@ final class KeygenCommand implements Runnable {
 
     @Option(names = "--json", description = "JSON output.")
     boolean json;
+
+    /** The private key PEM (encrypted when a password is given) and the public key PEM. */
+    abstract String[] pems(char[] passwordOrNull, int iterations) throws Exception;
+
+    /** What follows the file names in the text output, and extra JSON fields. */
+    abstract String describe();
+
+    abstract String jsonExtra();
 
     @Override
     public Integer call() throws Exception {
@@ -171,31 +237,28 @@ final class KeygenCommand implements Runnable {
           throw new CliException("an empty password is not allowed; nothing was written");
         }
       }
-      X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
-      String privatePem;
+      String[] pems;
       try {
-        privatePem = password == null ? PemKeys.toPem(key) : EncryptedPemWriter.toEncryptedPem(key, password,
-            new SecureRandom(), iterations == null ? EncryptedPemWriter.DEFAULT_ITERATIONS : iterations);
+        pems = pems(password, iterations == null ? EncryptedPemWriter.DEFAULT_ITERATIONS : iterations);
       } finally {
         if (password != null) {
           Arrays.fill(password, '\0');
         }
       }
-      // Each file whole or not at all; the public key last, so a failure leaves no orphan .pub.
       try (Output o = Output.open(priv, false)) {
-        o.write(privatePem.getBytes(StandardCharsets.US_ASCII));
+        o.write(pems[0].getBytes(StandardCharsets.US_ASCII));
         o.commit();
       }
       try (Output o = Output.open(pub, false)) {
-        o.write(PemKeys.toPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
+        o.write(pems[1].getBytes(StandardCharsets.US_ASCII));
         o.commit();
       }
       Output.makeReadable(pub); // a public key is meant to be shared
       if (json) {
         Session.get().text.println("{\"privateKey\": " + InspectCommand.str(priv.toString()) + ", \"publicKey\": "
-            + InspectCommand.str(pub.toString()) + ", \"encrypted\": " + encrypt + "}");
+            + InspectCommand.str(pub.toString()) + jsonExtra() + ", \"encrypted\": " + encrypt + "}");
       } else {
-        Session.get().text.println("wrote " + priv + (encrypt ? " (encrypted)" : "") + " and " + pub);
+        Session.get().text.println("wrote " + priv + (encrypt ? " (encrypted)" : "") + " and " + pub + describe());
       }
       return 0;
     }

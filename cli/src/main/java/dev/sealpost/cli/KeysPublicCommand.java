@@ -1,27 +1,15 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.SealpostException;
 import dev.sealpost.codec.keys.PemKeys;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "public", mixinStandardHelpOptions = true,
-    description = "Print the public key (PEM) of an X25519 or Ed25519 private key (PKCS#8 PEM; X25519 also encrypted).",
+    description = "Print the public key (PEM) of an X25519 or Ed25519 private key (PKCS#8 PEM, plain or encrypted).",
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost keys public --in analytics.key > analytics.pub",
@@ -48,10 +36,11 @@ final class KeysPublicCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Io.warnIfShared(in, "private key");
-    String pem = ed25519Public(in);
+    char[] password = Io.password(passwordEnv, null);
+    String pem = ed25519Public(in, password);
     String algorithm = "Ed25519";
     if (pem == null) {
-      pem = PemKeys.toPem(PemKeys.loadPrivateKey(in, Io.password(passwordEnv, null)).publicKey());
+      pem = PemKeys.toPem(PemKeys.loadPrivateKey(in, password).publicKey());
       algorithm = "X25519";
     }
     boolean toFile = !Output.isStdout(out);
@@ -72,69 +61,16 @@ final class KeysPublicCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The public key PEM when {@code file} holds an unencrypted Ed25519 key; null for anything else. */
-  static String ed25519Public(Path file) throws Exception {
-    if (Files.size(file) > PemKeys.MAX_FILE_BYTES) {
-      return null; // the X25519 reader reports the size
-    }
-    String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    String end = "-----END PRIVATE KEY-----";
-    if (!text.startsWith(begin) || !text.endsWith(end)) {
-      return null;
-    }
-    byte[] der;
+  /**
+   * The public key PEM when {@code file} holds an Ed25519 private key (plain or encrypted
+   * PKCS#8); null when it holds another kind of key, which the X25519 reader then names.
+   */
+  static String ed25519Public(Path file, char[] password) throws Exception {
     try {
-      der = Base64.getMimeDecoder().decode(text.substring(begin.length(), text.length() - end.length()));
-    } catch (IllegalArgumentException e) {
+      return PemKeys.toPem(PemKeys.loadEd25519PrivateKey(file, password).publicKey());
+    } catch (SealpostException e) {
+      // Not Ed25519 (or unreadable): the X25519 reader gives the precise message.
       return null;
-    }
-    PrivateKey priv;
-    try {
-      priv = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (GeneralSecurityException e) {
-      return null; // not Ed25519: the X25519 reader names what it is
-    } finally {
-      Arrays.fill(der, (byte) 0);
-    }
-    byte[] scalar = ((EdECPrivateKey) priv).getBytes().orElseThrow();
-    // The JDK derives a public key only while generating: feed it this private key as the
-    // "random" bytes, then prove the pair by a signature before trusting it.
-    KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-    g.initialize(NamedParameterSpec.ED25519, new FixedRandom(scalar));
-    KeyPair pair = g.generateKeyPair();
-    Arrays.fill(scalar, (byte) 0);
-    byte[] probe = "sealpost keys public".getBytes(StandardCharsets.US_ASCII);
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(priv);
-    s.update(probe);
-    byte[] sig = s.sign();
-    s.initVerify(pair.getPublic());
-    s.update(probe);
-    if (!s.verify(sig)) {
-      throw new CliException(file + ": could not derive the Ed25519 public key");
-    }
-    return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
-  }
-
-  /** Hands out one fixed byte string, once. */
-  private static final class FixedRandom extends SecureRandom {
-    private static final long serialVersionUID = 1L;
-    private final byte[] bytes;
-
-    FixedRandom(byte[] bytes) {
-      this.bytes = bytes.clone();
-    }
-
-    @Override
-    public void nextBytes(byte[] out) {
-      if (out.length != bytes.length) {
-        throw new IllegalStateException("unexpected request of " + out.length + " bytes");
-      }
-      System.arraycopy(bytes, 0, out, 0, out.length);
-      Arrays.fill(bytes, (byte) 0);
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.sealpost.cli;
 
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignerRef;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.kafka.SealpostDeserializer;
+import dev.sealpost.kafka.SealpostKafkaConfig;
+import dev.sealpost.kafka.SealpostSettings;
 import dev.sealpost.kafka.SealpostRecordException;
 import dev.sealpost.kafka.SealpostTombstoneInterceptor;
 import java.util.HashMap;
@@ -34,6 +37,13 @@ final class RecordDecoder implements AutoCloseable {
     Boolean tombstoneAuthenticated;
     /** Null when the record decrypted. */
     Failure failure;
+    /**
+     * The writers the adapter verified for the key and the value: the header's signer of a part
+     * that decrypted on a topic with trusted writers, which the codec refuses unless step 10a
+     * verified that very signer (SPEC.md 16) [SIG-8]; null otherwise.
+     */
+    SignerRef keySigner;
+    SignerRef valueSigner;
 
     Decoded(ConsumerRecord<byte[], byte[]> raw) {
       this.raw = raw;
@@ -46,6 +56,8 @@ final class RecordDecoder implements AutoCloseable {
   private final SealpostDeserializer<byte[]> keys = new SealpostDeserializer<>(new ByteArrayDeserializer());
   private final SealpostDeserializer<byte[]> values = new SealpostDeserializer<>(new ByteArrayDeserializer());
   private final SealpostTombstoneInterceptor<byte[], byte[]> tombstones = new SealpostTombstoneInterceptor<>();
+  /** The same settings the deserializers parse: here only for the topic's trusted writers. */
+  private final SealpostSettings settings;
 
   /**
    * The inner deserializers are always byte arrays: the command shows bytes (text when they are
@@ -54,6 +66,7 @@ final class RecordDecoder implements AutoCloseable {
   RecordDecoder(Map<String, Object> props) {
     keys.configure(props, true);
     values.configure(props, false);
+    settings = SealpostKafkaConfig.parse(props);
     // Tombstones are always checked, whatever the file's policy, so that the result can be shown.
     Map<String, Object> checked = new HashMap<>(props);
     checked.put("sealpost.tombstone.policy", "drop-unauthenticated");
@@ -70,6 +83,7 @@ final class RecordDecoder implements AutoCloseable {
     d.headers = headers;
     try {
       d.key = r.key() == null ? null : keys.deserialize(r.topic(), headers, r.key());
+      d.keySigner = verified(r.topic(), r.key());
     } catch (RuntimeException e) {
       d.failure = failure("key", e);
       return d;
@@ -83,10 +97,20 @@ final class RecordDecoder implements AutoCloseable {
     }
     try {
       d.value = values.deserialize(r.topic(), headers, r.value());
+      d.valueSigner = verified(r.topic(), r.value());
     } catch (RuntimeException e) {
       d.failure = failure("value", e);
     }
     return d;
+  }
+
+  /** Called after a part decrypted: its signer, if the topic requires trusted writers. */
+  private SignerRef verified(String topic, byte[] stored) {
+    if (stored == null || !settings.trustFor(topic).requiresTrustedWriter()) {
+      return null;
+    }
+    EnvelopeHeader h = header(stored);
+    return h == null ? null : h.signer().orElse(null);
   }
 
   private static Failure failure(String part, RuntimeException e) {

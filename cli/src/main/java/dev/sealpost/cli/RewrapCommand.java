@@ -197,6 +197,11 @@ final class RewrapCommand implements Callable<Integer> {
 
   /** One encryptor per suite, stored context and recipient set, so that envelopes share DEKs as the codec allows. */
   private Encryptor encryptor(EnvelopeHeader header, String name) throws Exception {
+    if (header.suite().signed()) {
+      // rewrap holds no writer key: re-encrypting would silently drop who wrote the envelope.
+      throw new CliException(name + ": a signed envelope (" + header.suite().name() + "); rewrap would drop the writer's"
+          + " signature: decrypt it and encrypt it again with --sign");
+    }
     dev.sealpost.codec.Suite s = switch (suite) {
       case keep -> header.suite();
       case gcm -> dev.sealpost.codec.Suite.AES_256_GCM;

@@ -31,8 +31,15 @@ final class Session {
   final Prompter prompter;
   /** {@link #in} is the process's standard input, so its size can be asked of the OS. */
   final boolean processStdin;
+  /** Standard error is a terminal: long runs show progress there. */
+  final boolean errTerminal;
 
   Session(InputStream in, OutputStream out, PrintStream err, boolean terminal, Prompter prompter, boolean processStdin) {
+    this(in, out, err, terminal, prompter, processStdin, false);
+  }
+
+  Session(InputStream in, OutputStream out, PrintStream err, boolean terminal, Prompter prompter, boolean processStdin,
+      boolean errTerminal) {
     this.in = in;
     this.out = out;
     this.text = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -40,6 +47,7 @@ final class Session {
     this.terminal = terminal;
     this.prompter = prompter;
     this.processStdin = processStdin;
+    this.errTerminal = errTerminal;
   }
 
   /** The process's own streams; stdout through its file descriptor so that write errors surface. */
@@ -47,7 +55,9 @@ final class Session {
     Console console = System.console();
     boolean terminal = console != null && isTerminal(console);
     Prompter prompter = terminal ? p -> console.readPassword("%s", p) : null;
-    return new Session(System.in, new FileOutputStream(FileDescriptor.out), System.err, terminal, prompter, true);
+    // Java cannot ask whether stderr is a terminal; the launcher can, and says so in this property.
+    boolean errTerminal = Boolean.getBoolean("sealpost.stderr.terminal");
+    return new Session(System.in, new FileOutputStream(FileDescriptor.out), System.err, terminal, prompter, true, errTerminal);
   }
 
   // Java 22+ returns a console even when redirected; Console.isTerminal() then tells.

@@ -77,7 +77,7 @@ class CliTest {
     Result inspect = run(enc.out(), "inspect", "--json");
     assertEquals(0, inspect.code(), inspect.err());
     String json = inspect.outText();
-    assertTrue(json.contains("\"name\": \"AES_256_GCM\""), json);
+    assertTrue(json.contains("\"name\": \"AES_256_GCM_SEGMENTED\""), json); // encrypt streams by default
     assertTrue(json.contains("\"keyId\": \"orders\", \"keyVersion\": 2"), json);
     assertTrue(json.contains("\"tenant\": \"acme\""), json);
     assertTrue(json.contains("\"plaintext\": " + plain.length), json);

@@ -15,6 +15,25 @@ class DemoTest {
     assertTrue(out.contains("none found"), out);
     assertTrue(out.contains("records produced / consumed   300 / 300"), out);
     assertTrue(out.contains("Stopping the embedded broker."), out);
+    // Steady-state rates: after an untimed warm-up, stated in the summary, each rate positive.
+    assertTrue(positive(out, "produce \\(encrypt \\+ send\\) +([0-9,]+) records/s, ([0-9.]+) MB/s plain \\(one producer, steady state\\)"), out);
+    assertTrue(positive(out, "consume \\(fetch \\+ decrypt\\) +([0-9,]+) records/s, ([0-9.]+) MB/s plain \\(one consumer, steady state\\)"), out);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("the first ([0-9,]+) records of each phase are an untimed warm-up, the rates are over the next ([0-9,]+) produced and ([0-9,]+) consumed")
+        .matcher(out);
+    assertTrue(m.find(), out);
+    int warmup = Integer.parseInt(m.group(1).replace(",", ""));
+    assertTrue(warmup > 0, out);
+    assertEquals(300, warmup + Integer.parseInt(m.group(2).replace(",", "")), out);
+    assertTrue(Integer.parseInt(m.group(3).replace(",", "")) > 0, out);
+  }
+
+  /** Both numbers the pattern captures are above zero. */
+  private static boolean positive(String out, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(out);
+    return m.find()
+        && Double.parseDouble(m.group(1).replace(",", "")) > 0
+        && Double.parseDouble(m.group(2)) > 0;
   }
 
   @Test

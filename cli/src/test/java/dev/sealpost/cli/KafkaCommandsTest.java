@@ -297,6 +297,54 @@ class KafkaCommandsTest {
   }
 
   @Test
+  void consumeShowsTheVerifiedSignerWhenTheFileTrustsWriters() throws Exception {
+    // SPEC.md 16 through the adapter: a producer signs with sealpost.signer.*, a consumer trusts
+    // it with sealpost.trust.*; consume names the verified signer per record and refuses the
+    // unsigned one by category, going on with the rest.
+    Path plainConfig = config("signed");
+    createTopic("signed", 1);
+    assertEquals(0, CliTest.run("keygen", "ed25519", "--out", dir.resolve("billing").toString()).code());
+    String base = Files.readString(plainConfig);
+    Path writer = dir.resolve("writer.properties");
+    Files.writeString(writer, base + "sealpost.signer.key=" + dir.resolve("billing.key") + "\nsealpost.signer.id=billing\n");
+    Path reader = dir.resolve("reader.properties");
+    Files.writeString(reader, base + "sealpost.trust.billing.keys=billing:1:" + dir.resolve("billing.pub")
+        + "\nsealpost.trust.billing.topics=signed\n");
+    assertEquals(0, CliTest.run("k1\tsigned one\n".getBytes(UTF_8), "kafka", "produce", "-F", writer.toString(), "-t", "signed",
+        "-K", "\\t").code());
+    assertEquals(0, CliTest.run("k2\tunsigned\n".getBytes(UTF_8), "kafka", "produce", "-F", plainConfig.toString(), "-t", "signed",
+        "-K", "\\t").code());
+    assertEquals(0, CliTest.run("k3\tsigned two\n".getBytes(UTF_8), "kafka", "produce", "-F", writer.toString(), "-t", "signed",
+        "-K", "\\t").code());
+
+    CliTest.Result c = CliTest.run("kafka", "consume", "-F", reader.toString(), "-t", "signed", "--from-beginning", "-e",
+        "--format", "json");
+    assertEquals(1, c.code(), c.err());
+    List<JsonNode> l = jsonLines(c);
+    assertEquals(3, l.size());
+    assertEquals("signed one", l.get(0).get("value").asText());
+    assertEquals("billing", l.get(0).at("/envelope/value/signer/signerId").asText(), l.get(0).toString());
+    assertEquals(1, l.get(0).at("/envelope/value/signer/version").asInt());
+    assertEquals("per-dek", l.get(0).at("/envelope/value/signer/mode").asText());
+    assertTrue(l.get(0).at("/envelope/value/signer/verified").asBoolean(), l.get(0).toString());
+    assertEquals("untrusted-writer", l.get(1).at("/error/category").asText(), l.get(1).toString());
+    assertTrue(l.get(1).at("/envelope/value/signer").isMissingNode(), "an unsigned envelope has no signer field");
+    assertEquals("signed two", l.get(2).get("value").asText());
+    assertTrue(l.get(2).at("/envelope/value/signer/verified").asBoolean());
+    assertTrue(c.err().contains("read 3 records from signed; 1 failed to decrypt (reported above); 2 signed by 'billing' v1"
+        + " (per-dek), verified"), c.err());
+
+    // Without trust in the file the records decrypt and the signer field is header data only.
+    CliTest.Result u = CliTest.run("kafka", "consume", "-F", plainConfig.toString(), "-t", "signed", "--from-beginning", "-e",
+        "--format", "json");
+    assertEquals(0, u.code(), u.err());
+    List<JsonNode> ul = jsonLines(u);
+    assertEquals("billing", ul.get(0).at("/envelope/value/signer/signerId").asText());
+    assertFalse(ul.get(0).at("/envelope/value/signer/verified").asBoolean(), ul.get(0).toString());
+    assertFalse(u.err().contains("verified"), u.err());
+  }
+
+  @Test
   void produceStopsAtTheFirstRefusedLine() throws Exception {
     Path config = config(); // no topic mapped: the serializer refuses to send plaintext
     createTopic("unmapped", 1);

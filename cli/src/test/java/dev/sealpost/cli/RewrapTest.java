@@ -66,7 +66,7 @@ class RewrapTest {
     byte[] fresh = Files.readAllBytes(out);
     assertEquals(2, recipient(fresh).keyVersion());
     EnvelopeHeader h = EnvelopeHeader.parse(fresh);
-    assertEquals("CHACHA20_POLY1305", h.suite().name(), "suite kept");
+    assertEquals("CHACHA20_POLY1305_SEGMENTED", h.suite().name(), "suite kept (encrypt wrote the segmented form)");
     assertEquals("acme", h.storedContext().asMap().get("tenant"), "stored context kept");
 
     assertEquals(0, CliTest.run("keys", "retire", "--keyring", r, "--key-id", "orders", "--key-version", "1", "--yes").code());

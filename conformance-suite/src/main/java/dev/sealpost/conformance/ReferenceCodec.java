@@ -1,27 +1,42 @@
 package dev.sealpost.conformance;
 
 import com.google.protobuf.ByteString;
+import dev.sealpost.codec.Decrypted;
 import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.SignMode;
+import dev.sealpost.codec.SignerRef;
+import dev.sealpost.codec.TrustedWriter;
+import dev.sealpost.codec.TrustedWriters;
+import dev.sealpost.codec.keys.Ed25519PrivateKey;
+import dev.sealpost.codec.keys.Ed25519PublicKey;
+import dev.sealpost.codec.stream.DecryptingInputStream;
+import dev.sealpost.codec.stream.SealpostStreamException;
+import dev.sealpost.conformance.proto.EnvelopeDigest;
+import dev.sealpost.conformance.proto.SignerInfo;
+import dev.sealpost.conformance.proto.StreamDecryptRequest;
+import dev.sealpost.conformance.proto.StreamEncryptRequest;
+import dev.sealpost.conformance.proto.StreamResult;
+import dev.sealpost.conformance.proto.WriterKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.Recipient;
-import dev.sealpost.codec.RecipientType;
 import dev.sealpost.codec.SealpostException;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.HeaderWriter;
 import dev.sealpost.codec.format.RecipientEntry;
-import dev.sealpost.codec.internal.EnvelopeSealer;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.keys.X25519PublicKey;
 import dev.sealpost.codec.kms.TestKms;
-import dev.sealpost.codec.recipient.AesKeyWrap;
-import dev.sealpost.codec.recipient.HpkeDekSeal;
 import dev.sealpost.conformance.proto.ConformanceRequest;
 import dev.sealpost.conformance.proto.ConformanceResponse;
 import dev.sealpost.conformance.proto.ContextEntry;
@@ -36,7 +51,6 @@ import dev.sealpost.conformance.proto.RecipientSpec;
 import dev.sealpost.conformance.proto.SymmetricKey;
 import dev.sealpost.conformance.proto.X25519Key;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,10 +63,10 @@ import java.util.Optional;
  * get the expected outcome of generated cases and to check the testee's envelopes; the Java
  * testee answers with it over the protocol.
  *
- * <p>Byte-exact encryption uses the codec's own building blocks (AES-KW, HPKE with a given
- * ephemeral key, the test KMS with a given nonce, {@link HeaderWriter}, {@link EnvelopeSealer}),
- * as the vector generator does; encryption with own randomness uses the public
- * {@link Encryptor}.
+ * <p>Byte-exact encryption goes through the public {@link Encryptor} with its randomness
+ * scripted from the request (DEK, X25519 ephemeral keys, nonce, test-KMS nonces); the vectors
+ * check that this is what the codec writes. Streamed requests use the codec's streaming writer
+ * and reader.
  */
 public final class ReferenceCodec {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,10 +76,12 @@ public final class ReferenceCodec {
   public static ConformanceResponse handle(ConformanceRequest request) {
     try {
       switch (request.getRequestCase()) {
-        case DECRYPT:
-          return ConformanceResponse.newBuilder()
-              .setPlaintext(ByteString.copyFrom(decrypt(request.getDecrypt())))
-              .build();
+        case DECRYPT: {
+          Decrypted d = decrypt(request.getDecrypt());
+          ConformanceResponse.Builder b = ConformanceResponse.newBuilder().setPlaintext(ByteString.copyFrom(d.plaintext()));
+          d.verifiedSigner().ifPresent(s -> b.setVerifiedSigner(signerInfo(s)));
+          return b.build();
+        }
         case ENCRYPT:
           return ConformanceResponse.newBuilder()
               .setEnvelope(ByteString.copyFrom(encrypt(request.getEncrypt())))
@@ -74,6 +90,10 @@ public final class ReferenceCodec {
           return ConformanceResponse.newBuilder()
               .setHeader(inspect(request.getInspect().getEnvelope().toByteArray()))
               .build();
+        case STREAM_DECRYPT:
+          return streamDecrypt(request.getStreamDecrypt());
+        case STREAM_ENCRYPT:
+          return streamEncrypt(request.getStreamEncrypt());
         default:
           return ConformanceResponse.newBuilder().setSkipped("unknown request kind " + request.getRequestCase()).build();
       }
@@ -84,6 +104,10 @@ public final class ReferenceCodec {
     }
   }
 
+  static SignerInfo signerInfo(SignerRef s) {
+    return SignerInfo.newBuilder().setSignerId(s.signerId()).setVersion(s.version()).build();
+  }
+
   static ConformanceResponse error(ErrorCategory category, String message) {
     return ConformanceResponse.newBuilder()
         .setError(Error.newBuilder().setCategory(category.id()).setMessage(message == null ? "" : message))
@@ -92,7 +116,14 @@ public final class ReferenceCodec {
 
   // ---------------------------------------------------------------------------------------- decrypt
 
-  static byte[] decrypt(DecryptRequest r) throws SealpostException {
+  static Decrypted decrypt(DecryptRequest r) throws SealpostException {
+    byte[] envelope = r.getEnvelope().toByteArray();
+    EncryptionContext external = EncryptionContext.of(r.getExternalContextMap());
+    return decryptor(r).open(envelope, 0, envelope.length, external, r.getRequiredContextMap(), trust(r));
+  }
+
+  /** The reader a request describes: exactly its keys, its KMS allow-list and plaintext limit. */
+  static Decryptor decryptor(DecryptRequest r) throws SealpostException {
     Keys keys = r.getKeys();
     Decryptor.Builder b = Decryptor.builder().dekCacheCapacity(0);
     b.kekSource(new MapKekSource(keys.getSymmetricList()));
@@ -119,9 +150,181 @@ public final class ReferenceCodec {
     if (r.hasMaxPlaintextLength()) {
       b.maxPlaintextLength((int) Math.min(Integer.toUnsignedLong(r.getMaxPlaintextLength()), Limits.MAX_PLAINTEXT_LENGTH));
     }
-    byte[] envelope = r.getEnvelope().toByteArray();
-    EncryptionContext external = EncryptionContext.of(r.getExternalContextMap());
-    return b.build().decrypt(envelope, 0, envelope.length, external, r.getRequiredContextMap());
+    return b.build();
+  }
+
+  /** [SIG-4]: the request's trusted writers; none means no trusted writer is required. */
+  static TrustedWriters trust(DecryptRequest r) throws SealpostException {
+    if (r.getTrustedWritersCount() == 0) {
+      return TrustedWriters.none();
+    }
+    List<TrustedWriter> list = new ArrayList<>();
+    for (dev.sealpost.conformance.proto.TrustedWriter w : r.getTrustedWritersList()) {
+      list.add(TrustedWriter.ed25519(w.getSignerId(), w.getVersion(), Ed25519PublicKey.fromBytes(w.getPublicKey().toByteArray())));
+    }
+    return TrustedWriters.of(list);
+  }
+
+  // ---------------------------------------------------------------------------------------- streams
+
+  /**
+   * [SEG-3], [SEG-4], [SEG-6]: the envelope through the codec's streaming reader, its source
+   * handing out one chunk per read; records what was released before each chunk was asked for.
+   */
+  static ConformanceResponse streamDecrypt(StreamDecryptRequest r) throws SealpostException {
+    DecryptRequest reader = r.getReader();
+    Decryptor d = decryptor(reader);
+    EncryptionContext external = EncryptionContext.of(reader.getExternalContextMap());
+    StreamResult.Builder result = StreamResult.newBuilder();
+    long[] released = {0};
+    InputStream source = new InputStream() {
+      private int chunk;
+      private int pos;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (len == 0) {
+          return 0;
+        }
+        while (chunk < r.getChunksCount() && pos == r.getChunks(chunk).size()) {
+          chunk++;
+          pos = 0;
+        }
+        if (chunk >= r.getChunksCount()) {
+          return -1;
+        }
+        if (pos == 0 && result.getReleasedBeforeChunkCount() == chunk) {
+          result.addReleasedBeforeChunk(released[0]);
+        }
+        ByteString c = r.getChunks(chunk);
+        int n = Math.min(len, c.size() - pos);
+        c.copyTo(b, pos, off, n);
+        pos += n;
+        return n;
+      }
+    };
+    MessageDigest sha = sha256();
+    SignerRef[] verified = {null};
+    try (DecryptingInputStream in = d.decryptingStream(source, external, trust(reader))) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        sha.update(buf, 0, n);
+        released[0] += n;
+      }
+      verified[0] = in.verifiedSigner().orElse(null);
+    } catch (SealpostStreamException e) {
+      result.setError(Error.newBuilder().setCategory(e.category().id()).setMessage(String.valueOf(e.getMessage())));
+    } catch (IOException e) {
+      return ConformanceResponse.newBuilder().setRuntimeError("stream failed outside the codec: " + e).build();
+    }
+    result.setReleasedLength(released[0]).setReleasedSha256(ByteString.copyFrom(sha.digest()));
+    ConformanceResponse.Builder b = ConformanceResponse.newBuilder().setStream(result);
+    if (verified[0] != null) {
+      b.setVerifiedSigner(signerInfo(verified[0]));
+    }
+    return b.build();
+  }
+
+  /** What the reference's streaming reader released, and how it ended. */
+  public static final class Released {
+    public final byte[] plaintext;
+    /** The failure's category, or null when the stream ended after the last segment. */
+    public final String category;
+    public final SignerInfo signer;
+
+    Released(byte[] plaintext, String category, SignerInfo signer) {
+      this.plaintext = plaintext;
+      this.category = category;
+      this.signer = signer;
+    }
+  }
+
+  /** The envelope through the codec's streaming reader in one piece: every byte it releases. */
+  public static Released releasedByStream(DecryptRequest reader, byte[] envelope) throws SealpostException {
+    Decryptor d = decryptor(reader);
+    EncryptionContext external = EncryptionContext.of(reader.getExternalContextMap());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (DecryptingInputStream in = d.decryptingStream(new java.io.ByteArrayInputStream(envelope), external, trust(reader))) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        out.write(buf, 0, n);
+      }
+      return new Released(out.toByteArray(), null, in.verifiedSigner().map(ReferenceCodec::signerInfo).orElse(null));
+    } catch (SealpostStreamException e) {
+      return new Released(out.toByteArray(), e.category().id(), null);
+    } catch (IOException e) {
+      throw new IllegalStateException("the reference's streaming reader failed outside the codec", e);
+    }
+  }
+
+  /** [SEG-1]: the pattern plaintext through the codec's streaming writer, in the given writes. */
+  static ConformanceResponse streamEncrypt(StreamEncryptRequest r) throws SealpostException {
+    EncryptRequest e = r.getEncrypt();
+    Suite suite = suite(e);
+    if (!suite.segmented()) {
+      throw new IllegalArgumentException("stream_encrypt needs a segmented suite, got " + suite);
+    }
+    Encryptor encryptor = e.getFixedRandomness() ? fixedEncryptor(e, suite) : checkedEncryptor(e, suite);
+    EncryptionContext external = EncryptionContext.of(e.getExternalContextMap());
+    MessageDigest sha = sha256();
+    java.io.ByteArrayOutputStream whole = r.getDigestOnly() ? null : new java.io.ByteArrayOutputStream();
+    long[] length = {0};
+    OutputStream sink = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        sha.update(b, off, len);
+        length[0] += len;
+        if (whole != null) {
+          whole.write(b, off, len);
+        }
+      }
+    };
+    try (dev.sealpost.codec.stream.EncryptingOutputStream out = encryptor.encryptingStream(sink, external)) {
+      byte[] buf = new byte[1 << 16];
+      long written = 0;
+      for (int k = 0; written < r.getPatternLength(); k++) {
+        int size = r.getWriteSizesCount() == 0 ? buf.length : Math.max(1, r.getWriteSizes(k % r.getWriteSizesCount()));
+        int n = (int) Math.min(Math.min(size, buf.length), r.getPatternLength() - written);
+        for (int i = 0; i < n; i++) {
+          buf[i] = (byte) ((written + i) % 251);
+        }
+        out.write(buf, 0, n);
+        written += n;
+      }
+      out.finish();
+    } catch (SealpostStreamException ex) {
+      throw ex.sealpostException();
+    } catch (IOException ex) {
+      return ConformanceResponse.newBuilder().setRuntimeError("stream failed outside the codec: " + ex).build();
+    }
+    if (whole != null) {
+      return ConformanceResponse.newBuilder().setEnvelope(ByteString.copyFrom(whole.toByteArray())).build();
+    }
+    return ConformanceResponse.newBuilder()
+        .setEnvelopeDigest(EnvelopeDigest.newBuilder().setLength(length[0]).setSha256(ByteString.copyFrom(sha.digest())))
+        .build();
+  }
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------- encrypt
@@ -160,7 +363,103 @@ public final class ReferenceCodec {
       }
       recipients.add(recipient(spec, r.getKeys()));
     }
-    return Encryptor.builder().suite(suite).storedContext(r.getStoredContextMap()).recipients(recipients).build();
+    return signer(Encryptor.builder().suite(suite), r).storedContext(r.getStoredContextMap()).recipients(recipients).build();
+  }
+
+  /** [SIG-1]: the request's writer key, given exactly for the signed suites. */
+  private static Encryptor.Builder signer(Encryptor.Builder b, EncryptRequest r) throws SealpostException {
+    if (!r.hasSigner()) {
+      return b;
+    }
+    WriterKey w = r.getSigner();
+    SignMode mode;
+    switch (w.getMode()) {
+      case PER_DEK:
+        mode = SignMode.PER_DEK;
+        break;
+      case PER_MESSAGE:
+        mode = SignMode.PER_MESSAGE;
+        break;
+      default:
+        throw new IllegalArgumentException("signer without a sign mode");
+    }
+    if (!suite(r).signed()) {
+      throw new IllegalArgumentException("a signer for the unsigned suite " + suite(r));
+    }
+    return b.signer(dev.sealpost.codec.WriterKey.ed25519(w.getSignerId(), w.getVersion(),
+        Ed25519PrivateKey.fromSeed(w.getPrivateKey().toByteArray())), mode);
+  }
+
+  /**
+   * The request's inputs through the public {@link Encryptor.Builder} with its randomness
+   * scripted in the order the codec draws it: the DEK, each X25519 ephemeral key in recipient
+   * order, the nonce base (message 0's nonce); test-KMS nonces from the test KMS's own random.
+   */
+  private static Encryptor fixedEncryptor(EncryptRequest r, Suite suite) throws SealpostException {
+    Scripted random = new Scripted();
+    Scripted kmsRandom = new Scripted();
+    if (suite.randomized()) {
+      byte[] dek = r.getDek().toByteArray();
+      if (dek.length != DekKeys.DEK_LENGTH) {
+        throw new IllegalArgumentException("dek must be 32 bytes, got " + dek.length);
+      }
+      random.then(dek);
+    }
+    List<Recipient> recipients = new ArrayList<>();
+    for (RecipientSpec spec : r.getRecipientsList()) {
+      switch (spec.getType()) {
+        case X25519:
+          random.then(spec.getEphemeralPrivateKey().toByteArray());
+          recipients.add(recipient(spec, r.getKeys()));
+          break;
+        case KMS:
+          kmsRandom.then(spec.getKmsNonce().toByteArray());
+          recipients.add(Recipient.kms(testKms(r.getKeys(), kmsRandom), spec.getKeyId()));
+          break;
+        default:
+          recipients.add(recipient(spec, r.getKeys()));
+      }
+    }
+    byte[] nonce = r.getNonce().toByteArray();
+    if (nonce.length != suite.nonceLength()) {
+      throw new IllegalArgumentException(suite + " needs a " + suite.nonceLength() + "-byte nonce, got " + nonce.length);
+    }
+    if (nonce.length > 0) {
+      random.then(nonce);
+    }
+    Encryptor e = signer(Encryptor.builder().suite(suite), r).storedContext(r.getStoredContextMap()).recipients(recipients)
+        .random(random).build();
+    if (!random.exhausted() || !kmsRandom.exhausted()) {
+      throw new IllegalStateException("the codec drew fewer random values than the request fixes");
+    }
+    return e;
+  }
+
+  /** A SecureRandom that hands out exactly the given byte strings, in order. */
+  private static final class Scripted extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+    private final java.util.ArrayDeque<byte[]> script = new java.util.ArrayDeque<>();
+
+    Scripted then(byte[] b) {
+      script.addLast(b);
+      return this;
+    }
+
+    @Override
+    public synchronized void nextBytes(byte[] out) {
+      if (out.length == 0) {
+        return;
+      }
+      byte[] next = script.pollFirst();
+      if (next == null || next.length != out.length) {
+        throw new IllegalArgumentException("the request fixes no " + out.length + "-byte random value here");
+      }
+      System.arraycopy(next, 0, out, 0, out.length);
+    }
+
+    boolean exhausted() {
+      return script.isEmpty();
+    }
   }
 
   /** A valid public key (the X25519 base point) for the order check of a recipient not held. */
@@ -182,62 +481,7 @@ public final class ReferenceCodec {
     if (plaintext.length > Limits.MAX_PLAINTEXT_LENGTH) {
       throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "plaintext exceeds 2^30 bytes");
     }
-    byte[] dek;
-    try {
-      if (suite.randomized()) {
-        dek = r.getDek().toByteArray();
-        if (dek.length != DekKeys.DEK_LENGTH) {
-          throw new IllegalArgumentException("dek must be 32 bytes, got " + dek.length);
-        }
-      } else {
-        // [SIV-1]: bound to every recipient reference and both contexts.
-        List<RecipientEntry> refs = new ArrayList<>();
-        for (RecipientSpec spec : r.getRecipientsList()) {
-          refs.add(new RecipientEntry(RecipientType.SYMMETRIC, spec.getKeyId(), spec.getVersion(), new byte[0]));
-        }
-        byte[] info = dev.sealpost.codec.internal.Bytes.concat(
-            DekKeys.deterministicInfoPrefix(suite, refs, stored), external.encode());
-        dek = DekKeys.deterministicDek(symmetricKey(r.getRecipients(0), r.getKeys()), info);
-      }
-      List<RecipientEntry> entries = new ArrayList<>();
-      for (RecipientSpec spec : r.getRecipientsList()) {
-        entries.add(wrapFixed(spec, r.getKeys(), dek, suite));
-      }
-      byte[] nonce = r.getNonce().toByteArray();
-      if (nonce.length != suite.nonceLength()) {
-        throw new IllegalArgumentException(suite + " needs a " + suite.nonceLength() + "-byte nonce, got " + nonce.length);
-      }
-      DekKeys keys = DekKeys.derive(suite, dek);
-      byte[] prefix = HeaderWriter.prefix(suite, entries, keys.commitment(), stored);
-      return EnvelopeSealer.seal(keys, prefix, nonce, external.encode(), plaintext, 0, plaintext.length);
-    } catch (SealpostException e) {
-      throw e;
-    } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "encryption failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static RecipientEntry wrapFixed(RecipientSpec spec, Keys keys, byte[] dek, Suite suite)
-      throws GeneralSecurityException {
-    switch (spec.getType()) {
-      case SYMMETRIC:
-        return new RecipientEntry(
-            RecipientType.SYMMETRIC, spec.getKeyId(), spec.getVersion(), AesKeyWrap.wrap(symmetricKey(spec, keys), dek));
-      case X25519:
-        return new RecipientEntry(
-            RecipientType.X25519_HPKE,
-            spec.getKeyId(),
-            spec.getVersion(),
-            HpkeDekSeal.seal(x25519Public(spec, keys), dek, spec.getEphemeralPrivateKey().toByteArray()));
-      case KMS:
-        return new RecipientEntry(
-            RecipientType.KMS,
-            spec.getKeyId(),
-            spec.getVersion(),
-            TestKms.wrap(kmsKey(spec.getKeyId(), keys), spec.getKeyId(), dek, spec.getKmsNonce().toByteArray()));
-      default:
-        throw new IllegalArgumentException("unknown recipient type " + spec.getType());
-    }
+    return fixedEncryptor(r, suite).encrypt(plaintext, external);
   }
 
   private static Recipient recipient(RecipientSpec spec, Keys keys) throws SealpostException {
@@ -259,16 +503,6 @@ public final class ReferenceCodec {
       default:
         throw new IllegalArgumentException("unknown recipient type " + spec.getType());
     }
-  }
-
-  private static byte[] symmetricKey(RecipientSpec spec, Keys keys) throws SealpostException {
-    for (SymmetricKey k : keys.getSymmetricList()) {
-      if (k.getKeyId().equals(spec.getKeyId()) && k.getVersion() == spec.getVersion()) {
-        return k.getKey().toByteArray();
-      }
-    }
-    throw new SealpostException(
-        ErrorCategory.NO_MATCHING_KEY, "no symmetric key " + spec.getKeyId() + " v" + Integer.toUnsignedString(spec.getVersion()));
   }
 
   private static Optional<byte[]> x25519PublicIfHeld(RecipientSpec spec, Keys keys) throws SealpostException {
@@ -293,15 +527,6 @@ public final class ReferenceCodec {
         ErrorCategory.NO_MATCHING_KEY, "no X25519 key " + spec.getKeyId() + " v" + Integer.toUnsignedString(spec.getVersion()));
   }
 
-  private static byte[] kmsKey(String uri, Keys keys) throws SealpostException {
-    for (KmsKey k : keys.getKmsList()) {
-      if (k.getKeyUri().equals(uri)) {
-        return k.getKey().toByteArray();
-      }
-    }
-    throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no test KMS key " + uri);
-  }
-
   private static TestKms testKms(Keys keys, SecureRandom random) throws SealpostException {
     Map<String, byte[]> m = new HashMap<>();
     for (KmsKey k : keys.getKmsList()) {
@@ -310,17 +535,9 @@ public final class ReferenceCodec {
     return TestKms.of(m, random);
   }
 
+  /** The proto enum's number is the suite id (SPEC.md section 4). */
   private static Suite suite(EncryptRequest r) {
-    switch (r.getSuite()) {
-      case AES_256_GCM:
-        return Suite.AES_256_GCM;
-      case CHACHA20_POLY1305:
-        return Suite.CHACHA20_POLY1305;
-      case AES_256_SIV:
-        return Suite.AES_256_SIV;
-      default:
-        throw new IllegalArgumentException("unknown suite " + r.getSuite());
-    }
+    return Suite.fromId(r.getSuiteValue()).orElseThrow(() -> new IllegalArgumentException("unknown suite " + r.getSuite()));
   }
 
   // ---------------------------------------------------------------------------------------- inspect
@@ -353,6 +570,7 @@ public final class ReferenceCodec {
     for (Map.Entry<String, String> e : h.storedContext().asMap().entrySet()) {
       b.addStoredContext(ContextEntry.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
     }
+    h.signer().ifPresent(s -> b.setSignMode(s.mode().wireValue()).setSignerId(s.signerId()).setSignerVersion(s.version()));
     return b.build();
   }
 

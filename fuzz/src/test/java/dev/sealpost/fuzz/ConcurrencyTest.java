@@ -8,7 +8,12 @@ import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignMode;
 import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.TrustedWriter;
+import dev.sealpost.codec.TrustedWriters;
+import dev.sealpost.codec.WriterKey;
+import dev.sealpost.codec.keys.Ed25519PrivateKey;
 import dev.sealpost.codec.dek.DekPolicy;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import java.nio.ByteBuffer;
@@ -44,16 +49,29 @@ class ConcurrencyTest {
   private static final byte[] POISON = new byte[0];
 
   @ParameterizedTest
-  @EnumSource(Suite.class)
+  // The suites a builder makes without a writer key: signed ones need signer(WriterKey, SignMode).
+  @EnumSource(value = Suite.class, names = {
+      "AES_256_GCM", "CHACHA20_POLY1305", "AES_256_SIV", "AES_256_GCM_SEGMENTED", "CHACHA20_POLY1305_SEGMENTED"})
   void sharedEncryptorAndDecryptorLoseNothingAndNeverReuseANonce(Suite suite) throws Exception {
     FuzzKeys k = FuzzKeys.INSTANCE;
-    Encryptor.Builder b = Encryptor.builder().suite(suite).dekPolicy(DekPolicy.of(MAX_MESSAGES, Duration.ofHours(1)));
+    // Signed suites sign each new DEK (an Ed25519 signature each): rotate less often.
+    long maxMessages = suite.signed() ? 8 * MAX_MESSAGES : MAX_MESSAGES;
+    Encryptor.Builder b = Encryptor.builder().suite(suite).dekPolicy(DekPolicy.of(maxMessages, Duration.ofHours(1)));
     b.recipient(k.symOrders());
-    if (suite != Suite.AES_256_SIV) {
-      b.recipient(k.kms()); // [SUITE-3]: the deterministic suite takes symmetric recipients only
+    if (!suite.deterministic()) {
+      b.recipient(k.kms()); // [SUITE-3]: the deterministic suites take symmetric recipients only
+    }
+    // Signed suites: a per-DEK signer, and a reader that verifies it, so that the verification
+    // cache is shared by the consumer threads too [SIG-7].
+    TrustedWriters trust = TrustedWriters.none();
+    if (suite.signed()) {
+      Ed25519PrivateKey writer = Ed25519PrivateKey.fromSeed(new byte[32]);
+      b.signer(WriterKey.ed25519("concurrency", 1, writer), SignMode.PER_DEK);
+      trust = TrustedWriters.of(TrustedWriter.ed25519("concurrency", 1, writer.publicKey()));
     }
     Encryptor enc = b.build();
     Decryptor dec = k.decryptor();
+    TrustedWriters readerTrust = trust;
     EncryptionContext external = EncryptionContext.of("topic", "concurrency");
 
     BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1024);
@@ -94,7 +112,11 @@ class ConcurrencyTest {
             if (envelope == POISON) {
               return null;
             }
-            byte[] pt = dec.decrypt(envelope, external);
+            dev.sealpost.codec.Decrypted opened = dec.open(envelope, 0, envelope.length, external, readerTrust);
+            if (suite.signed() && opened.verifiedSigner().isEmpty()) {
+              duplicates.add("a signed envelope read without its verified signer");
+            }
+            byte[] pt = opened.plaintext();
             long id = ByteBuffer.wrap(pt).getLong();
             assertArrayEquals(plaintext(id), pt);
             if (delivered.put(id, Boolean.TRUE) != null) {
@@ -131,10 +153,10 @@ class ConcurrencyTest {
       int total = noncesByKey.values().stream().mapToInt(Set::size).sum();
       assertEquals(PRODUCERS * PER_PRODUCER, total);
       // Rotation under load really happened, and no DEK served more than maxMessages [DEK-3].
-      assertTrue(noncesByKey.size() >= PRODUCERS * PER_PRODUCER / MAX_MESSAGES, "DEKs: " + noncesByKey.size());
+      assertTrue(noncesByKey.size() >= PRODUCERS * PER_PRODUCER / maxMessages, "DEKs: " + noncesByKey.size());
       Map<Integer, Integer> histogram = new HashMap<>();
       for (Set<ByteBuffer> s : noncesByKey.values()) {
-        assertTrue(s.size() <= MAX_MESSAGES, "a DEK served " + s.size() + " messages");
+        assertTrue(s.size() <= maxMessages, "a DEK served " + s.size() + " messages");
         histogram.merge(s.size(), 1, Integer::sum);
       }
       System.out.println("concurrency " + suite + ": " + noncesByKey.size() + " DEKs, messages per DEK " + histogram);

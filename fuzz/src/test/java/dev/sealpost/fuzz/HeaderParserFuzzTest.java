@@ -45,6 +45,12 @@ class HeaderParserFuzzTest {
     assertEquals(m.bodyLength, header.bodyLength());
     assertArrayEquals(m.commitment, header.commitment());
     assertArrayEquals(m.nonce, header.nonce());
+    assertEquals(m.signMode, header.signer().map(x -> x.mode().wireValue()).orElse(0));
+    if (m.signMode != 0) {
+      assertArrayEquals(m.signerId, header.signer().get().signerId().getBytes(StandardCharsets.UTF_8));
+      assertEquals(m.signerVersion, header.signer().get().version());
+      assertArrayEquals(m.headerSignature, header.headerSignature().orElse(null));
+    }
     assertEquals(m.recipients.size(), header.recipients().size());
     for (int i = 0; i < m.recipients.size(); i++) {
       SpecModel.Entry me = m.recipients.get(i);
@@ -64,9 +70,14 @@ class HeaderParserFuzzTest {
     }
     // [HDR-1]: the writer reproduces the header byte for byte.
     try {
-      byte[] prefix = HeaderWriter.prefix(header.suite(), header.recipients(), header.commitment(), header.storedContext());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.writeBytes(prefix);
+      if (header.signer().isPresent()) {
+        out.writeBytes(HeaderWriter.signedPrefix(
+            header.suite(), header.recipients(), header.commitment(), header.storedContext(), header.signer().get()));
+        header.headerSignature().ifPresent(out::writeBytes);
+      } else {
+        out.writeBytes(HeaderWriter.prefix(header.suite(), header.recipients(), header.commitment(), header.storedContext()));
+      }
       out.writeBytes(header.nonce());
       assertArrayEquals(Arrays.copyOf(input, header.headerLength()), out.toByteArray());
     } catch (SealpostException e) {

@@ -40,7 +40,7 @@ class RoundTripFuzzTest {
 
   @FuzzTest(maxDuration = "2m")
   void encryptThenDecrypt(FuzzedDataProvider data) throws SealpostException {
-    Suite suite = data.pickValue(Suite.values());
+    Suite suite = data.pickValue(new Suite[] {Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_SIV});
     List<Recipient> recipients = recipients(data, suite);
     EncryptionContext stored;
     EncryptionContext external;

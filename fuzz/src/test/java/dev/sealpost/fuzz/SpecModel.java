@@ -35,8 +35,15 @@ final class SpecModel {
     switch (suiteId) {
       case 0x0001:
       case 0x0002:
+      case 0x0101:
+      case 0x0102:
+      case 0x0201:
+      case 0x0202:
+      case 0x0301:
+      case 0x0302:
         return 12;
       case 0x0003:
+      case 0x0103:
         return 0;
       default:
         return -1;
@@ -75,6 +82,11 @@ final class SpecModel {
     final List<Entry> recipients = new ArrayList<>();
     byte[] commitment;
     final List<byte[][]> context = new ArrayList<>();
+    /** Signed suites only (step 7a); signMode 0 when unsigned. */
+    int signMode;
+    byte[] signerId;
+    int signerVersion;
+    byte[] headerSignature;
     byte[] nonce;
     int headerLength;
     int bodyLength;
@@ -190,8 +202,8 @@ final class SpecModel {
       if (exact >= 0 && exact != wrappedLength) {
         throw new Fail(ErrorCategory.MALFORMED_HEADER, "wrapped length of type " + type); // [RCP-3]
       }
-      if (h.suiteId == 0x0003 && (type == 0x02 || type == 0x03)) {
-        throw new Fail(ErrorCategory.MALFORMED_HEADER, "type " + type + " with suite 0003"); // [SUITE-4]
+      if ((h.suiteId == 0x0003 || h.suiteId == 0x0103) && (type == 0x02 || type == 0x03)) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "type " + type + " with a deterministic suite"); // [SUITE-4]
       }
       for (Entry o : h.recipients) {
         if (o.type == type && Arrays.equals(o.keyId, keyId) && (type == 0x03 || o.version == version)) {
@@ -228,10 +240,44 @@ final class SpecModel {
       previous = key;
       h.context.add(new byte[][] {key, value});
     }
+    // Step 7a: the signer field of the signed suites 01xx and 03xx (section 16).
+    int signMode = 0;
+    int high = h.suiteId >>> 8;
+    if (high == 0x01 || high == 0x03) {
+      signMode = uint(1, "sign mode");
+      if (signMode != 0x01 && signMode != 0x02) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "sign mode");
+      }
+      int idLength = uint(1, "signer id length");
+      if (idLength == 0) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "signer id length 0");
+      }
+      byte[] signerId = take(idLength, "signer id");
+      h.signerVersion = uint(4, "signer version");
+      if (signMode == 0x01) {
+        h.headerSignature = take(64, "header signature");
+      }
+      if (!wellFormedUtf8(signerId)) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "signer id UTF-8"); // [HDR-4]
+      }
+      if (high == 0x03 && signMode == 0x02) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "sign mode 02 with a segmented suite"); // [SIG-3]
+      }
+      h.signerId = signerId;
+      h.signMode = signMode;
+    }
     // Step 8.
     h.nonce = take(nonceLength, "nonce");
     h.headerLength = pos;
     h.bodyLength = end - pos; // [HDR-5]
+    // Step 9, first check: mode 02 ends with a 64-byte message signature; the codec's parser
+    // applies it with the header, as an inspector may.
+    if (signMode == 0x02) {
+      if (h.bodyLength < 64) {
+        throw new Fail(ErrorCategory.MALFORMED_HEADER, "no room for the message signature");
+      }
+      h.bodyLength -= 64;
+    }
     return h;
   }
 

@@ -7,6 +7,14 @@ import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.LogSafe;
+import dev.sealpost.codec.internal.VerifiedHeaderCache;
+import dev.sealpost.codec.internal.WriterSignatures;
+import dev.sealpost.codec.internal.SegmentCipher;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.internal.StreamOpener;
+import dev.sealpost.codec.stream.DecryptingInputStream;
+import dev.sealpost.codec.stream.SealpostStreamException;
+import java.io.InputStream;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.kms.KmsClient;
@@ -46,6 +54,11 @@ public final class Decryptor {
   private final boolean kmsDiscovery;
   private final int maxPlaintextLength;
   private final UnwrappedDekCache cache;
+  /** Default trust for every call without its own [SIG-4]. */
+  private final TrustedWriters trustedWriters;
+  /** Mode 01 header signatures that verified [SIG-7], [SIG-9]. */
+  private final VerifiedHeaderCache verifiedHeaders;
+  static final int SIGNATURE_CACHE_CAPACITY = 1024;
   /** Entries whose unwrap was a verdict, remembered briefly; never key-service failures. */
   private final UnwrapFailureCache failures;
   static final int FAILURE_CACHE_CAPACITY = 1024;
@@ -97,6 +110,8 @@ public final class Decryptor {
     this.kmsDiscovery = b.kmsDiscovery;
     this.maxPlaintextLength = b.maxPlaintextLength;
     this.cache = new UnwrappedDekCache(b.cacheCapacity);
+    this.trustedWriters = b.trustedWriters;
+    this.verifiedHeaders = new VerifiedHeaderCache(b.cacheCapacity == 0 ? 0 : SIGNATURE_CACHE_CAPACITY);
     this.failures = new UnwrapFailureCache(
         b.cacheCapacity == 0 ? 0 : FAILURE_CACHE_CAPACITY, FAILURE_CACHE_TTL_NANOS, b.nanoClock);
   }
@@ -125,26 +140,85 @@ public final class Decryptor {
   }
 
   /**
+   * Decrypts with the builder's trusted writers.
+   *
    * @param requiredStoredContext entries the stored context must hold with equal values [CTX-4]
    */
   public byte[] decrypt(
       byte[] envelope, int offset, int length, EncryptionContext externalContext, Map<String, String> requiredStoredContext)
       throws SealpostException {
+    return open(envelope, offset, length, externalContext, requiredStoredContext, trustedWriters).plaintext();
+  }
+
+  /**
+   * Decrypts and says who signed. {@code trust} is this source's set of trusted writers
+   * [SIG-4]: when it is not empty, the envelope must be signed by one of them, and the signature
+   * is verified before any key is unwrapped (SPEC.md 11, step 10a) [SIG-5], [SIG-6]; the result
+   * then names the verified signer. With {@link TrustedWriters#none()} nothing is verified and
+   * no signer is named, signed envelope or not [SIG-8].
+   */
+  public Decrypted open(byte[] envelope, int offset, int length, EncryptionContext externalContext, TrustedWriters trust)
+      throws SealpostException {
+    return open(envelope, offset, length, externalContext, Map.of(), trust);
+  }
+
+  /** {@link #open(byte[], int, int, EncryptionContext, TrustedWriters)} with the builder's trust. */
+  public Decrypted open(byte[] envelope, EncryptionContext externalContext) throws SealpostException {
+    return open(envelope, 0, envelope.length, externalContext, Map.of(), trustedWriters);
+  }
+
+  /** As above, also requiring stored-context entries [CTX-4]. */
+  public Decrypted open(
+      byte[] envelope, int offset, int length, EncryptionContext externalContext, Map<String, String> requiredStoredContext,
+      TrustedWriters trust)
+      throws SealpostException {
     Objects.checkFromIndexSize(offset, length, envelope.length);
     Objects.requireNonNull(externalContext, "externalContext");
     Objects.requireNonNull(requiredStoredContext, "requiredStoredContext");
+    Objects.requireNonNull(trust, "trust");
     // Steps 1-8.
     EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
-    // Step 9 [AUTH-4], [LIM-3].
+    // Step 9 [AUTH-4], [LIM-3]. Segmented suites read whole apply only the plaintext limit here,
+    // before any decryption, counting 16 bytes per segment of the body [SEG-8]; their segment
+    // lengths (an empty body, a short last segment) are checked at step 13 [SEG-2], so that a
+    // whole and a streamed reader report the same category.
     int body = header.bodyLength();
-    if (body < Suite.TAG_LENGTH) {
+    if (!header.suite().segmented() && body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    if ((long) body - Suite.TAG_LENGTH > maxPlaintextLength) {
+    long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;
+    if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
     }
     // Step 10 [CTX-4].
+    checkStoredContext(header, requiredStoredContext);
+    // Step 10a [SIG-5], [SIG-6]: before any unwrap.
+    SignerRef signer = checkWriter(header, envelope, offset, length, externalContext, trust);
+    // Steps 11-12.
+    DekKeys keys = checkedKeys(header, envelope, offset, externalContext);
+    // Step 13 [AUTH-2], [AUTH-3]; segmented: every segment authenticated before any release.
+    byte[] plaintext;
+    if (header.suite().segmented()) {
+      plaintext = SegmentedBody.open(
+          keys, header.nonce(), envelope, offset, header.headerLength(), externalContext.encodedView(), body);
+    } else {
+      try {
+        plaintext = keys.payloadKey().decrypt(
+            header.nonce(),
+            envelope, offset, header.headerLength(),
+            externalContext.encodedView(),
+            envelope, offset + header.headerLength(), body);
+      } catch (GeneralSecurityException e) {
+        throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+      }
+    }
+    return new Decrypted(plaintext, signer, header.suite());
+  }
+
+  /** Step 10 of SPEC.md section 11 [CTX-4]. */
+  private static void checkStoredContext(EnvelopeHeader header, Map<String, String> requiredStoredContext)
+      throws SealpostException {
     Map<String, String> stored = header.storedContext().asMap();
     for (Map.Entry<String, String> e : requiredStoredContext.entrySet()) {
       if (!e.getValue().equals(stored.get(e.getKey()))) {
@@ -152,7 +226,15 @@ public final class Decryptor {
             ErrorCategory.CONTEXT_MISMATCH, "stored context does not hold the required entry '" + LogSafe.escape(e.getKey()) + "'");
       }
     }
-    // Steps 11-12.
+  }
+
+  /**
+   * Steps 11 and 12 of SPEC.md section 11: the keys whose commitment matches the header's and,
+   * for a deterministic suite whose DEK came from the first entry, whose DEK is the one [SIV-1]
+   * gives for this header and external context [SIV-4].
+   */
+  private DekKeys checkedKeys(EnvelopeHeader header, byte[] envelope, int offset, EncryptionContext externalContext)
+      throws SealpostException {
     LastEntry found = keysFor(header);
     DekKeys keys = found.keys;
     if (!keys.commitmentMatches(header.commitment())) {
@@ -161,17 +243,117 @@ public final class Decryptor {
     if (!header.suite().randomized()) {
       checkDeterministicDek(found, header, envelope, offset, externalContext);
     }
-    // Step 13 [AUTH-2], [AUTH-3].
-    try {
-      return keys.payloadKey().decrypt(
-          header.nonce(),
-          envelope, offset, header.headerLength(),
-          externalContext.encodedView(),
-          envelope, offset + header.headerLength(), body);
-    } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
-    }
+    return keys;
   }
+
+  /** {@link #decryptingStream(InputStream, EncryptionContext, TrustedWriters)} with the builder's trust. */
+  public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext) {
+    return decryptingStream(source, externalContext, trustedWriters);
+  }
+
+  /**
+   * Returns a stream of the plaintext of the envelope that {@code source} holds, released
+   * segment by segment, each only once authenticated (SPEC.md section 17) [SEG-3]. Every
+   * failure, truncation, reordering and appended bytes included, is a
+   * {@link SealpostStreamException} from {@code read}, never an early end of the stream
+   * [SEG-4]; {@code -1} means the last segment was authenticated with nothing after it
+   * [SEG-6]. Memory is constant for segmented suites; an envelope of another suite is read
+   * whole within the plaintext limit and released once authenticated. Closing the returned
+   * stream closes {@code source}. With a non-empty {@code trust}, the writer is checked from the
+   * header before the first byte is released (step 10a; segmented suites sign per DEK only).
+   */
+  public DecryptingInputStream decryptingStream(InputStream source, EncryptionContext externalContext, TrustedWriters trust) {
+    return decryptingStream(source, externalContext, Map.of(), trust);
+  }
+
+  /** As above, also requiring stored-context entries, checked before any key is unwrapped [CTX-4]. */
+  public DecryptingInputStream decryptingStream(
+      InputStream source, EncryptionContext externalContext, Map<String, String> requiredStoredContext, TrustedWriters trust) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(externalContext, "externalContext");
+    Map<String, String> required = Map.copyOf(requiredStoredContext);
+    Objects.requireNonNull(trust, "trust");
+    EncryptionContext ext = externalContext;
+    return new DecryptingInputStream(source, ext.encode(), new StreamOpener() {
+      @Override
+      public Opened openSegmented(byte[] envelope, int offset, EnvelopeHeader header) throws SealpostException {
+        checkStoredContext(header, required); // step 10
+        // Mode 01 needs P and the header signature only, both in the header bytes [SIG-3].
+        SignerRef signer = checkWriter(header, envelope, offset, header.headerLength(), ext, trust);
+        DekKeys keys = checkedKeys(header, envelope, offset, ext);
+        try {
+          return new Opened(keys.segmentCipher(header.nonce(), false), signer);
+        } catch (GeneralSecurityException e) {
+          throw new SealpostException(ErrorCategory.UNWRAP_FAILED, "cannot derive the segment key from the DEK", e);
+        }
+      }
+
+      @Override
+      public Decrypted decryptWhole(byte[] envelope, int offset, int length) throws SealpostException {
+        return open(envelope, offset, length, ext, required, trust);
+      }
+
+      @Override
+      public int maxPlaintextLength() {
+        return maxPlaintextLength;
+      }
+    });
+  }
+
+  /**
+   * Step 10a of SPEC.md 11 (section 16): with a non-empty {@code trust}, an unsigned suite or a
+   * signer (id, version) not in it is {@code untrusted-writer} [SIG-5]; a signature that does not
+   * verify under the trusted key is {@code signature-invalid} [SIG-6]. Returns the verified
+   * signer, or null when no trusted writer is required [SIG-8].
+   *
+   * <p>Mode 01 reads only {@code P} and the header signature, so a streamed reader may pass the
+   * header bytes alone; mode 02 needs the whole envelope ({@code length} bytes from
+   * {@code offset}). A verified mode 01 signature is remembered by its exact bytes [SIG-7],
+   * [SIG-9]; a mode 02 signature is verified every time.
+   */
+  SignerRef checkWriter(
+      EnvelopeHeader header, byte[] envelope, int offset, int length, EncryptionContext externalContext,
+      TrustedWriters trust)
+      throws SealpostException {
+    if (!trust.requiresTrustedWriter()) {
+      return null;
+    }
+    Optional<SignerRef> claimed = header.signer();
+    if (claimed.isEmpty()) {
+      throw new SealpostException(
+          ErrorCategory.UNTRUSTED_WRITER, "a trusted writer is required, and suite " + header.suite() + " is unsigned");
+    }
+    SignerRef s = claimed.get();
+    TrustedWriter writer = trust.find(s.signerId(), s.version());
+    if (writer == null) {
+      throw new SealpostException(ErrorCategory.UNTRUSTED_WRITER, "signer " + s + " is not trusted here");
+    }
+    boolean valid;
+    if (s.mode() == SignMode.PER_DEK) {
+      byte[] sig = header.headerSignatureView();
+      int pLength = header.signedPrefixLength();
+      valid = verifiedHeaders.contains(writer.key(), envelope, offset, pLength, sig);
+      if (!valid) {
+        valid = WriterSignatures.verifyHeader(writer.key(), envelope, offset, pLength, sig);
+        if (valid) {
+          verifiedHeaders.put(writer.key(), envelope, offset, pLength, sig);
+        }
+      }
+    } else {
+      int signedLength = length - SIGNATURE_LENGTH;
+      byte[] sig = Arrays.copyOfRange(envelope, offset + signedLength, offset + length);
+      valid = WriterSignatures.verifyMessage(
+          writer.key(), envelope, offset, signedLength, externalContext.encodedView(), sig);
+    }
+    if (!valid) {
+      throw new SealpostException(
+          ErrorCategory.SIGNATURE_INVALID, "the " + (s.mode() == SignMode.PER_DEK ? "header" : "message")
+              + " signature of " + s + " does not verify under the trusted key");
+    }
+    return s;
+  }
+
+  private static final int SIGNATURE_LENGTH = 64;
 
   /**
    * Step 12, [SIV-4]: when the DEK came from the first entry (the reader holds KEK_1), it must be
@@ -227,9 +409,14 @@ public final class Decryptor {
     throw new SealpostException(ErrorCategory.NO_MATCHING_KEY, "no key for " + LogSafe.escape(first.keyId()));
   }
 
-  /** Header inspection without decryption. */
+  /** Header inspection without decryption; a signer field is shown as claimed, unverified. */
   public static EnvelopeHeader inspect(byte[] envelope) throws SealpostException {
     return EnvelopeHeader.parse(envelope);
+  }
+
+  /** Remembered mode 01 verifications; for tests. */
+  int verifiedHeaderCacheSize() {
+    return verifiedHeaders.size();
   }
 
   /** At most this many unwrap attempts per envelope [RCP-8]. */
@@ -403,6 +590,7 @@ public final class Decryptor {
     private boolean kmsDiscovery;
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
     private int cacheCapacity = 1024;
+    private TrustedWriters trustedWriters = TrustedWriters.none();
     private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     private Builder() {}
@@ -461,6 +649,15 @@ public final class Decryptor {
       return this;
     }
 
+    /**
+     * The writers trusted by default, for every call that does not pass its own set [SIG-4].
+     * Default {@link TrustedWriters#none()}: no trusted writer required.
+     */
+    public Builder trustedWriters(TrustedWriters trust) {
+      this.trustedWriters = Objects.requireNonNull(trust, "trust");
+      return this;
+    }
+
     /** Reject bodies whose plaintext would exceed this, before any cryptography [LIM-3]. */
     public Builder maxPlaintextLength(int max) {
       this.maxPlaintextLength = Limits.checkPlaintextLimit(max);
@@ -475,7 +672,8 @@ public final class Decryptor {
 
     /**
      * Unwrapped-DEK cache entries; 0 disables the cache, and with it the short-lived cache of
-     * entries that failed to unwrap (1024 entries, 60 s). Default 1024.
+     * entries that failed to unwrap (1024 entries, 60 s) and the cache of verified mode 01 header
+     * signatures (1024 entries, [SIG-7]). Default 1024.
      */
     public Builder dekCacheCapacity(int capacity) {
       if (capacity < 0) {

@@ -8,6 +8,10 @@ import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.EnvelopeSealer;
 import dev.sealpost.codec.internal.LogSafe;
+import dev.sealpost.codec.internal.WriterSignatures;
+import dev.sealpost.codec.internal.SegmentedBody;
+import dev.sealpost.codec.stream.EncryptingOutputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -35,6 +39,9 @@ import java.util.function.LongSupplier;
  */
 public final class Encryptor {
   private final Suite suite;
+  /** Null for unsigned suites. */
+  private final WriterKey signer;
+  private final SignMode signMode;
   private final List<Recipient> recipients;
   private final EncryptionContext storedContext;
   private final DekPolicy policy;
@@ -42,6 +49,11 @@ public final class Encryptor {
   private final SecureRandom random;
   private final LongSupplier nanoClock;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
+  /**
+   * The DEK of {@link #encryptingStream} when {@link #suite} is not segmented: its segmented
+   * form has another suite id, so another commitment and header (SPEC.md 5.2). Made on first use.
+   */
+  private final AtomicReference<ActiveDek> activeSegmented = new AtomicReference<>();
   /** Suite 0003 only: the resolved recipient set and the DEKs derived for it, per external context. */
   private final AtomicReference<SivGeneration> siv = new AtomicReference<>();
   /** Derived deterministic DEKs kept per generation; beyond this the map starts over. */
@@ -49,7 +61,9 @@ public final class Encryptor {
   private static final byte[] NO_NONCE = new byte[0];
 
   private Encryptor(Builder b) {
-    this.suite = b.suite;
+    this.suite = b.effectiveSuite;
+    this.signer = b.signer;
+    this.signMode = b.signMode;
     this.recipients = List.copyOf(b.recipients);
     this.storedContext = b.storedContext;
     this.policy = b.policy;
@@ -62,6 +76,7 @@ public final class Encryptor {
     return new Builder();
   }
 
+  /** The suite written: the builder's suite, in its signed form when a signer is set. */
   public Suite suite() {
     return suite;
   }
@@ -105,20 +120,73 @@ public final class Encryptor {
           break;
         }
       }
-      dek = rotate(dek);
+      dek = rotate(active, suite, dek);
     }
     try {
-      return EnvelopeSealer.seal(
-          dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), plaintext, offset, length);
+      byte[] external = externalContext.encodedView();
+      if (suite.segmented()) {
+        return SegmentedBody.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length);
+      }
+      return signMessage(
+          EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length, trailer()),
+          external);
     } catch (GeneralSecurityException e) {
       throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
+    }
+  }
+
+  /**
+   * Returns a stream that writes one envelope of the segmented form of this encryptor's suite
+   * (SPEC.md section 17) to {@code sink}: the header, then one 65552-byte segment per 65536
+   * plaintext bytes; {@link EncryptingOutputStream#finish()} writes the last segment, and
+   * closing the stream without it leaves the envelope incomplete [SEG-9]. Memory is
+   * constant, whatever the payload size (at most 2^48 bytes [SEG-7]). The envelope takes one
+   * message of the DEK's budget [DEK-3].
+   *
+   * @throws IllegalStateException for a deterministic suite, which has no segmented form
+   * @throws SealpostException {@code malformed-header} when the signer signs per message [SIG-3]
+   */
+  public EncryptingOutputStream encryptingStream(OutputStream sink, EncryptionContext externalContext)
+      throws SealpostException {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(externalContext, "externalContext");
+    if (!suite.randomized()) {
+      throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+    }
+    if (signer != null && signMode == SignMode.PER_MESSAGE) {
+      // A message signature would follow plaintext a streamed reader has already released.
+      throw new SealpostException(
+          ErrorCategory.MALFORMED_HEADER, "sign mode 02 (per message) cannot be streamed: segmented suites take mode 01 [SIG-3]");
+    }
+    Suite streamed = suite.segmented() ? suite : Suite.of(suite, suite.signed(), true);
+    AtomicReference<ActiveDek> ref = suite.segmented() ? active : activeSegmented;
+    ActiveDek dek = ref.get();
+    long index;
+    while (true) {
+      if (dek != null) {
+        index = dek.nextIndex();
+        if (index < policy.maxMessages() && !expired(dek)) {
+          break;
+        }
+      }
+      dek = rotate(ref, streamed, dek);
+    }
+    byte[] nonce = dek.nonce(index);
+    try {
+      return new EncryptingOutputStream(
+          sink, Bytes.concat(dek.headerPrefix(), nonce), externalContext.encode(), dek.keys().segmentCipher(nonce, true));
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "cannot derive the segment key", e);
     }
   }
 
   /** Forces a new DEK for the next message, e.g. after a KEK rotation. */
   public void rotateNow() throws SealpostException {
     if (suite.randomized()) {
-      rotate(active.get());
+      rotate(active, suite, active.get());
+      if (activeSegmented.get() != null) {
+        rotate(activeSegmented, activeSegmented.get().keys().suite(), activeSegmented.get());
+      }
     } else {
       rotateDeterministic(siv.get());
     }
@@ -188,7 +256,9 @@ public final class Encryptor {
       gen.deks.put(key, dek);
     }
     try {
-      return EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), NO_NONCE, external, plaintext, offset, length);
+      return signMessage(
+          EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), NO_NONCE, external, plaintext, offset, length, trailer()),
+          external);
     } catch (GeneralSecurityException e) {
       throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
     }
@@ -237,7 +307,7 @@ public final class Encryptor {
         }
       }
       DekKeys keys = DekKeys.derive(suite, dek);
-      byte[] prefix = HeaderWriter.prefix(suite, entries, keys.commitment(), storedContext);
+      byte[] prefix = headerPrefix(suite, entries, keys.commitment());
       return new ActiveDek(keys, prefix, NO_NONCE, gen.createdNanos);
     } catch (SealpostException e) {
       throw e;
@@ -250,22 +320,63 @@ public final class Encryptor {
     }
   }
 
+  // ------------------------------------------------------------------------ writer signatures
+
+  /**
+   * The header through the stored context, and for a signed suite the signer field. In sign mode
+   * 01 the signature over {@code P} is made here, once per DEK and stored context, and every
+   * envelope under the DEK reuses it [SIG-1], [SIG-2].
+   */
+  private byte[] headerPrefix(Suite suite, List<RecipientEntry> entries, byte[] commitment) throws SealpostException {
+    if (signer == null) {
+      return HeaderWriter.prefix(suite, entries, commitment, storedContext);
+    }
+    byte[] p = HeaderWriter.signedPrefix(
+        suite, entries, commitment, storedContext, new SignerRef(signer.signerId(), signer.version(), signMode));
+    if (signMode == SignMode.PER_MESSAGE) {
+      return p;
+    }
+    return Bytes.concat(p, WriterSignatures.signHeader(signer.key(), p, 0, p.length));
+  }
+
+  /** Room left after the body for a mode 02 message signature. */
+  private int trailer() {
+    return signer != null && signMode == SignMode.PER_MESSAGE ? SIGNATURE_LENGTH : 0;
+  }
+
+  /**
+   * Sign mode 02 [SIG-1]: signs the envelope without its last 64 bytes (the room {@link #trailer()}
+   * left) and the encoded external context, and writes the signature there.
+   */
+  private byte[] signMessage(byte[] envelope, byte[] externalContext) throws SealpostException {
+    if (trailer() == 0) {
+      return envelope;
+    }
+    int signedLength = envelope.length - SIGNATURE_LENGTH;
+    byte[] sig = WriterSignatures.signMessage(signer.key(), envelope, 0, signedLength, externalContext);
+    System.arraycopy(sig, 0, envelope, signedLength, SIGNATURE_LENGTH);
+    return envelope;
+  }
+
+  private static final int SIGNATURE_LENGTH = 64;
+
   private boolean expired(ActiveDek dek) {
     return nanoClock.getAsLong() - dek.createdNanos() >= policy.maxAge().toNanos();
   }
 
-  /** Replaces {@code stale} unless another thread already did. */
-  private synchronized ActiveDek rotate(ActiveDek stale) throws SealpostException {
-    ActiveDek current = active.get();
+  /** Replaces {@code stale} in {@code ref} with a new DEK for {@code suite}, unless another thread already did. */
+  private synchronized ActiveDek rotate(AtomicReference<ActiveDek> ref, Suite suite, ActiveDek stale)
+      throws SealpostException {
+    ActiveDek current = ref.get();
     if (current != stale) {
       return current;
     }
-    ActiveDek fresh = newDek();
-    active.set(fresh);
+    ActiveDek fresh = newDek(suite);
+    ref.set(fresh);
     return fresh;
   }
 
-  private ActiveDek newDek() throws SealpostException {
+  private ActiveDek newDek(Suite suite) throws SealpostException {
     byte[] dek = new byte[DekKeys.DEK_LENGTH];
     List<RecipientEntry> entries = new ArrayList<>(recipients.size());
     try {
@@ -274,7 +385,7 @@ public final class Encryptor {
         entries.add(r.wrap(dek, random)); // [RCP-2]: one DEK for all
       }
       DekKeys keys = DekKeys.derive(suite, dek);
-      byte[] prefix = HeaderWriter.prefix(suite, entries, keys.commitment(), storedContext);
+      byte[] prefix = headerPrefix(suite, entries, keys.commitment());
       byte[] nonceBase = new byte[suite.nonceLength()];
       random.nextBytes(nonceBase);
       return new ActiveDek(keys, prefix, nonceBase, nanoClock.getAsLong());
@@ -291,11 +402,15 @@ public final class Encryptor {
   /** Validating builder. Defaults: AES-256-GCM, empty stored context, {@link DekPolicy#defaults()}. */
   public static final class Builder {
     private Suite suite = Suite.AES_256_GCM;
+    private Suite effectiveSuite;
+    private WriterKey signer;
+    private SignMode signMode;
     private final List<Recipient> recipients = new ArrayList<>();
     private EncryptionContext storedContext = EncryptionContext.empty();
     private java.util.Map<String, String> storedContextMap;
     private DekPolicy policy = DekPolicy.defaults();
     private int maxPlaintextLength = Limits.MAX_PLAINTEXT_LENGTH;
+    private boolean segmented;
     private SecureRandom random;
     private LongSupplier nanoClock = System::nanoTime;
 
@@ -303,6 +418,27 @@ public final class Encryptor {
 
     public Builder suite(Suite suite) {
       this.suite = Objects.requireNonNull(suite, "suite");
+      return this;
+    }
+
+    /**
+     * Signs every envelope with this writer key (SPEC.md 16), which makes the suite its signed
+     * form ({@code 0001} becomes {@code 0101}, and so on). {@link SignMode#PER_DEK} signs once per
+     * DEK and stored context at no per-message cost; {@link SignMode#PER_MESSAGE} signs every
+     * envelope and its external context, and is refused with a segmented suite [SIG-3].
+     */
+    public Builder signer(WriterKey signer, SignMode mode) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      this.signMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Makes {@link Encryptor#encrypt} write the segmented form of the suite (SPEC.md 17), as
+     * {@link Encryptor#encryptingStream} always does. There is none for the deterministic suite.
+     */
+    public Builder segmented(boolean segmented) {
+      this.segmented = segmented;
       return this;
     }
 
@@ -358,9 +494,20 @@ public final class Encryptor {
      * Builds and creates the first DEK, so key problems surface here, not on the first message.
      * Checks in the order of [ENC-3]: the recipient count, each recipient in turn (key id empty,
      * too long, not UTF-8; a repeated key reference [RCP-7]; a type the suite does not allow
-     * [SUITE-3], [SUITE-4]; a key the writer does not hold), then a stored context given as a map.
+     * [SUITE-3], [SUITE-4]; a key the writer does not hold), then the signer (signer id empty,
+     * not well-formed, longer than 255 bytes; sign mode 02 with a segmented suite [SIG-3]), then a
+     * stored context given as a map.
+     *
+     * @throws IllegalStateException when a signed suite was chosen without a signer
      */
     public Encryptor build() throws SealpostException {
+      if (suite.signed() && signer == null) {
+        throw new IllegalStateException(suite + " is a signed suite: set signer(WriterKey, SignMode)");
+      }
+      if (segmented && suite.deterministic()) {
+        throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+      }
+      effectiveSuite = Suite.of(suite, suite.signed() || signer != null, suite.segmented() || segmented);
       HeaderWriter.checkRecipientCount(recipients.size());
       Long[] versions = new Long[recipients.size()];
       for (int i = 0; i < recipients.size(); i++) {
@@ -397,6 +544,14 @@ public final class Encryptor {
         if (!r.held()) {
           throw new SealpostException(
               ErrorCategory.INVALID_KEY_MATERIAL, "recipient " + i + ": the writer holds no key for " + r.type() + " '" + shown + "'");
+        }
+      }
+      if (signer != null) {
+        HeaderWriter.checkSignerId(signer.signerId());
+        if (signMode == SignMode.PER_MESSAGE && effectiveSuite.segmented()) {
+          throw new SealpostException(
+              ErrorCategory.MALFORMED_HEADER,
+              "sign mode 02 (per message) cannot be used with the segmented suite " + effectiveSuite + " [SIG-3]");
         }
       }
       if (storedContextMap != null) {

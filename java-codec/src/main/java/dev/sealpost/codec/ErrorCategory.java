@@ -25,6 +25,13 @@ public enum ErrorCategory {
   AUTHENTICATION_FAILED("authentication-failed"),
   /** The stored context lacks a required entry or holds another value [CTX-4]. */
   CONTEXT_MISMATCH("context-mismatch"),
+  /**
+   * The reader requires a trusted writer for this source and the envelope is unsigned, or signed
+   * by a key it does not trust for this source [SIG-5].
+   */
+  UNTRUSTED_WRITER("untrusted-writer"),
+  /** The envelope's writer signature does not verify under the trusted key [SIG-6]. */
+  SIGNATURE_INVALID("signature-invalid"),
   /** A keyring, PEM or raw key cannot be used. Never produced by an envelope. */
   INVALID_KEY_MATERIAL("invalid-key-material"),
   /** A KMS or other key service failed or refused; may be transient. */

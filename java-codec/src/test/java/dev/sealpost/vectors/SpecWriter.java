@@ -24,20 +24,80 @@ import javax.crypto.spec.SecretKeySpec;
 final class SpecWriter {
   static final byte[] MAGIC = {(byte) 0xF7, 0x53, 0x50};
 
-  /** Suite ids, key and nonce lengths of SPEC.md section 4. */
+  /** The payload AEADs of SPEC.md section 4, the low byte of a suite id. */
+  enum Aead {
+    GCM,
+    CHACHA,
+    SIV
+  }
+
+  /**
+   * Suite ids, key and nonce lengths of SPEC.md section 4, with whether the header has a signer
+   * field (section 16) and whether the body is segmented (section 17).
+   */
   enum SuiteSpec {
-    AES_256_GCM(1, 32, 12),
-    CHACHA20_POLY1305(2, 32, 12),
-    AES_256_SIV(3, 64, 0);
+    AES_256_GCM(0x0001, 32, 12, Aead.GCM, false, false),
+    CHACHA20_POLY1305(0x0002, 32, 12, Aead.CHACHA, false, false),
+    AES_256_SIV(0x0003, 64, 0, Aead.SIV, false, false),
+    AES_256_GCM_SIGNED(0x0101, 32, 12, Aead.GCM, true, false),
+    CHACHA20_POLY1305_SIGNED(0x0102, 32, 12, Aead.CHACHA, true, false),
+    AES_256_SIV_SIGNED(0x0103, 64, 0, Aead.SIV, true, false),
+    AES_256_GCM_SEGMENTED(0x0201, 32, 12, Aead.GCM, false, true),
+    CHACHA20_POLY1305_SEGMENTED(0x0202, 32, 12, Aead.CHACHA, false, true),
+    AES_256_GCM_SIGNED_SEGMENTED(0x0301, 32, 12, Aead.GCM, true, true),
+    CHACHA20_POLY1305_SIGNED_SEGMENTED(0x0302, 32, 12, Aead.CHACHA, true, true);
 
     final int id;
     final int keyLength;
     final int nonceLength;
+    final Aead aead;
+    final boolean signed;
+    final boolean segmented;
 
-    SuiteSpec(int id, int keyLength, int nonceLength) {
+    SuiteSpec(int id, int keyLength, int nonceLength, Aead aead, boolean signed, boolean segmented) {
       this.id = id;
       this.keyLength = keyLength;
       this.nonceLength = nonceLength;
+      this.aead = aead;
+      this.signed = signed;
+      this.segmented = segmented;
+    }
+
+    /** Suites 0003 and 0103 (SPEC.md 4.1). */
+    boolean deterministic() {
+      return aead == Aead.SIV;
+    }
+  }
+
+  /** Sign modes of SPEC.md section 16: the wire byte. */
+  static final int PER_DEK = 0x01;
+  static final int PER_MESSAGE = 0x02;
+
+  /** A writer's signing key and how it signs (SPEC.md section 16). */
+  static final class Signer {
+    final byte[] seed;
+    final byte[] signerId;
+    final long version;
+    final int mode;
+
+    Signer(byte[] seed, String signerId, long version, int mode) {
+      this(seed, signerId.getBytes(StandardCharsets.UTF_8), version, mode);
+    }
+
+    Signer(byte[] seed, byte[] signerId, long version, int mode) {
+      this.seed = seed;
+      this.signerId = signerId;
+      this.version = version;
+      this.mode = mode;
+    }
+
+    Signer withMode(int m) {
+      return new Signer(seed, signerId, version, m);
+    }
+
+    /** {@code sign-mode || signer-id-len || signer-id || signer-version}: the signer field up to the header signature. */
+    byte[] field() {
+      return cat(new byte[] {(byte) mode, (byte) signerId.length}, signerId, u32(version));
     }
   }
 
@@ -93,12 +153,12 @@ final class SpecWriter {
   }
 
   /**
-   * [SIV-1]: {@code info = u16(0003) || u8(n) || ref_1 .. ref_n || encode(stored) || encode(external)},
+   * [SIV-1]: {@code info = u16(suite-id) || u8(n) || ref_1 .. ref_n || encode(stored) || encode(external)},
    * {@code ref_i = u8(type) || u8(len(key id)) || key id || u32(version)}.
    */
-  static byte[] deterministicInfo(List<Entry> refs, byte[] storedContext, byte[] externalContext) {
+  static byte[] deterministicInfo(SuiteSpec suite, List<Entry> refs, byte[] storedContext, byte[] externalContext) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(u16(3));
+    out.writeBytes(u16(suite.id));
     out.write(refs.size());
     for (Entry r : refs) {
       out.write(r.type);
@@ -179,6 +239,11 @@ final class SpecWriter {
   }
 
   static byte[] header(int suiteId, List<Entry> entries, byte[] commitment, byte[] storedContext, byte[] nonce) {
+    return cat(prefix(suiteId, entries, commitment, storedContext), nonce);
+  }
+
+  /** The header from the magic through the stored context (SPEC.md section 3). */
+  static byte[] prefix(int suiteId, List<Entry> entries, byte[] commitment, byte[] storedContext) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(MAGIC);
     out.write(1);
@@ -194,7 +259,6 @@ final class SpecWriter {
     }
     out.writeBytes(commitment);
     out.writeBytes(storedContext);
-    out.writeBytes(nonce);
     return out.toByteArray();
   }
 
@@ -202,22 +266,122 @@ final class SpecWriter {
   static byte[] body(SuiteSpec suite, byte[] kMsg, byte[] nonce, byte[] header, byte[] externalContext, byte[] plaintext)
       throws GeneralSecurityException {
     byte[] aad = cat(header, externalContext);
-    switch (suite) {
-      case AES_256_GCM: {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kMsg, "AES"), new GCMParameterSpec(128, nonce));
-        c.updateAAD(aad);
-        return c.doFinal(plaintext);
-      }
-      case CHACHA20_POLY1305: {
-        Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kMsg, "ChaCha20"), new IvParameterSpec(nonce));
-        c.updateAAD(aad);
-        return c.doFinal(plaintext);
-      }
-      default:
-        return new AesSiv(kMsg).encryptDeterministically(plaintext, aad);
+    if (suite.aead == Aead.SIV) {
+      return new AesSiv(kMsg).encryptDeterministically(plaintext, aad);
     }
+    return aead(suite.aead, kMsg, nonce, aad, plaintext);
+  }
+
+  /** AES-256-GCM or ChaCha20-Poly1305 (RFC 8439) from the JDK: ciphertext || 16-byte tag. */
+  static byte[] aead(Aead aead, byte[] key, byte[] nonce, byte[] aad, byte[] plaintext) throws GeneralSecurityException {
+    Cipher c;
+    if (aead == Aead.GCM) {
+      c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+    } else {
+      c = Cipher.getInstance("ChaCha20-Poly1305");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+    }
+    c.updateAAD(aad);
+    return c.doFinal(plaintext);
+  }
+
+  // ---- SPEC.md section 16 ----
+
+  static final byte[] SIGNED_HEADER = ascii("sealpost/v1 signed header");
+  static final byte[] SIGNED_MESSAGE = ascii("sealpost/v1 signed message");
+
+  /** Pure Ed25519 (RFC 8032 5.1.6) with the JDK's provider, from the 32-byte seed. */
+  static byte[] ed25519Sign(byte[] seed, byte[] message) throws GeneralSecurityException {
+    java.security.PrivateKey key = java.security.KeyFactory.getInstance("Ed25519")
+        .generatePrivate(new java.security.spec.EdECPrivateKeySpec(java.security.spec.NamedParameterSpec.ED25519, seed));
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initSign(key);
+    s.update(message);
+    return s.sign();
+  }
+
+  /**
+   * The RFC 8032 public key (32 bytes: y little-endian, the sign of x in the top bit) of a seed,
+   * through the JDK's key pair generator fed exactly the seed as its randomness.
+   */
+  static byte[] ed25519Public(byte[] seed) throws GeneralSecurityException {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+    g.initialize(java.security.spec.NamedParameterSpec.ED25519, new java.security.SecureRandom() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public void nextBytes(byte[] out) {
+        if (out.length != seed.length) {
+          throw new IllegalStateException("the generator drew " + out.length + " bytes, not the 32-byte seed");
+        }
+        System.arraycopy(seed, 0, out, 0, out.length);
+      }
+    });
+    java.security.spec.EdECPoint p = ((java.security.interfaces.EdECPublicKey) g.generateKeyPair().getPublic()).getPoint();
+    byte[] bigEndian = p.getY().toByteArray();
+    byte[] out = new byte[32];
+    for (int i = 0; i < bigEndian.length && i < 32; i++) {
+      out[i] = bigEndian[bigEndian.length - 1 - i];
+    }
+    if (p.isXOdd()) {
+      out[31] |= (byte) 0x80;
+    }
+    return out;
+  }
+
+  // ---- SPEC.md section 17 ----
+
+  static final int SEGMENT = 65536;
+  static final int TAG = 16;
+
+  /** {@code K_env = HKDF-Expand(PRK, "sealpost/v1 segment key" || u16(suite-id) || nonce, 32)}. */
+  static byte[] kEnv(SuiteSpec suite, byte[] dek, byte[] nonce) throws GeneralSecurityException {
+    return hkdf(ascii("sealpost/v1"), dek, cat(ascii("sealpost/v1 segment key"), u16(suite.id), nonce), 32);
+  }
+
+  /** {@code nonce_i = u88(i) || u8(f)}. */
+  static byte[] segmentNonce(long index, boolean last) {
+    byte[] n = new byte[12];
+    for (int k = 0; k < 8; k++) {
+      n[10 - k] = (byte) (index >>> (8 * k));
+    }
+    n[11] = (byte) (last ? 1 : 0);
+    return n;
+  }
+
+  /** One segment: {@code AEAD(K_env, nonce_i, aad_i, P_i)}, {@code aad_i} empty for i > 0. */
+  static byte[] segment(SuiteSpec suite, byte[] kEnv, long index, boolean last, byte[] aad0, byte[] chunk)
+      throws GeneralSecurityException {
+    return aead(suite.aead, kEnv, segmentNonce(index, last), index == 0 ? aad0 : new byte[0], chunk);
+  }
+
+  /** The plaintext cut into 65536-byte pieces; the empty plaintext is one empty piece. */
+  static List<byte[]> pieces(byte[] plaintext) {
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (int off = 0; off < plaintext.length || out.isEmpty(); off += SEGMENT) {
+      out.add(Arrays.copyOfRange(plaintext, off, Math.min(plaintext.length, off + SEGMENT)));
+    }
+    return out;
+  }
+
+  /** Every segment of a segmented body, in order, the last flagged. */
+  static List<byte[]> segments(SuiteSpec suite, byte[] kEnv, byte[] aad0, byte[] plaintext) throws GeneralSecurityException {
+    List<byte[]> p = pieces(plaintext);
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i < p.size(); i++) {
+      out.add(segment(suite, kEnv, i, i == p.size() - 1, aad0, p.get(i)));
+    }
+    return out;
+  }
+
+  /** The multi-segment vectors' plaintext rule: byte i = i mod 251. */
+  static byte[] pattern(int length) {
+    byte[] out = new byte[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = (byte) (i % 251);
+    }
+    return out;
   }
 
   // ---- bytes ----

@@ -55,6 +55,23 @@ public final class VectorGenerator {
   private static final byte[] EMOJI_V1 = Drbg.bytes("kek team-emoji v1", 32);
   private static final String KMS_URI = "test-kms://alpha";
   private static final byte[] KMS_KEY = Drbg.bytes("kms alpha", 32);
+  // ---- writer keys (SPEC.md section 16): RFC 8032 seeds ----
+  static final String PAYMENTS_WRITER = "payments-writer";
+  private static final byte[] PAYMENTS_V1_SEED = Drbg.bytes("ed25519 payments-writer v1", 32);
+  private static final byte[] PAYMENTS_V2_SEED = Drbg.bytes("ed25519 payments-writer v2", 32);
+  /** Not a trusted writer anywhere: the key of someone who knows only public keys. */
+  private static final byte[] FORGER_SEED = Drbg.bytes("ed25519 forger", 32);
+  /** A signer id outside ASCII, with the largest u32 version. */
+  static final String UNICODE_WRITER = "\u00e9crivain-\uD83D\uDE00";
+  private static final byte[] UNICODE_WRITER_SEED = Drbg.bytes("ed25519 unicode writer", 32);
+
+  static SpecWriter.Signer payments1(int mode) {
+    return new SpecWriter.Signer(PAYMENTS_V1_SEED, PAYMENTS_WRITER, 1, mode);
+  }
+
+  static SpecWriter.Signer payments2(int mode) {
+    return new SpecWriter.Signer(PAYMENTS_V2_SEED, PAYMENTS_WRITER, 2, mode);
+  }
 
   private VectorGenerator() {}
 
@@ -212,6 +229,17 @@ public final class VectorGenerator {
     int commitmentOffset;
     int contextOffset;
     int nonceOffset;
+    /** Signed suites: where the signer field starts (the end of the stored context), and the signature's offset. */
+    int signerOffset = -1;
+    int signatureOffset = -1;
+    /** Inputs and intermediate values, for cases composed from this one. */
+    SuiteSpec suite;
+    byte[] dek;
+    byte[] nonce;
+    byte[] header;
+    byte[] aad;
+    byte[] kEnv;
+    List<byte[]> segments = List.of();
     final ObjectNode encryptTest;
 
     Built(byte[] envelope, int headerLength, ObjectNode encryptTest) {
@@ -225,15 +253,27 @@ public final class VectorGenerator {
   static Built encryptCase(
       String label, SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external, byte[] plaintext)
       throws GeneralSecurityException {
+    return encryptCase(label, suite, to, stored, external, plaintext, null);
+  }
+
+  /**
+   * As above, for any suite: {@code signer} is required exactly for the signed suites (SPEC.md
+   * section 16); segmented suites cut the plaintext into 64 KiB segments (section 17).
+   */
+  static Built encryptCase(String label, SuiteSpec suite, List<To> to, Map<String, String> stored,
+      Map<String, String> external, byte[] plaintext, SpecWriter.Signer signer) throws GeneralSecurityException {
+    if (suite.signed != (signer != null)) {
+      throw new IllegalArgumentException(suite + ": a signer exactly for the signed suites");
+    }
     ObjectNode t = JSON.createObjectNode();
     byte[] dek;
     byte[] sivInfo = null;
-    if (suite == SuiteSpec.AES_256_SIV) {
+    if (suite.deterministic()) {
       List<Entry> refs = new ArrayList<>();
       for (To r : to) {
         refs.add(new Entry(1, r.keyId, r.version, new byte[0]));
       }
-      sivInfo = SpecWriter.deterministicInfo(refs, SpecWriter.context(stored), SpecWriter.context(external));
+      sivInfo = SpecWriter.deterministicInfo(suite, refs, SpecWriter.context(stored), SpecWriter.context(external));
       To first = to.get(0);
       dek = SpecWriter.deterministicDek(kek(first.keyId, first.version), sivInfo);
     } else {
@@ -272,11 +312,39 @@ public final class VectorGenerator {
       }
       i++;
     }
-    byte[] header =
-        SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), SpecWriter.context(stored), nonce);
-    byte[] body =
-        SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, SpecWriter.context(external), plaintext);
+    byte[] commitment = SpecWriter.commitment(suite, dek);
+    byte[] prefix = SpecWriter.prefix(suite.id, entries, commitment, SpecWriter.context(stored));
+    byte[] signedMessage = null;
+    byte[] signature = null;
+    byte[] beforeNonce = prefix;
+    if (signer != null) {
+      byte[] p = cat(prefix, signer.field()); // P: the header from the magic through the signer version
+      beforeNonce = p;
+      if (signer.mode == SpecWriter.PER_DEK) {
+        signedMessage = cat(SpecWriter.SIGNED_HEADER, p);
+        signature = SpecWriter.ed25519Sign(signer.seed, signedMessage);
+        beforeNonce = cat(p, signature);
+      }
+    }
+    byte[] header = cat(beforeNonce, nonce);
+    byte[] externalEncoded = SpecWriter.context(external);
+    byte[] aad = cat(header, externalEncoded);
+    byte[] kEnv = null;
+    List<byte[]> segments = List.of();
+    byte[] body;
+    if (suite.segmented) {
+      kEnv = SpecWriter.kEnv(suite, dek, nonce);
+      segments = SpecWriter.segments(suite, kEnv, aad, plaintext);
+      body = cat(segments.toArray(new byte[0][]));
+    } else {
+      body = SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, externalEncoded, plaintext);
+    }
     byte[] envelope = cat(header, body);
+    if (signer != null && signer.mode == SpecWriter.PER_MESSAGE) {
+      signedMessage = cat(SpecWriter.SIGNED_MESSAGE, envelope, externalEncoded);
+      signature = SpecWriter.ed25519Sign(signer.seed, signedMessage);
+      envelope = cat(envelope, signature);
+    }
     for (int k = 0; k < entries.size(); k++) {
       ((ObjectNode) wrappedIntermediates.get(k)).put("wrappedDek", HEX.formatHex(entries.get(k).wrapped));
     }
@@ -286,21 +354,43 @@ public final class VectorGenerator {
       im.put("dek", HEX.formatHex(dek));
     }
     im.put("prk", HEX.formatHex(SpecWriter.prk(dek)));
-    im.put("kMsg", HEX.formatHex(SpecWriter.kMsg(suite, dek)));
-    im.put("commitment", HEX.formatHex(SpecWriter.commitment(suite, dek)));
-    im.put("aad", HEX.formatHex(cat(header, SpecWriter.context(external))));
+    if (suite.segmented) {
+      im.put("kEnv", HEX.formatHex(kEnv));
+      im.put("segmentCount", segments.size());
+    } else {
+      im.put("kMsg", HEX.formatHex(SpecWriter.kMsg(suite, dek)));
+    }
+    im.put("commitment", HEX.formatHex(commitment));
+    im.put("aad", HEX.formatHex(aad));
+    if (signer != null) {
+      im.put("signedMessage", HEX.formatHex(signedMessage));
+      im.put("signature", HEX.formatHex(signature));
+    }
     im.set("recipients", wrappedIntermediates);
 
     t.put("suite", suite.name());
     t.set("recipients", recipients);
-    if (suite != SuiteSpec.AES_256_SIV) {
+    if (signer != null) {
+      t.set("signer", signerNode(signer));
+    }
+    if (!suite.deterministic()) {
       t.put("dek", HEX.formatHex(dek));
     }
     t.put("nonce", HEX.formatHex(nonce));
     t.set("storedContext", ctx(stored));
     t.set("externalContext", ctx(external));
-    t.put("plaintext", HEX.formatHex(plaintext));
-    t.put("envelope", HEX.formatHex(envelope));
+    if (suite.segmented && plaintext.length >= SpecWriter.SEGMENT) {
+      // [VEC-*], SPEC.md section 15: a plaintext of at least one full segment is given by its rule.
+      if (!Arrays.equals(plaintext, SpecWriter.pattern(plaintext.length))) {
+        throw new IllegalArgumentException(label + ": a segmented plaintext of 64 KiB or more must be the pattern");
+      }
+      t.set("plaintextPattern", pattern(plaintext.length));
+      t.put("envelopeLength", envelope.length);
+      t.put("envelopeSha256", HEX.formatHex(sha256(envelope)));
+    } else {
+      t.put("plaintext", HEX.formatHex(plaintext));
+      t.put("envelope", HEX.formatHex(envelope));
+    }
     t.set("intermediates", im);
     t.put("result", "valid");
 
@@ -317,7 +407,47 @@ public final class VectorGenerator {
     b.commitmentOffset = off;
     b.contextOffset = off + 32;
     b.nonceOffset = header.length - nonce.length;
+    if (signer != null) {
+      b.signerOffset = prefix.length;
+      b.signatureOffset = signer.mode == SpecWriter.PER_DEK ? prefix.length + signer.field().length : envelope.length - 64;
+    }
+    b.suite = suite;
+    b.dek = dek;
+    b.nonce = nonce;
+    b.header = header;
+    b.aad = aad;
+    b.kEnv = kEnv;
+    b.segments = segments;
     return b;
+  }
+
+  static ObjectNode pattern(int length) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("length", length);
+    n.put("rule", "byte i = i mod 251");
+    return n;
+  }
+
+  static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectNode signerNode(SpecWriter.Signer s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("signerId", new String(s.signerId, StandardCharsets.UTF_8));
+    n.put("version", s.version);
+    n.put("mode", s.mode == SpecWriter.PER_DEK ? "PER_DEK" : "PER_MESSAGE");
+    n.put("privateKey", HEX.formatHex(s.seed));
+    try {
+      n.put("publicKey", HEX.formatHex(SpecWriter.ed25519Public(s.seed)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    return n;
   }
 
   static byte[] text(String s) {
@@ -429,6 +559,7 @@ public final class VectorGenerator {
       add(SuiteSpec.AES_256_SIV, List.of(To.sym("orders", 2), To.sym("audit", 1)), UNICODE_STORED, UNICODE_EXTERNAL,
           text("customer-\u00e9"), "AES_256_SIV, two symmetric KEKs, context keys U+E000 and U+1F600 in the derivation",
           List.of("MultipleRecipients", "Symmetric", "StoredContext", "ExternalContext", "Deterministic", "Utf8Order"));
+      signedAndSegmented();
       ObjectNode root = fileRoot("sealpost_v1_encrypt.schema.json",
           "Byte-exact encryption: every input is given; a passing implementation writes exactly `envelope` and decrypts it back.");
       ArrayNode groups = JSON.createArrayNode();
@@ -465,9 +596,85 @@ public final class VectorGenerator {
       return f;
     }
 
+    /** SPEC.md sections 16 and 17: signed suites in both modes, segmented suites, both together. */
+    private void signedAndSegmented() throws GeneralSecurityException {
+      int dek = SpecWriter.PER_DEK;
+      int msg = SpecWriter.PER_MESSAGE;
+      List<To> orders = List.of(To.sym("orders", 2));
+      List<To> five = List.of(To.sym("orders", 2), To.x25519("consumer-a"), To.x25519("consumer-b"), To.kms(), To.sym("audit", 1));
+      byte[] json = text("{\"card\":\"4111 1111 1111 1111\",\"amount\":\"12.50\"}");
+      SpecWriter.Signer unicode = new SpecWriter.Signer(UNICODE_WRITER_SEED, UNICODE_WRITER, 0xFFFFFFFFL, dek);
+      add(SuiteSpec.AES_256_GCM_SIGNED, orders, STORED, EXTERNAL, json, payments1(dek),
+          "AES_256_GCM_SIGNED, per-DEK signature, symmetric KEK, stored and external context",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerDekSignature"));
+      add(SuiteSpec.AES_256_GCM_SIGNED, orders, STORED, EXTERNAL, json, payments1(msg),
+          "AES_256_GCM_SIGNED, per-message signature, symmetric KEK, stored and external context",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerMessageSignature"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED, List.of(To.x25519("consumer-a")), NONE, EXTERNAL, new byte[0], payments2(dek),
+          "CHACHA20_POLY1305_SIGNED, per-DEK signature, X25519 HPKE, empty plaintext",
+          List.of("X25519", "EmptyPlaintext", "ExternalContext", "Signed", "PerDekSignature"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED, List.of(To.kms()), NONE, NONE, new byte[] {0x42}, payments2(msg),
+          "CHACHA20_POLY1305_SIGNED, per-message signature, test KMS, 1-byte plaintext, no context",
+          List.of("Kms", "Signed", "PerMessageSignature"));
+      add(SuiteSpec.AES_256_SIV_SIGNED, List.of(To.sym("orders", 2), To.sym("audit", 1)), SIV_STORED, TOPIC_A, SECRET_RECORD_KEY,
+          payments1(dek), "AES_256_SIV_SIGNED, per-DEK signature, two symmetric KEKs: the DEK derivation names suite 0103",
+          List.of("MultipleRecipients", "Symmetric", "StoredContext", "ExternalContext", "Deterministic", "Signed", "PerDekSignature"));
+      add(SuiteSpec.AES_256_SIV_SIGNED, orders, NONE, EXTERNAL, text("customer-000042"), payments1(msg),
+          "AES_256_SIV_SIGNED, per-message signature, symmetric KEK, record key",
+          List.of("Symmetric", "ExternalContext", "Deterministic", "Signed", "PerMessageSignature"));
+      add(SuiteSpec.AES_256_GCM_SIGNED, five, STORED, EXTERNAL, json, unicode,
+          "AES_256_GCM_SIGNED, per-DEK signature, five recipients, signer id with U+00E9 and U+1F600, version 4294967295",
+          List.of("MultipleRecipients", "Symmetric", "X25519", "Kms", "StoredContext", "ExternalContext", "Signed", "PerDekSignature",
+              "Utf8Order"));
+      add(SuiteSpec.AES_256_GCM_SIGNED, orders, UNICODE_STORED, UNICODE_EXTERNAL, new byte[0], payments2(msg),
+          "AES_256_GCM_SIGNED, per-message signature, empty plaintext, context keys U+E000 and U+1F600 in the signed message",
+          List.of("Symmetric", "EmptyPlaintext", "StoredContext", "ExternalContext", "Signed", "PerMessageSignature", "Utf8Order"));
+
+      add(SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, NONE, new byte[0], null,
+          "AES_256_GCM_SEGMENTED, empty plaintext: one segment of the tag alone",
+          List.of("Symmetric", "EmptyPlaintext", "Segmented"));
+      add(SuiteSpec.AES_256_GCM_SEGMENTED, orders, STORED, EXTERNAL, json, null,
+          "AES_256_GCM_SEGMENTED, one segment, stored and external context",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Segmented"));
+      add(SuiteSpec.CHACHA20_POLY1305_SEGMENTED, List.of(To.x25519("consumer-a")), NONE, EXTERNAL, new byte[] {0x42}, null,
+          "CHACHA20_POLY1305_SEGMENTED, one segment, X25519 HPKE, 1-byte plaintext",
+          List.of("X25519", "ExternalContext", "Segmented"));
+      add(SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, SpecWriter.pattern(65536), null,
+          "AES_256_GCM_SEGMENTED, exactly 65536 bytes: one full segment, the last",
+          List.of("Symmetric", "ExternalContext", "Segmented", "FullLastSegment", "PlaintextPattern"));
+      add(SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, SpecWriter.pattern(65537), null,
+          "AES_256_GCM_SEGMENTED, 65537 bytes: a full segment, then a last segment of 1 byte",
+          List.of("Symmetric", "ExternalContext", "Segmented", "MultiSegment", "PlaintextPattern"));
+      add(SuiteSpec.AES_256_GCM_SEGMENTED, orders, STORED, NONE, SpecWriter.pattern(131072), null,
+          "AES_256_GCM_SEGMENTED, 131072 bytes: two full segments, the second the last",
+          List.of("Symmetric", "StoredContext", "Segmented", "MultiSegment", "FullLastSegment", "PlaintextPattern"));
+      add(SuiteSpec.CHACHA20_POLY1305_SEGMENTED, five, STORED, EXTERNAL, SpecWriter.pattern(3 * 65536 + 100), null,
+          "CHACHA20_POLY1305_SEGMENTED, five recipients, 196708 bytes: four segments",
+          List.of("MultipleRecipients", "Symmetric", "X25519", "Kms", "StoredContext", "ExternalContext", "Segmented", "MultiSegment",
+              "PlaintextPattern"));
+      add(SuiteSpec.AES_256_GCM_SIGNED_SEGMENTED, orders, STORED, EXTERNAL, json, payments1(dek),
+          "AES_256_GCM_SIGNED_SEGMENTED, per-DEK signature, one segment",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerDekSignature", "Segmented"));
+      add(SuiteSpec.AES_256_GCM_SIGNED_SEGMENTED, List.of(To.kms()), NONE, EXTERNAL, SpecWriter.pattern(200000), payments1(dek),
+          "AES_256_GCM_SIGNED_SEGMENTED, per-DEK signature, test KMS, 200000 bytes: four segments",
+          List.of("Kms", "ExternalContext", "Signed", "PerDekSignature", "Segmented", "MultiSegment", "PlaintextPattern"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED_SEGMENTED, List.of(To.x25519("consumer-b")), NONE, NONE, new byte[0], payments2(dek),
+          "CHACHA20_POLY1305_SIGNED_SEGMENTED, per-DEK signature, X25519 HPKE, empty plaintext",
+          List.of("X25519", "EmptyPlaintext", "Signed", "PerDekSignature", "Segmented"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED_SEGMENTED, orders, SIV_STORED, TOPIC_B, SpecWriter.pattern(2 * 65536 + 1), payments2(dek),
+          "CHACHA20_POLY1305_SIGNED_SEGMENTED, per-DEK signature, 131073 bytes: three segments, the last of 1 byte",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerDekSignature", "Segmented", "MultiSegment",
+              "PlaintextPattern"));
+    }
+
     private void add(SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external,
         byte[] plaintext, String comment, List<String> flags) throws GeneralSecurityException {
-      Built b = encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext);
+      add(suite, to, stored, external, plaintext, null, comment, flags);
+    }
+
+    private void add(SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external,
+        byte[] plaintext, SpecWriter.Signer signer, String comment, List<String> flags) throws GeneralSecurityException {
+      Built b = encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext, signer);
       ObjectNode t = JSON.createObjectNode();
       t.put("tcId", tcId++);
       t.put("comment", comment);
@@ -490,7 +697,7 @@ public final class VectorGenerator {
     NOTES.put("StoredContext", "A stored context in the header (SPEC.md section 7) [CTX-1].");
     NOTES.put("ExternalContext", "An external context, only in the AAD [AUTH-1], [CTX-5].");
     NOTES.put("OlderKeyVersion", "Wrapped under a KEK version other than the current one [DEK-5].");
-    NOTES.put("Deterministic", "The deterministic suite 0003: the DEK is derived [SIV-1], the nonce empty [SIV-2].");
+    NOTES.put("Deterministic", "A deterministic suite, 0003 or 0103: the DEK is derived [SIV-1], the nonce empty [SIV-2].");
     NOTES.put("NotAnEnvelope", "Input without the magic; a reader never guesses [DET-2].");
     NOTES.put("MalformedHeader", "A header that cannot be parsed [HDR-2], [HDR-3], [HDR-4], [RCP-3], [CTX-2].");
     NOTES.put("UnknownVersion", "A version byte other than 01 [DET-4].");
@@ -521,6 +728,31 @@ public final class VectorGenerator {
         + " context. A reader holding the first recipient's KEK recomputes the DEK and fails with authentication-failed [SIV-4];"
         + " a reader holding only a later recipient's KEK cannot recompute it and accepts the envelope (writer authentication is"
         + " the answer for it, SPEC.md 13.4).");
+    // Issue 10: SPEC.md sections 16 and 17.
+    NOTES.put("Signed", "A signed suite (01xx, 03xx): the header has a signer field, an Ed25519 writer key named by signer id and version (SPEC.md section 16) [SIG-1].");
+    NOTES.put("PerDekSignature", "Sign mode 01: Ed25519 over ascii(\"sealpost/v1 signed header\") || P, P the header from the magic through the signer version; the signature is in the header, before the nonce [SIG-1], [SIG-2].");
+    NOTES.put("PerMessageSignature", "Sign mode 02: Ed25519 over ascii(\"sealpost/v1 signed message\") || E || encode(external context), E the envelope without its last 64 bytes, which are the signature [SIG-1], [HDR-5].");
+    NOTES.put("TrustedWriter", "The test lists trustedWriters: the reader requires a trusted writer and verifies the signature before unwrapping (section 11, step 10a) [SIG-4], [SIG-5], [SIG-6]; a valid result names the verified signer (verifiedSigner) [SIG-8].");
+    NOTES.put("NoTrustRequired", "No trustedWriters: the reader requires no trusted writer, skips step 10a, verifies nothing and presents no signer; the signer field is still authenticated header bytes [SIG-4], [SIG-8].");
+    NOTES.put("UntrustedWriter", "The reader requires a trusted writer and the suite is unsigned, or the signer (id bytes, version) is not in its set: untrusted-writer, before any unwrap [SIG-5].");
+    NOTES.put("SignatureInvalid", "The signer is trusted but the signature does not verify under its key, because a byte of P, E, the signature or the external context (mode 02) changed, or another key signed: signature-invalid, before any unwrap [SIG-6].");
+    NOTES.put("NonCanonicalSignature", "The signature's S replaced by S + L (the group order): RFC 8032 5.1.7 rejects S >= L [SIG-6].");
+    NOTES.put("PerDekReuse", "A holder of the DEK (the writer or a recipient) writes another envelope under a signed header: valid in mode 01, which proves who created the DEK, not who wrote each envelope; a mode 02 signature does not carry over (section 16).");
+    NOTES.put("Forgery", "An envelope made with a recipient's public key alone: accepted by a reader that requires no trusted writer, refused by one that does [SIG-5], [SIG-6].");
+    NOTES.put("SignMode", "A sign-mode byte other than 01 or 02 is malformed-header at step 7a, whatever the reader trusts; 01 changed to 02 re-reads the envelope in mode 02 (section 11, step 7a).");
+    NOTES.put("PerMessageSegmented", "Sign mode 02 with a segmented suite: malformed-header at step 7a, whatever the reader trusts [SIG-3].");
+    NOTES.put("Segmented", "A segmented suite (02xx, 03xx): the body is segments of 65536 plaintext bytes, each AEAD under K_env with nonce_i = u88(i) || u8(f), segment 0 with the header and external context as AAD [SEG-1], [SEG-2].");
+    NOTES.put("MultiSegment", "More than one segment [SEG-2].");
+    NOTES.put("FullLastSegment", "The last segment holds exactly 65536 plaintext bytes (SPEC.md section 17).");
+    NOTES.put("PlaintextPattern", "The plaintext is given as plaintextPattern (length, rule: byte i = i mod 251); encryption tests then give envelopeLength and envelopeSha256 instead of the envelope (SPEC.md section 15).");
+    NOTES.put("TruncatedAtSegment", "The body ends at a segment boundary before the segment flagged last: authentication-failed, never a short plaintext [SEG-2], [SEG-6].");
+    NOTES.put("ShortLastSegment", "A last segment of fewer than 16 bytes: authentication-failed [SEG-2], [AUTH-4].");
+    NOTES.put("SegmentDuplicated", "A segment repeated: its index no longer matches its nonce [SEG-2], [SEG-6].");
+    NOTES.put("SegmentDropped", "A segment removed: the following segments' indexes no longer match [SEG-2], [SEG-6].");
+    NOTES.put("SegmentsSwapped", "Two segments exchanged [SEG-2], [SEG-6].");
+    NOTES.put("ForeignSegment", "A segment of another envelope (another K_env) [SEG-1], [SEG-6].");
+    NOTES.put("EmptyLastSegment", "An empty last segment after other segments, though both authenticate: authentication-failed [SEG-2].");
+    NOTES.put("FinalFlagMidStream", "A segment before the last written with f = 01 [SEG-2], [SEG-6].");
     NOTES.put("ForgedDeterministic", "A forgery for another deterministic identity with a DEK learned from one's own envelope [SIV-1].");
   }
 
@@ -603,6 +835,8 @@ public final class VectorGenerator {
       invalid("version 2 is not held: the triple must match exactly", sym.envelope, EXTERNAL, "no-matching-key", "NoMatchingKey");
 
       reusedDeterministicHeader();
+      signed(pt);
+      segmented(pt);
 
       ObjectNode root = fileRoot("sealpost_v1_decrypt.schema.json",
           "Decryption: one envelope, the group's keys, the contexts, and exactly one expected outcome.");
@@ -967,7 +1201,7 @@ public final class VectorGenerator {
      * writes under that envelope's DEK (which it unwraps with 'team-a') a body for topic B. Header,
      * commitment and body are consistent; the DEK is not the one [SIV-1] gives for topic B. A reader
      * holding KEK_1 ('shared') recomputes it and refuses; a reader holding only 'team-a' cannot.
-     * Last in the file, so that the tcIds of earlier cases stay as they were.
+     * After the issue 8 cases, so that the tcIds of earlier cases stay as they were.
      */
     private void reusedDeterministicHeader() throws GeneralSecurityException {
       SuiteSpec siv = SuiteSpec.AES_256_SIV;
@@ -989,6 +1223,451 @@ public final class VectorGenerator {
           new Built(forged, a.headerLength, null), TOPIC_B, forgedKey, "Deterministic", "ForgedDeterministic", "ReusedDeterministicHeader");
     }
 
+    // ------------------------------------------------------------------------------------------
+    // SPEC.md section 16: writer signatures.
+
+    /** A trusted writer key of the reader [SIG-4]. */
+    private static final class Trust {
+      final String signerId;
+      final long version;
+      final byte[] publicKey;
+
+      Trust(String signerId, long version, byte[] seed) {
+        this.signerId = signerId;
+        this.version = version;
+        try {
+          this.publicKey = SpecWriter.ed25519Public(seed);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+
+    private static final Trust PAY1 = new Trust(PAYMENTS_WRITER, 1, PAYMENTS_V1_SEED);
+    private static final Trust PAY2 = new Trust(PAYMENTS_WRITER, 2, PAYMENTS_V2_SEED);
+
+    private ObjectNode trusting(ObjectNode t, List<Trust> trust) {
+      if (trust != null) {
+        ArrayNode a = t.putArray("trustedWriters");
+        for (Trust w : trust) {
+          a.addObject().put("signerId", w.signerId).put("version", w.version).put("publicKey", HEX.formatHex(w.publicKey));
+        }
+      }
+      return t;
+    }
+
+    /** A valid case; with trust, the signer the reader verified [SIG-8]. */
+    private ObjectNode signedValid(String comment, byte[] env, Map<String, String> external, byte[] pt, List<Trust> trust,
+        SpecWriter.Signer verified, String... flags) {
+      ObjectNode t = trusting(test(comment, env, external, null, flags), trust);
+      t.put("plaintext", HEX.formatHex(pt));
+      if (trust != null) {
+        t.putObject("verifiedSigner").put("signerId", new String(verified.signerId, StandardCharsets.UTF_8)).put("version", verified.version);
+      }
+      return t;
+    }
+
+    private ObjectNode signedInvalid(String comment, byte[] env, Map<String, String> external, String error, List<Trust> trust,
+        String... flags) {
+      return trusting(test(comment, env, external, error, flags), trust);
+    }
+
+    /**
+     * An envelope of {@code base}'s suite, recipients and stored context with the given signer
+     * field bytes and header signature (null: none), a body written under {@code base}'s DEK
+     * for exactly that header, so that only the signature can be wrong.
+     */
+    private static byte[] resealed(Built base, byte[] signerField, byte[] headerSignature, byte[] nonce, byte[] external, byte[] pt)
+        throws GeneralSecurityException {
+      byte[] header = cat(Arrays.copyOf(base.envelope, base.signerOffset), signerField,
+          headerSignature == null ? new byte[0] : headerSignature, nonce);
+      SuiteSpec suite = base.suite;
+      if (suite.segmented) {
+        byte[] kEnv = SpecWriter.kEnv(suite, base.dek, nonce);
+        return cat(header, cat(SpecWriter.segments(suite, kEnv, cat(header, external), pt).toArray(new byte[0][])));
+      }
+      return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, base.dek), nonce, header, external, pt));
+    }
+
+    /** RFC 8032's group order L; {@code S + L} is the non-canonical twin of a signature's S [SIG-6]. */
+    private static byte[] nonCanonical(byte[] signature) {
+      java.math.BigInteger l = java.math.BigInteger.TWO.pow(252).add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+      byte[] s = new byte[32];
+      for (int i = 0; i < 32; i++) {
+        s[i] = signature[63 - i]; // little-endian to big-endian
+      }
+      byte[] sum = new java.math.BigInteger(1, s).add(l).toByteArray();
+      byte[] out = signature.clone();
+      for (int i = 0; i < 32; i++) {
+        out[32 + i] = i < sum.length ? sum[sum.length - 1 - i] : 0;
+      }
+      return out;
+    }
+
+    private void signed(byte[] pt) throws GeneralSecurityException {
+      int dek = SpecWriter.PER_DEK;
+      int msg = SpecWriter.PER_MESSAGE;
+      List<To> orders = List.of(To.sym("orders", 2));
+      List<Trust> pay1 = List.of(PAY1);
+      List<Trust> pay2 = List.of(PAY2);
+      List<Trust> both = List.of(PAY1, PAY2);
+      byte[] ext = SpecWriter.context(EXTERNAL);
+      Built d1 = encryptCase("decrypt signed per-dek", SuiteSpec.AES_256_GCM_SIGNED, orders, STORED, EXTERNAL, pt, payments1(dek));
+      Built m1 = encryptCase("decrypt signed per-message", SuiteSpec.AES_256_GCM_SIGNED, orders, STORED, EXTERNAL, pt, payments1(msg));
+      Built sivD = encryptCase("decrypt signed siv", SuiteSpec.AES_256_SIV_SIGNED, orders, NONE, EXTERNAL, text("customer-42"), payments1(dek));
+      Built xM = encryptCase("decrypt signed x25519 per-message", SuiteSpec.CHACHA20_POLY1305_SIGNED, List.of(To.x25519("consumer-a")),
+          NONE, EXTERNAL, pt, payments1(msg));
+      Built d2 = encryptCase("decrypt signed by v2", SuiteSpec.AES_256_GCM_SIGNED, orders, STORED, EXTERNAL, pt, payments2(dek));
+      Built unsigned = encryptCase("decrypt base symmetric", SuiteSpec.AES_256_GCM, orders, STORED, EXTERNAL, pt);
+      Built unsignedSiv = encryptCase("decrypt base siv", SuiteSpec.AES_256_SIV, orders, NONE, EXTERNAL, text("customer-42"));
+      Built unsignedSeg = encryptCase("decrypt unsigned segmented", SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, pt);
+
+      group("Signed suites (SPEC.md section 16); the reader holds every key, and trusts the writers each test lists.", allKeys());
+      signedValid("per-DEK signature, the reader trusts payments-writer v1", d1.envelope, EXTERNAL, pt, pay1, payments1(dek),
+          "Signed", "PerDekSignature", "TrustedWriter");
+      signedValid("per-message signature, the reader trusts payments-writer v1", m1.envelope, EXTERNAL, pt, pay1, payments1(msg),
+          "Signed", "PerMessageSignature", "TrustedWriter");
+      signedValid("deterministic signed suite 0103, per-DEK signature", sivD.envelope, EXTERNAL, text("customer-42"), pay1, payments1(dek),
+          "Signed", "PerDekSignature", "TrustedWriter", "Deterministic");
+      signedValid("ChaCha20-Poly1305, X25519 recipient, per-message signature", xM.envelope, EXTERNAL, pt, pay1, payments1(msg),
+          "Signed", "PerMessageSignature", "TrustedWriter", "X25519");
+      signedValid("signed by payments-writer v2; the reader trusts v1 and v2", d2.envelope, EXTERNAL, pt, both, payments2(dek),
+          "Signed", "PerDekSignature", "TrustedWriter");
+      signedValid("per-DEK signature, no trusted writer required: valid, nothing verified", d1.envelope, EXTERNAL, pt, null, null,
+          "Signed", "PerDekSignature", "NoTrustRequired");
+      signedValid("per-message signature, no trusted writer required", m1.envelope, EXTERNAL, pt, null, null,
+          "Signed", "PerMessageSignature", "NoTrustRequired");
+
+      // [SIG-5]: unsigned, or a signer the reader does not trust.
+      signedInvalid("unsigned suite 0001, the reader requires a trusted writer", unsigned.envelope, EXTERNAL, "untrusted-writer", pay1,
+          "UntrustedWriter");
+      signedInvalid("unsigned deterministic suite 0003, the reader requires a trusted writer", unsignedSiv.envelope, EXTERNAL,
+          "untrusted-writer", pay1, "UntrustedWriter", "Deterministic");
+      signedInvalid("unsigned segmented suite 0201, the reader requires a trusted writer", unsignedSeg.envelope, EXTERNAL,
+          "untrusted-writer", pay1, "UntrustedWriter", "Segmented");
+      signedInvalid("signed by payments-writer v1; the reader trusts only v2", d1.envelope, EXTERNAL, "untrusted-writer", pay2,
+          "UntrustedWriter", "PerDekSignature");
+      signedInvalid("signed by payments-writer v2; the reader trusts only v1", d2.envelope, EXTERNAL, "untrusted-writer", pay1,
+          "UntrustedWriter", "PerDekSignature");
+      signedInvalid("per-message signature by v1; the reader trusts only v2", m1.envelope, EXTERNAL, "untrusted-writer", pay2,
+          "UntrustedWriter", "PerMessageSignature");
+      Trust otherCase = new Trust("Payments-writer", 1, PAYMENTS_V1_SEED);
+      signedInvalid("the trusted signer id differs in case: ids are compared as bytes", d1.envelope, EXTERNAL, "untrusted-writer",
+          List.of(otherCase), "UntrustedWriter", "PerDekSignature");
+
+      // [SIG-6]: the trusted key does not verify the signature.
+      Trust wrongKey = new Trust(PAYMENTS_WRITER, 1, PAYMENTS_V2_SEED);
+      signedInvalid("per-DEK signature; the reader's key for payments-writer v1 is another key", d1.envelope, EXTERNAL,
+          "signature-invalid", List.of(wrongKey), "SignatureInvalid", "PerDekSignature");
+      signedInvalid("per-message signature; the reader's key for payments-writer v1 is another key", m1.envelope, EXTERNAL,
+          "signature-invalid", List.of(wrongKey), "SignatureInvalid", "PerMessageSignature");
+      int[] r = d1.recipientSpans.get(0);
+      Object[][] flipsInP = {
+        {"the recipient type: 01 -> 81 (unknown, skipped)", r[0], 7},
+        {"the key id", r[2] - 1, 0},
+        {"the key version", r[2] + 3, 0},
+        {"the wrapped DEK", r[3] + 5, 2},
+        {"the commitment", d1.commitmentOffset + 7, 0},
+        {"a stored context value (still UTF-8)", d1.signerOffset - 1, 1},
+        {"the suite id: 0101 -> 0103, another signed suite", 5, 1},
+      };
+      for (Object[] f : flipsInP) {
+        signedInvalid("per-DEK signature, a bit of P flipped in " + f[0], flip(d1.envelope, (int) f[1], (int) f[2]), EXTERNAL,
+            "signature-invalid", pay1, "SignatureInvalid", "PerDekSignature", "BitFlip");
+      }
+      signedInvalid("per-DEK signature, the suite id 0101 -> 0001: unsigned, so untrusted", flip(d1.envelope, 4, 0), EXTERNAL,
+          "untrusted-writer", pay1, "UntrustedWriter", "PerDekSignature", "BitFlip", "SuiteSwap");
+      signedInvalid("per-DEK signature, a bit of the wrapped DEK flipped, no trusted writer required", flip(d1.envelope, r[3] + 5, 2),
+          EXTERNAL, "unwrap-failed", null, "NoTrustRequired", "PerDekSignature", "BitFlip", "UnwrapFailed");
+      signedInvalid("per-DEK signature, a bit of the signer id flipped: another signer", flip(d1.envelope, d1.signerOffset + 2, 0),
+          EXTERNAL, "untrusted-writer", pay1, "UntrustedWriter", "PerDekSignature", "BitFlip");
+      signedInvalid("per-DEK signature, a bit of the signer version flipped: v1 -> v3", flip(d1.envelope, d1.signatureOffset - 1, 1),
+          EXTERNAL, "untrusted-writer", pay1, "UntrustedWriter", "PerDekSignature", "BitFlip");
+      for (int i : new int[] {0, 31, 32, 63}) {
+        byte[] e = flip(d1.envelope, d1.signatureOffset + i, 0);
+        signedInvalid("per-DEK signature, byte " + i + " of the header signature flipped", e, EXTERNAL, "signature-invalid", pay1,
+            "SignatureInvalid", "PerDekSignature", "BitFlip");
+      }
+      signedInvalid("per-DEK signature, a header-signature bit flipped, no trusted writer required: the header is in the AAD",
+          flip(d1.envelope, d1.signatureOffset + 10, 3), EXTERNAL, "authentication-failed", null, "NoTrustRequired", "PerDekSignature",
+          "BitFlip");
+      signedInvalid("per-DEK signature, a bit of the nonce flipped: the signature holds, the body does not", flip(d1.envelope, d1.nonceOffset, 0),
+          EXTERNAL, "authentication-failed", pay1, "TrustedWriter", "PerDekSignature", "BitFlip");
+      signedInvalid("per-DEK signature, another external context: not signed in mode 01, so the body fails", d1.envelope,
+          Map.of("topic", "refunds"), "authentication-failed", pay1, "TrustedWriter", "PerDekSignature", "ExternalContextMismatch");
+      // A body sealed under a header with a wrong or non-canonical signature: only verification can tell.
+      byte[] p1 = Arrays.copyOfRange(d1.envelope, d1.signerOffset, d1.signatureOffset);
+      byte[] sig1 = Arrays.copyOfRange(d1.envelope, d1.signatureOffset, d1.signatureOffset + 64);
+      byte[] forgedSig = SpecWriter.ed25519Sign(FORGER_SEED, cat(SpecWriter.SIGNED_HEADER, Arrays.copyOf(d1.envelope, d1.signatureOffset)));
+      byte[] wrongSigned = resealed(d1, p1, forgedSig, d1.nonce, ext, pt);
+      signedInvalid("per-DEK: signed by another key, body sealed under that header", wrongSigned, EXTERNAL, "signature-invalid", pay1,
+          "SignatureInvalid", "PerDekSignature");
+      signedValid("per-DEK: signed by another key, no trusted writer required: valid, nothing verified", wrongSigned, EXTERNAL, pt, null,
+          null, "NoTrustRequired", "PerDekSignature");
+      byte[] sPlusL = resealed(d1, p1, nonCanonical(sig1), d1.nonce, ext, pt);
+      signedInvalid("per-DEK: S replaced by S + L (non-canonical), body sealed under that header", sPlusL, EXTERNAL, "signature-invalid",
+          pay1, "SignatureInvalid", "NonCanonicalSignature", "PerDekSignature");
+      signedValid("per-DEK: non-canonical S, no trusted writer required: valid, nothing verified", sPlusL, EXTERNAL, pt, null, null,
+          "NoTrustRequired", "NonCanonicalSignature", "PerDekSignature");
+      byte[] zeroSig = resealed(d1, p1, new byte[64], d1.nonce, ext, pt);
+      signedInvalid("per-DEK: an all-zero signature, body sealed under that header", zeroSig, EXTERNAL, "signature-invalid", pay1,
+          "SignatureInvalid", "PerDekSignature");
+      // What mode 01 does not prove: a holder of the DEK writes a new envelope under the signed header.
+      byte[] reuse = resealed(d1, p1, sig1, Drbg.bytes("per-dek reuse nonce", 12), ext, text("{\"written\":\"by a recipient\"}"));
+      signedValid("per-DEK: a holder of the DEK reuses the signed header with a new nonce and body: valid (13.2, section 16)", reuse,
+          EXTERNAL, text("{\"written\":\"by a recipient\"}"), pay1, payments1(dek), "Signed", "PerDekSignature", "TrustedWriter", "PerDekReuse");
+
+      // Mode 02: every byte of E and the external context are signed.
+      signedInvalid("per-message signature, a bit of the body flipped", flip(m1.envelope, m1.headerLength + 3, 0), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "BitFlip");
+      signedInvalid("per-message signature, a bit of the body flipped, no trusted writer required", flip(m1.envelope, m1.headerLength + 3, 0),
+          EXTERNAL, "authentication-failed", null, "NoTrustRequired", "PerMessageSignature", "BitFlip");
+      signedInvalid("per-message signature, a bit of the nonce flipped", flip(m1.envelope, m1.nonceOffset + 11, 7), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "BitFlip");
+      signedInvalid("per-message signature, a bit of the wrapped DEK flipped", flip(m1.envelope, m1.recipientSpans.get(0)[3], 0), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "BitFlip");
+      for (int i : new int[] {0, 32, 63}) {
+        byte[] e = flip(m1.envelope, m1.signatureOffset + i, 4);
+        signedInvalid("per-message signature, byte " + i + " of the message signature flipped", e, EXTERNAL, "signature-invalid", pay1,
+            "SignatureInvalid", "PerMessageSignature", "BitFlip");
+      }
+      signedValid("per-message signature flipped, no trusted writer required: outside the AAD, nothing verified",
+          flip(m1.envelope, m1.signatureOffset + 5, 1), EXTERNAL, pt, null, null, "NoTrustRequired", "PerMessageSignature", "BitFlip");
+      signedInvalid("per-message signature, another external context: it is signed", m1.envelope, Map.of("topic", "refunds"),
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "ExternalContextMismatch");
+      byte[] msig = Arrays.copyOfRange(m1.envelope, m1.signatureOffset, m1.envelope.length);
+      byte[] m1e = Arrays.copyOf(m1.envelope, m1.signatureOffset);
+      signedInvalid("per-message: S replaced by S + L (non-canonical)", cat(m1e, nonCanonical(msig)), EXTERNAL, "signature-invalid", pay1,
+          "SignatureInvalid", "NonCanonicalSignature", "PerMessageSignature");
+      byte[] p2 = Arrays.copyOfRange(m1.envelope, m1.signerOffset, m1.nonceOffset);
+      byte[] otherBody = resealed(m1, p2, null, Drbg.bytes("per-message reuse nonce", 12), ext, text("{\"written\":\"by a recipient\"}"));
+      signedInvalid("per-message: a holder of the DEK writes a new envelope and appends the old signature", cat(otherBody, msig), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "PerDekReuse");
+      signedInvalid("per-message signature, a trailing byte: the last 64 bytes shift", cat(m1.envelope, new byte[] {0}), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "PerMessageSignature", "TrailingBytes");
+      signedInvalid("per-message signature, a trailing byte, no trusted writer required", cat(m1.envelope, new byte[] {0}), EXTERNAL,
+          "authentication-failed", null, "NoTrustRequired", "PerMessageSignature", "TrailingBytes");
+      signedInvalid("per-message: 63 bytes after the header (step 9)", Arrays.copyOf(m1.envelope, m1.headerLength + 63), EXTERNAL,
+          "malformed-header", pay1, "PerMessageSignature", "Truncated", "MalformedHeader");
+      signedInvalid("per-message: exactly 64 bytes after the header: an empty body, shorter than the tag (step 9)",
+          Arrays.copyOf(m1.envelope, m1.headerLength + 64), EXTERNAL, "authentication-failed", pay1, "PerMessageSignature", "Truncated",
+          "ErrorOrder");
+      signedInvalid("sign mode 01 changed to 02: the header signature becomes nonce and body, the last 64 bytes the signature",
+          withByte(d1.envelope, d1.signerOffset, 2), EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "SignMode");
+
+      // Forgeries: only consumer-a's public key (public by design) is known to the forger.
+      Built forged = encryptCase("decrypt forged x25519", SuiteSpec.CHACHA20_POLY1305, List.of(To.x25519("consumer-a")), NONE, EXTERNAL,
+          text("{\"iban\":\"forged\"}"));
+      signedInvalid("forgery: an unsigned envelope for consumer-a, written with its public key alone", forged.envelope, EXTERNAL,
+          "untrusted-writer", pay1, "UntrustedWriter", "Forgery", "X25519");
+      signedValid("the same forgery, no trusted writer required: accepted, which is what writer trust is for", forged.envelope, EXTERNAL,
+          text("{\"iban\":\"forged\"}"), null, null, "NoTrustRequired", "Forgery", "X25519");
+      SpecWriter.Signer forger = new SpecWriter.Signer(FORGER_SEED, PAYMENTS_WRITER, 1, dek);
+      Built forgedSigned = encryptCase("decrypt forged signed", SuiteSpec.CHACHA20_POLY1305_SIGNED, List.of(To.x25519("consumer-a")), NONE,
+          EXTERNAL, text("{\"iban\":\"forged\"}"), forger);
+      signedInvalid("forgery: signed with the forger's key under the name payments-writer v1", forgedSigned.envelope, EXTERNAL,
+          "signature-invalid", pay1, "SignatureInvalid", "Forgery", "X25519", "PerDekSignature");
+      Built forgedOwn = encryptCase("decrypt forged own name", SuiteSpec.CHACHA20_POLY1305_SIGNED, List.of(To.x25519("consumer-a")), NONE,
+          EXTERNAL, text("{\"iban\":\"forged\"}"), new SpecWriter.Signer(FORGER_SEED, "forger", 1, msg));
+      signedInvalid("forgery: signed with the forger's key under its own name", forgedOwn.envelope, EXTERNAL, "untrusted-writer", pay1,
+          "UntrustedWriter", "Forgery", "X25519", "PerMessageSignature");
+
+      // Step 7a: the signer field's syntax, whatever the trust.
+      for (int mode : new int[] {0, 3}) {
+        for (List<Trust> trust : java.util.Arrays.asList(pay1, null)) {
+          signedInvalid("sign mode " + String.format("%02x", mode) + (trust == null ? ", no trusted writer required" : ""),
+              withByte(d1.envelope, d1.signerOffset, mode), EXTERNAL, "malformed-header", trust, "SignMode", "MalformedHeader");
+        }
+      }
+      byte[] signerHead = Arrays.copyOf(d1.envelope, d1.signerOffset);
+      signedInvalid("signer id length 0", cat(signerHead, new byte[] {1, 0}, u32(1), FILLER, FILLER), EXTERNAL, "malformed-header", pay1,
+          "MalformedHeader");
+      signedInvalid("signer id is an overlong UTF-8 encoding", cat(signerHead, new byte[] {1, 2}, HEX.parseHex("c0af"), u32(1), FILLER,
+          FILLER), EXTERNAL, "malformed-header", pay1, "MalformedHeader", "InvalidUtf8");
+      int k = PAYMENTS_WRITER.length();
+      for (int cut : new int[] {d1.signerOffset, d1.signerOffset + 1, d1.signerOffset + 2, d1.signerOffset + 2 + k / 2,
+          d1.signerOffset + 2 + k + 2, d1.signatureOffset, d1.signatureOffset + 63, d1.nonceOffset + 11}) {
+        signedInvalid("per-DEK signature, cut to " + cut + " bytes (inside the signer field or nonce)", Arrays.copyOf(d1.envelope, cut),
+            EXTERNAL, "malformed-header", pay1, "Truncated", "MalformedHeader");
+      }
+      // [SIG-3]: no per-message signature with a segmented suite.
+      Built seg02 = encryptCase("decrypt per-message segmented", SuiteSpec.AES_256_GCM_SIGNED_SEGMENTED, orders, NONE, EXTERNAL, pt,
+          payments1(msg));
+      Built chachaSeg02 = encryptCase("decrypt per-message segmented chacha", SuiteSpec.CHACHA20_POLY1305_SIGNED_SEGMENTED, orders, NONE,
+          EXTERNAL, pt, payments1(msg));
+      signedInvalid("suite 0301 with sign mode 02", seg02.envelope, EXTERNAL, "malformed-header", pay1, "PerMessageSegmented", "MalformedHeader");
+      signedInvalid("suite 0301 with sign mode 02, no trusted writer required", seg02.envelope, EXTERNAL, "malformed-header", null,
+          "PerMessageSegmented", "MalformedHeader");
+      signedInvalid("suite 0302 with sign mode 02", chachaSeg02.envelope, EXTERNAL, "malformed-header", pay1, "PerMessageSegmented",
+          "MalformedHeader");
+
+      // [ERR-2]: the order of step 10a among the others.
+      ObjectNode t = signedInvalid("required context mismatch and unsigned: step 10 first", unsigned.envelope, EXTERNAL, "context-mismatch",
+          pay1, "ErrorOrder", "ContextMismatch", "UntrustedWriter");
+      t.set("requiredContext", ctx(Map.of("tenant", "globex")));
+      t = signedInvalid("plaintext over the limit and unsigned: step 9 first", unsigned.envelope, EXTERNAL, "limit-exceeded", pay1,
+          "ErrorOrder", "LimitExceeded", "UntrustedWriter");
+      t.put("maxPlaintextLength", 1);
+      signedInvalid("body shorter than the tag and an untrusted signer: step 9 first", Arrays.copyOf(d1.envelope, d1.headerLength + 15),
+          EXTERNAL, "authentication-failed", pay2, "ErrorOrder", "Truncated", "UntrustedWriter");
+      signedInvalid("wrapped DEK flipped and an untrusted signer: step 10a first", flip(d1.envelope, r[3], 0), EXTERNAL, "untrusted-writer",
+          pay2, "ErrorOrder", "UntrustedWriter", "UnwrapFailed");
+      signedInvalid("commitment flipped, so the signature fails, and the commitment mismatches: step 10a first",
+          flip(d1.envelope, d1.commitmentOffset, 0), EXTERNAL, "signature-invalid", pay1, "ErrorOrder", "SignatureInvalid",
+          "CommitmentMismatch");
+      signedInvalid("sign mode 03 and the signer untrusted: step 7a first", withByte(d1.envelope, d1.signerOffset, 3), EXTERNAL,
+          "malformed-header", pay2, "ErrorOrder", "SignMode", "MalformedHeader");
+      // [LIM-2] applies to the signer field as to every header field (step 7a): padding entries of a
+      // private type bring the signed header to exactly 16384 bytes, then let the signature cross it.
+      byte[] padDek = Drbg.bytes("signed pad dek", 32);
+      byte[] padNonce = Drbg.bytes("signed pad nonce", 12);
+      Entry padOrders = new Entry(1, "orders", 2, SpecWriter.aesKw(ORDERS_V2, padDek));
+      for (int last : new int[] {3853, 3866}) {
+        List<Entry> entries = new ArrayList<>();
+        int[] widths = {4096, 4096, 4096, last};
+        for (int i = 0; i < widths.length; i++) {
+          entries.add(new Entry(0x80, "pad-" + i, 1, Drbg.bytes("pad " + widths[i], widths[i])));
+        }
+        entries.add(padOrders);
+        byte[] env = signedEnvelope(SuiteSpec.AES_256_GCM_SIGNED, entries, padDek, padNonce, pt, payments1(dek));
+        if (last == 3853) {
+          signedValid("a signed header of exactly 16384 bytes", env, NONE, pt, pay1, payments1(dek), "AtLimit", "Signed",
+              "PerDekSignature", "TrustedWriter", "UnknownRecipientType");
+        } else {
+          signedInvalid("a signed header whose header signature crosses 16384 bytes", env, NONE, "limit-exceeded", pay1,
+              "LimitExceeded", "Signed", "PerDekSignature");
+        }
+      }
+
+      group("Signed suites; the reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
+      signedInvalid("signed by a trusted writer, no key held: step 11 after 10a", d1.envelope, EXTERNAL, "no-matching-key", pay1,
+          "TrustedWriter", "NoMatchingKey", "ErrorOrder");
+      signedInvalid("signed by an untrusted writer, no key held: step 10a first", d1.envelope, EXTERNAL, "untrusted-writer", pay2,
+          "UntrustedWriter", "NoMatchingKey", "ErrorOrder");
+      signedInvalid("a bad signature, no key held: step 10a first", wrongSigned, EXTERNAL, "signature-invalid", pay1,
+          "SignatureInvalid", "NoMatchingKey", "ErrorOrder");
+    }
+
+    /** A signed envelope of these entries, the commitment and body of {@code dek}, empty contexts. */
+    private static byte[] signedEnvelope(SuiteSpec suite, List<Entry> entries, byte[] dek, byte[] nonce, byte[] pt,
+        SpecWriter.Signer signer) throws GeneralSecurityException {
+      byte[] p = cat(SpecWriter.prefix(suite.id, entries, SpecWriter.commitment(suite, dek), new byte[] {0}), signer.field());
+      byte[] header = cat(p, SpecWriter.ed25519Sign(signer.seed, cat(SpecWriter.SIGNED_HEADER, p)), nonce);
+      return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, new byte[] {0}, pt));
+    }
+
+    private static byte[] withByte(byte[] env, int offset, int value) {
+      byte[] copy = env.clone();
+      copy[offset] = (byte) value;
+      return copy;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // SPEC.md section 17: segmented bodies.
+
+    private void segmented(byte[] pt) throws GeneralSecurityException {
+      List<To> orders = List.of(To.sym("orders", 2));
+      List<Trust> pay1 = List.of(PAY1);
+      byte[] ext = SpecWriter.context(EXTERNAL);
+      Built one = encryptCase("decrypt segmented one", SuiteSpec.AES_256_GCM_SEGMENTED, orders, STORED, EXTERNAL, pt);
+      Built empty = encryptCase("decrypt segmented empty", SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, new byte[0]);
+      Built chacha = encryptCase("decrypt segmented chacha", SuiteSpec.CHACHA20_POLY1305_SEGMENTED, List.of(To.x25519("consumer-a")), NONE,
+          EXTERNAL, new byte[] {0x42});
+      byte[] pt2 = SpecWriter.pattern(65536 + 10);
+      byte[] pt3 = SpecWriter.pattern(2 * 65536 + 10);
+      Built two = encryptCase("decrypt segmented two", SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, pt2);
+      Built three = encryptCase("decrypt segmented three", SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, pt3);
+      Built other = encryptCase("decrypt segmented other", SuiteSpec.AES_256_GCM_SEGMENTED, orders, NONE, EXTERNAL, pt2);
+      Built signedOne = encryptCase("decrypt signed segmented", SuiteSpec.AES_256_GCM_SIGNED_SEGMENTED, orders, STORED, EXTERNAL, pt,
+          payments1(SpecWriter.PER_DEK));
+
+      group("Segmented suites (SPEC.md section 17); the reader holds every key.", allKeys());
+      valid("one segment, stored and external context", one, EXTERNAL, pt, "Segmented", "StoredContext", "ExternalContext");
+      valid("one empty segment: the empty plaintext", empty, EXTERNAL, new byte[0], "Segmented", "EmptyPlaintext");
+      valid("ChaCha20-Poly1305, X25519 recipient, one segment", chacha, EXTERNAL, new byte[] {0x42}, "Segmented", "X25519");
+      ObjectNode t = test("two segments, the reader's limit exactly the plaintext: 16 bytes per segment on top [SEG-8]", two.envelope,
+          EXTERNAL, null, "Segmented", "MultiSegment", "AtLimit", "PlaintextPattern");
+      t.set("plaintextPattern", pattern(pt2.length));
+      t.put("maxPlaintextLength", pt2.length);
+      t = test("one segment, plaintext one byte over the reader's limit", one.envelope, EXTERNAL, "limit-exceeded", "Segmented",
+          "LimitExceeded");
+      t.put("maxPlaintextLength", pt.length - 1);
+      signedValid("signed and segmented, per-DEK signature, trusted writer", signedOne.envelope, EXTERNAL, pt, pay1,
+          payments1(SpecWriter.PER_DEK), "Signed", "PerDekSignature", "TrustedWriter", "Segmented");
+      signedInvalid("signed and segmented, a header-signature bit flipped", flip(signedOne.envelope, signedOne.signatureOffset + 1, 0),
+          EXTERNAL, "signature-invalid", pay1, "SignatureInvalid", "PerDekSignature", "Segmented", "BitFlip");
+
+      invalid("one segment, a bit of its ciphertext flipped", flip(one.envelope, one.headerLength, 0), EXTERNAL, "authentication-failed",
+          "Segmented", "BitFlip");
+      invalid("one segment, a bit of its tag flipped", flip(one.envelope, one.envelope.length - 1, 7), EXTERNAL, "authentication-failed",
+          "Segmented", "BitFlip");
+      invalid("one segment, a stored context bit flipped: segment 0 carries the header", flip(one.envelope, one.nonceOffset - 1, 1),
+          EXTERNAL, "authentication-failed", "Segmented", "BitFlip", "StoredContext");
+      invalid("one segment, another external context", one.envelope, Map.of("topic", "refunds"), "authentication-failed", "Segmented",
+          "ExternalContextMismatch");
+      invalid("the header alone: no segment", Arrays.copyOf(one.envelope, one.headerLength), EXTERNAL, "authentication-failed",
+          "Segmented", "Truncated");
+      invalid("one segment cut to 15 bytes", Arrays.copyOf(empty.envelope, empty.headerLength + 15), EXTERNAL, "authentication-failed",
+          "Segmented", "Truncated", "ShortLastSegment");
+      invalid("a trailing byte after the last segment", cat(one.envelope, new byte[] {0}), EXTERNAL, "authentication-failed",
+          "Segmented", "TrailingBytes");
+      byte[] notLast = cat(one.header, SpecWriter.segment(one.suite, one.kEnv, 0, false, one.aad, pt));
+      invalid("the only segment written with f = 00: no last segment", notLast, EXTERNAL, "authentication-failed", "Segmented",
+          "TruncatedAtSegment");
+      byte[] s0 = two.segments.get(0);
+      byte[] s1 = two.segments.get(1);
+      invalid("two segments, cut after the first: truncated at a segment boundary", cat(two.header, s0), EXTERNAL,
+          "authentication-failed", "Segmented", "MultiSegment", "TruncatedAtSegment");
+      invalid("two segments, the last cut to 10 bytes", cat(two.header, s0, Arrays.copyOf(s1, 10)), EXTERNAL, "authentication-failed",
+          "Segmented", "MultiSegment", "ShortLastSegment");
+      invalid("two segments and a trailing byte", cat(two.envelope, new byte[] {0}), EXTERNAL, "authentication-failed", "Segmented",
+          "MultiSegment", "TrailingBytes");
+      invalid("segment 0 repeated: 0, 0, 1", cat(two.header, s0, s0, s1), EXTERNAL, "authentication-failed", "Segmented", "MultiSegment",
+          "SegmentDuplicated");
+      byte[] t0 = three.segments.get(0);
+      byte[] t1 = three.segments.get(1);
+      byte[] t2 = three.segments.get(2);
+      invalid("three segments, the middle one dropped", cat(three.header, t0, t2), EXTERNAL, "authentication-failed", "Segmented",
+          "MultiSegment", "SegmentDropped");
+      invalid("three segments, the first two swapped", cat(three.header, t1, t0, t2), EXTERNAL, "authentication-failed", "Segmented",
+          "MultiSegment", "SegmentsSwapped");
+      invalid("the second segment taken from another envelope", cat(two.header, s0, other.segments.get(1)), EXTERNAL,
+          "authentication-failed", "Segmented", "MultiSegment", "ForeignSegment");
+      byte[] full = SpecWriter.pattern(65536);
+      byte[] emptyAfter = cat(two.header, SpecWriter.segment(two.suite, two.kEnv, 0, false, two.aad, full),
+          SpecWriter.segment(two.suite, two.kEnv, 1, true, two.aad, new byte[0]));
+      invalid("65536 bytes as a full segment then an empty last segment (both authentic) [SEG-2]", emptyAfter, EXTERNAL,
+          "authentication-failed", "Segmented", "MultiSegment", "EmptyLastSegment");
+      byte[] finalFirst = cat(two.header, SpecWriter.segment(two.suite, two.kEnv, 0, true, two.aad, Arrays.copyOf(pt2, 65536)), s1);
+      invalid("the first of two segments written with f = 01", finalFirst, EXTERNAL, "authentication-failed", "Segmented", "MultiSegment",
+          "FinalFlagMidStream");
+
+      // Section 11 step 9: a segmented envelope read whole gets only the plaintext limit there
+      // [SEG-8]; its segment lengths fail at step 13 [SEG-2], as in a streamed reading. So the
+      // faults of steps 10 to 12 come first, whole or streamed.
+      byte[] five = Arrays.copyOf(one.envelope, one.headerLength + 5);
+      byte[] signedFive = Arrays.copyOf(signedOne.envelope, signedOne.headerLength + 5);
+      invalid("a body of 5 bytes: authentication-failed at step 13, not step 9 [SEG-2]", five, EXTERNAL, "authentication-failed",
+          "Segmented", "Truncated", "ShortLastSegment");
+      t = test("a body of 5 bytes and a required context entry missing: step 10 first [SEG-8]", five, EXTERNAL, "context-mismatch",
+          "Segmented", "ErrorOrder", "ContextMismatch", "ShortLastSegment");
+      t.set("requiredContext", ctx(Map.of("tenant", "globex")));
+      signedInvalid("signed and segmented, a body of 5 bytes, an untrusted signer: step 10a first [SEG-8]", signedFive, EXTERNAL,
+          "untrusted-writer", List.of(PAY2), "Segmented", "ErrorOrder", "UntrustedWriter", "ShortLastSegment");
+      signedInvalid("signed and segmented, a body of 5 bytes, the trusted signer: the header signature verifies, step 13 fails",
+          signedFive, EXTERNAL, "authentication-failed", pay1, "Segmented", "TrustedWriter", "Truncated", "ShortLastSegment");
+
+      group("Segmented suites; the reader holds only 'orders' version 1.", keys(symKey("orders", 1, ORDERS_V1)));
+      invalid("a body of 5 bytes, no key held: step 11 first [SEG-8]", five, EXTERNAL, "no-matching-key", "Segmented", "ErrorOrder",
+          "NoMatchingKey", "ShortLastSegment");
+      invalid("the header alone, no key held: step 11 first [SEG-8]", Arrays.copyOf(one.envelope, one.headerLength), EXTERNAL,
+          "no-matching-key", "Segmented", "ErrorOrder", "NoMatchingKey", "Truncated");
+      byte[] emptyLastNoKey = cat(two.header, s0, Arrays.copyOf(s1, 16));
+      invalid("two segments, the last cut to its 16-byte tag, no key held: step 11 first [SEG-8]", emptyLastNoKey, EXTERNAL,
+          "no-matching-key", "Segmented", "MultiSegment", "ErrorOrder", "NoMatchingKey", "EmptyLastSegment");
+    }
+
     private static byte[] rawCtx(byte[] k, byte[] v) {
       return cat(new byte[] {(byte) k.length}, k, u16(v.length), v);
     }
@@ -996,6 +1675,9 @@ public final class VectorGenerator {
     /** Header with the commitment of {@code dek}, body under {@code dek}; entries as given. */
     private static byte[] envelope(SuiteSpec suite, List<Entry> entries, byte[] dek, byte[] nonce, byte[] pt)
         throws GeneralSecurityException {
+      if (suite.signed || suite.segmented) {
+        throw new IllegalArgumentException("plain suites only");
+      }
       byte[] header = SpecWriter.header(suite.id, entries, SpecWriter.commitment(suite, dek), new byte[] {0}, nonce);
       return cat(header, SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, new byte[] {0}, pt));
     }

@@ -67,6 +67,37 @@ class VectorSchemaTest {
     assertFalse(schema("sealpost_v1_encrypt.schema.json").validate(root).isEmpty());
   }
 
+  @Test
+  void schemaRejectsASignedVectorWithoutSignerAndASignerWithoutTrust() throws Exception {
+    ObjectNode enc = VectorFiles.read(VectorGenerator.ENCRYPT_FILE).deepCopy();
+    ObjectNode signed = first(enc, t -> t.has("signer"));
+    signed.remove("signer");
+    assertFalse(schema("sealpost_v1_encrypt.schema.json").validate(enc).isEmpty());
+
+    ObjectNode dec = VectorFiles.read(VectorGenerator.DECRYPT_FILE).deepCopy();
+    ObjectNode trusted = first(dec, t -> t.has("verifiedSigner"));
+    trusted.remove("trustedWriters"); // [SIG-8]: no signer without a required trusted writer
+    assertFalse(schema("sealpost_v1_decrypt.schema.json").validate(dec).isEmpty());
+  }
+
+  @Test
+  void schemaRejectsAPatternWithAnEnvelope() throws Exception {
+    ObjectNode enc = VectorFiles.read(VectorGenerator.ENCRYPT_FILE).deepCopy();
+    first(enc, t -> t.has("plaintextPattern")).put("envelope", "00");
+    assertFalse(schema("sealpost_v1_encrypt.schema.json").validate(enc).isEmpty());
+  }
+
+  private static ObjectNode first(ObjectNode root, java.util.function.Predicate<JsonNode> p) {
+    for (JsonNode g : root.get("testGroups")) {
+      for (JsonNode t : g.get("tests")) {
+        if (p.test(t)) {
+          return (ObjectNode) t;
+        }
+      }
+    }
+    throw new IllegalStateException("no such vector");
+  }
+
   private static ObjectNode firstInvalid(ObjectNode root) {
     for (JsonNode g : root.get("testGroups")) {
       for (JsonNode t : g.get("tests")) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Recipient;
@@ -72,16 +73,50 @@ class VectorTest {
   private static void checkEncrypt(JsonNode keys, JsonNode t) throws Exception {
     Suite suite = Suite.valueOf(t.get("suite").asText());
     ScriptedRandom random = new ScriptedRandom();
+    ScriptedRandom kmsRandom = new ScriptedRandom();
+    Encryptor encryptor = scriptedEncryptor(keys, t, random, kmsRandom);
+    byte[] plaintext = plaintext(t);
+    EncryptionContext external = VectorFiles.context(t.get("externalContext"));
+    byte[] envelope = encryptor.encrypt(plaintext, external);
+    assertEnvelope(t, envelope);
+    checkIntermediates(keys, t, envelope);
+    assertTrue(random.exhausted() && kmsRandom.exhausted(), "the codec drew fewer random values than the vector gives");
+    assertArrayEquals(plaintext, decryptBack(keys, t, envelope, external));
+    if (suite.segmented()) {
+      // [SEG-1], [SEG-3]: the streaming writer, fed in uneven writes, gives the same bytes; the
+      // streaming reader, fed in uneven reads, gives the plaintext back.
+      ScriptedRandom random2 = new ScriptedRandom();
+      Encryptor streaming = scriptedEncryptor(keys, t, random2, new ScriptedRandom());
+      java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+      try (dev.sealpost.codec.stream.EncryptingOutputStream out = streaming.encryptingStream(sink, external)) {
+        int[] sizes = {1, 7, 65535, 3, 65536, 100000};
+        for (int off = 0, k = 0; off < plaintext.length; k++) {
+          int n = Math.min(sizes[k % sizes.length], plaintext.length - off);
+          out.write(plaintext, off, n);
+          off += n;
+        }
+        out.finish();
+      }
+      assertEnvelope(t, sink.toByteArray());
+      assertArrayEquals(plaintext, StreamReads.readAll(decryptor(keys, 1 << 30), envelope, external, new int[] {13, 65552, 1, 70000}));
+    }
+  }
+
+  /** The vector's inputs through the public builder, with its randomness scripted in the order the codec draws it. */
+  private static Encryptor scriptedEncryptor(JsonNode keys, JsonNode t, ScriptedRandom random, ScriptedRandom kmsRandom)
+      throws Exception {
+    Suite suite = Suite.valueOf(t.get("suite").asText());
     if (suite.randomized()) {
       random.then(HEX.parseHex(t.get("dek").asText()));
     }
-    ScriptedRandom kmsRandom = new ScriptedRandom();
     Map<String, byte[]> kmsKeys = new HashMap<>();
     for (JsonNode k : keys.get("kms")) {
       kmsKeys.put(k.get("keyUri").asText(), HEX.parseHex(k.get("key").asText()));
     }
     TestKms kms = TestKms.of(kmsKeys, kmsRandom);
-    Encryptor.Builder b = Encryptor.builder().suite(suite).storedContext(VectorFiles.context(t.get("storedContext")));
+    Encryptor.Builder b = Encryptor.builder().suite(suite.base()).segmented(suite.segmented())
+        .storedContext(VectorFiles.context(t.get("storedContext")));
+    SignerSupport.configure(b, t);
     for (JsonNode r : t.get("recipients")) {
       String keyId = r.get("keyId").asText();
       int version = r.get("version").asInt();
@@ -102,13 +137,32 @@ class VectorTest {
     if (suite.nonceLength() > 0) {
       random.then(HEX.parseHex(t.get("nonce").asText())); // the nonce base; message 0's nonce is the base itself
     }
-    Encryptor encryptor = b.random(random).build();
-    byte[] plaintext = HEX.parseHex(t.get("plaintext").asText());
-    byte[] envelope = encryptor.encrypt(plaintext, VectorFiles.context(t.get("externalContext")));
-    assertEquals(t.get("envelope").asText(), HEX.formatHex(envelope));
-    checkIntermediates(keys, t, envelope);
-    assertTrue(random.exhausted() && kmsRandom.exhausted(), "the codec drew fewer random values than the vector gives");
-    assertArrayEquals(plaintext, decryptor(keys, Integer.MAX_VALUE).decrypt(envelope, VectorFiles.context(t.get("externalContext"))));
+    return b.random(random).build();
+  }
+
+  /** {@code plaintext}, or the bytes of {@code plaintextPattern}: byte i = i mod 251 (test-vectors/README.md). */
+  static byte[] plaintext(JsonNode t) {
+    if (t.has("plaintext")) {
+      return HEX.parseHex(t.get("plaintext").asText());
+    }
+    JsonNode p = t.get("plaintextPattern");
+    assertEquals("byte i = i mod 251", p.get("rule").asText());
+    byte[] out = new byte[p.get("length").asInt()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) (i % 251);
+    }
+    return out;
+  }
+
+  /** {@code envelope}, or {@code envelopeLength} and {@code envelopeSha256}. */
+  private static void assertEnvelope(JsonNode t, byte[] envelope) throws Exception {
+    if (t.has("envelope")) {
+      assertEquals(t.get("envelope").asText(), HEX.formatHex(envelope));
+    } else {
+      assertEquals(t.get("envelopeLength").asInt(), envelope.length);
+      assertEquals(t.get("envelopeSha256").asText(),
+          HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(envelope)));
+    }
   }
 
   /** The vector's intermediates agree with the envelope and with the codec's own derivations. */
@@ -124,6 +178,7 @@ class VectorTest {
       assertEquals(im.get("recipients").get(i).get("wrappedDek").asText(), HEX.formatHex(h.recipients().get(i).wrappedDek()));
     }
     Suite suite = Suite.valueOf(t.get("suite").asText());
+    SignerSupport.checkIntermediates(t, envelope, h);
     if (!suite.randomized()) {
       // [SIV-1]: the codec's derivation, fed the vector's info, gives the vector's DEK.
       JsonNode first = t.get("recipients").get(0);
@@ -143,15 +198,39 @@ class VectorTest {
     int max = t.has("maxPlaintextLength") ? t.get("maxPlaintextLength").asInt() : 1 << 30;
     Decryptor decryptor = decryptor(keys, max);
     byte[] envelope = HEX.parseHex(t.get("envelope").asText());
+    EncryptionContext external = VectorFiles.context(t.get("externalContext"));
     Map<String, String> required = VectorFiles.map(t.get("requiredContext"));
     if (t.get("result").asText().equals("valid")) {
-      byte[] plaintext = decryptor.decrypt(envelope, 0, envelope.length, VectorFiles.context(t.get("externalContext")), required);
-      assertEquals(t.get("plaintext").asText(), HEX.formatHex(plaintext));
+      SignerSupport.Opened opened = SignerSupport.open(decryptor, t, envelope, external, required);
+      assertEquals(HEX.formatHex(plaintext(t)), HEX.formatHex(opened.plaintext));
+      // [SIG-8]: a signer only when the reader required a trusted writer and verified it.
+      JsonNode v = t.get("verifiedSigner");
+      assertEquals(v == null ? null : v.get("signerId").asText() + " v" + v.get("version").asLong(), opened.verifiedSigner);
     } else {
       SealpostException e = assertThrows(SealpostException.class,
-          () -> decryptor.decrypt(envelope, 0, envelope.length, VectorFiles.context(t.get("externalContext")), required));
+          () -> SignerSupport.open(decryptor, t, envelope, external, required));
       assertEquals(ErrorCategory.fromId(t.get("error").asText()), e.category(), e.getMessage());
     }
+    boolean segmented = envelope.length >= 6
+        && Suite.fromId(((envelope[4] & 0xFF) << 8) | (envelope[5] & 0xFF)).map(Suite::segmented).orElse(false);
+    if (segmented && !t.has("maxPlaintextLength") && required.isEmpty()) {
+      // [SEG-3], [SEG-4], [SEG-6]: the streaming reader, fed in uneven pieces, reaches the same outcome;
+      // a failure is an exception from read, never an early end of the stream.
+      java.io.InputStream in = SignerSupport.decryptingStream(decryptor, t, StreamReads.chunked(envelope, new int[] {5, 65552, 1, 3000}),
+          external);
+      if (t.get("result").asText().equals("valid")) {
+        assertEquals(HEX.formatHex(plaintext(t)), HEX.formatHex(StreamReads.drain(in)));
+      } else {
+        dev.sealpost.codec.stream.SealpostStreamException e =
+            assertThrows(dev.sealpost.codec.stream.SealpostStreamException.class, () -> StreamReads.drain(in));
+        assertEquals(ErrorCategory.fromId(t.get("error").asText()), e.category(), e.getMessage());
+      }
+    }
+  }
+
+  /** Decrypts an encryption vector's envelope with the group's keys, trusting its signer if it has one. */
+  private static byte[] decryptBack(JsonNode keys, JsonNode t, byte[] envelope, EncryptionContext external) throws Exception {
+    return SignerSupport.decryptBack(decryptor(keys, Integer.MAX_VALUE), t, envelope, external);
   }
 
   static Decryptor decryptor(JsonNode keys, int maxPlaintextLength) throws SealpostException {

@@ -3,6 +3,7 @@ package dev.sealpost.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -22,8 +23,23 @@ public final class HeaderPolicy {
 
   private static final HeaderPolicy NONE = new HeaderPolicy(null, null);
 
+  /**
+   * Distinct header names whose verdict is remembered. A topic has a handful of header names, so
+   * the regexes run once per name instead of once per header per record; past this many names
+   * (a writer inventing names) the patterns run each time, so memory stays bounded.
+   */
+  static final int VERDICT_CACHE_CAPACITY = 1024;
+
+  private static final byte SECRET = 1;
+  private static final byte AUTHENTICATED = 2; // matches the authenticated pattern, secret or not
+
   private final Pattern secret;
   private final Pattern authenticated;
+  /**
+   * Verdict by exact name. Keyed by the name as written, not a folded form: the patterns do the
+   * case-insensitive matching, and one with {@code (?-i)} may tell two spellings apart.
+   */
+  private final ConcurrentHashMap<String, Byte> verdicts = new ConcurrentHashMap<>();
 
   private HeaderPolicy(Pattern secret, Pattern authenticated) {
     this.secret = secret;
@@ -55,12 +71,30 @@ public final class HeaderPolicy {
   }
 
   public boolean isSecret(String name) {
-    return secret != null && secret.matcher(name).matches();
+    return secret != null && (verdict(name) & SECRET) != 0;
   }
 
   /** Authenticated and not secret: secret headers are inside the envelope already. */
   public boolean isAuthenticated(String name) {
-    return authenticated != null && authenticated.matcher(name).matches() && !isSecret(name);
+    return authenticated != null && verdict(name) == AUTHENTICATED;
+  }
+
+  /** For tests: how many names have a remembered verdict. */
+  int verdictCacheSize() {
+    return verdicts.size();
+  }
+
+  private byte verdict(String name) {
+    Byte cached = verdicts.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    byte v = (byte) ((secret != null && secret.matcher(name).matches() ? SECRET : 0)
+        | (authenticated != null && authenticated.matcher(name).matches() ? AUTHENTICATED : 0));
+    if (verdicts.size() < VERDICT_CACHE_CAPACITY) {
+      verdicts.putIfAbsent(name, v); // Byte.valueOf is cached: no allocation per entry beyond the node
+    }
+    return v;
   }
 
   /** The secret headers of a record, in record order. */
@@ -77,13 +111,16 @@ public final class HeaderPolicy {
     if (headers == null || (wantSecret ? secret : authenticated) == null) {
       return List.of();
     }
-    List<Header> out = new ArrayList<>();
+    List<Header> out = null; // most records have none: no list then
     for (Header h : headers) {
       if (wantSecret ? isSecret(h.key()) : isAuthenticated(h.key())) {
+        if (out == null) {
+          out = new ArrayList<>();
+        }
         out.add(h);
       }
     }
-    return out;
+    return out == null ? List.of() : out;
   }
 
 }

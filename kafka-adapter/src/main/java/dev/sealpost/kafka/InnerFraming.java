@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -40,22 +41,37 @@ public final class InnerFraming {
 
   private InnerFraming() {}
 
-  /** A decoded value: the secret headers, in order, and the inner serializer's bytes. */
+  /**
+   * A decoded value: the secret headers, in order, and the inner serializer's bytes as a range
+   * of the decoded array (a view, not a copy: the reader hands it on as is).
+   */
   public static final class Framed {
     private final List<Header> headers;
-    private final byte[] payload;
+    private final byte[] array;
+    private final int payloadOffset;
 
-    Framed(List<Header> headers, byte[] payload) {
+    Framed(List<Header> headers, byte[] array, int payloadOffset) {
       this.headers = headers;
-      this.payload = payload;
+      this.array = array;
+      this.payloadOffset = payloadOffset;
     }
 
     public List<Header> headers() {
       return headers;
     }
 
+    /** A copy of the payload; the read path uses {@link #payloadView()} instead. */
     public byte[] payload() {
-      return payload;
+      return Arrays.copyOfRange(array, payloadOffset, array.length);
+    }
+
+    /** The payload as a buffer over the decoded array: position at its first byte, limit at its end. */
+    public ByteBuffer payloadView() {
+      return ByteBuffer.wrap(array, payloadOffset, array.length - payloadOffset);
+    }
+
+    int payloadOffset() {
+      return payloadOffset;
     }
   }
 
@@ -102,17 +118,22 @@ public final class InnerFraming {
     return out.array();
   }
 
+  /** Decodes without copying the payload; the returned view shares {@code framed}. */
   public static Framed decode(byte[] framed) throws FramingException {
-    ByteBuffer in = ByteBuffer.wrap(framed);
-    if (in.remaining() < 3) {
+    if (framed.length < 3) {
       throw new FramingException("framed value shorter than 3 bytes");
     }
-    int version = in.get() & 0xFF;
+    int version = framed[0] & 0xFF;
     if (version != VERSION) {
       throw new FramingException("unknown inner frame version " + version);
     }
-    int count = in.getShort() & 0xFFFF;
-    List<Header> headers = count == 0 ? Collections.emptyList() : new ArrayList<>(count);
+    int count = ((framed[1] & 0xFF) << 8) | (framed[2] & 0xFF);
+    if (count == 0) {
+      // The common case: nothing to allocate but the result.
+      return new Framed(Collections.emptyList(), framed, 3);
+    }
+    ByteBuffer in = ByteBuffer.wrap(framed, 3, framed.length - 3);
+    List<Header> headers = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       if (in.remaining() < 2) {
         throw new FramingException("truncated header name length");
@@ -146,8 +167,6 @@ public final class InnerFraming {
       }
       headers.add(new RecordHeader(name, value));
     }
-    byte[] payload = new byte[in.remaining()];
-    in.get(payload);
-    return new Framed(Collections.unmodifiableList(headers), payload);
+    return new Framed(Collections.unmodifiableList(headers), framed, in.position());
   }
 }

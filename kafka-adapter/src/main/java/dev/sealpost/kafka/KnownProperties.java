@@ -10,11 +10,12 @@ import org.apache.kafka.common.config.ConfigException;
  * Refuses {@code sealpost.*} properties the adapter does not know, naming the nearest known one:
  * a misspelt {@code sealpost.secret.headers} must not silently send secret headers in the clear.
  * Known are the fixed keys and the shapes of the families {@code sealpost.topic.<topic>}, {@code
- * sealpost.rule.<name>.recipients|topics|pattern} and {@code
+ * sealpost.rule.<name>.recipients|topics|pattern}, {@code sealpost.trust.<name>.keys|topics|pattern} and {@code
  * sealpost.x25519.public|private.<label>[.version]}.
  */
 final class KnownProperties {
   private static final List<String> RULE_FIELDS = List.of("recipients", "topics", "pattern");
+  private static final List<String> TRUST_FIELDS = List.of("keys", "topics", "pattern");
   private static final List<String> LABEL_FAMILIES =
       List.of(SealpostKafkaConfig.X25519_PUBLIC_PREFIX, SealpostKafkaConfig.X25519_PRIVATE_PREFIX);
 
@@ -41,10 +42,11 @@ final class KnownProperties {
     if (k.startsWith(SealpostKafkaConfig.TOPIC_PREFIX)) {
       return k.length() > SealpostKafkaConfig.TOPIC_PREFIX.length();
     }
-    if (k.startsWith(SealpostKafkaConfig.RULE_PREFIX)) {
-      String rest = k.substring(SealpostKafkaConfig.RULE_PREFIX.length());
+    if (k.startsWith(SealpostKafkaConfig.RULE_PREFIX) || k.startsWith(SealpostKafkaConfig.TRUST_PREFIX)) {
+      boolean rule = k.startsWith(SealpostKafkaConfig.RULE_PREFIX);
+      String rest = k.substring((rule ? SealpostKafkaConfig.RULE_PREFIX : SealpostKafkaConfig.TRUST_PREFIX).length());
       int dot = rest.lastIndexOf('.');
-      return dot > 0 && RULE_FIELDS.contains(rest.substring(dot + 1));
+      return dot > 0 && (rule ? RULE_FIELDS : TRUST_FIELDS).contains(rest.substring(dot + 1));
     }
     for (String p : LABEL_FAMILIES) {
       if (k.startsWith(p)) {
@@ -70,7 +72,7 @@ final class KnownProperties {
     }
     // Families: the name part is free, so compare the prefix (and a rule's field) only.
     List<String> prefixes = List.of(SealpostKafkaConfig.TOPIC_PREFIX, SealpostKafkaConfig.RULE_PREFIX,
-        SealpostKafkaConfig.X25519_PUBLIC_PREFIX, SealpostKafkaConfig.X25519_PRIVATE_PREFIX);
+        SealpostKafkaConfig.TRUST_PREFIX, SealpostKafkaConfig.X25519_PUBLIC_PREFIX, SealpostKafkaConfig.X25519_PRIVATE_PREFIX);
     for (String p : prefixes) {
       for (int cut = Math.max(1, p.length() - 3); cut <= Math.min(k.length(), p.length() + 3); cut++) {
         String rest = k.substring(cut);
@@ -79,13 +81,14 @@ final class KnownProperties {
         }
         int d = 2 * distance(k.substring(0, cut), p) + (k.charAt(cut - 1) == '.' ? 0 : 1);
         String shape;
-        if (p.equals(SealpostKafkaConfig.RULE_PREFIX)) {
+        if (p.equals(SealpostKafkaConfig.RULE_PREFIX) || p.equals(SealpostKafkaConfig.TRUST_PREFIX)) {
+          List<String> fields = p.equals(SealpostKafkaConfig.RULE_PREFIX) ? RULE_FIELDS : TRUST_FIELDS;
           int dot = rest.lastIndexOf('.');
           String name = dot > 0 ? rest.substring(0, dot) : rest;
           String field = dot > 0 ? rest.substring(dot + 1) : "";
-          String bestField = RULE_FIELDS.get(0);
+          String bestField = fields.get(0);
           int fieldDistance = Integer.MAX_VALUE;
-          for (String candidate : RULE_FIELDS) {
+          for (String candidate : fields) {
             int fd = distance(field, candidate);
             if (fd < fieldDistance) {
               fieldDistance = fd;

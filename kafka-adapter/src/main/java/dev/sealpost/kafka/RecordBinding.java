@@ -3,6 +3,7 @@ package dev.sealpost.kafka;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.SealpostException;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,8 +48,24 @@ final class RecordBinding {
     return storedKey == null ? NULL_KEY : HEX.formatHex(sha256().digest(storedKey));
   }
 
+  /** [KB-5] for a key read from the consumer's buffer; the buffer's position does not move. */
+  static String keyDigest(ByteBuffer storedKey) {
+    if (storedKey == null) {
+      return NULL_KEY;
+    }
+    MessageDigest d = sha256();
+    d.update(storedKey.duplicate());
+    return HEX.formatHex(d.digest());
+  }
+
+  /** [KB-6] with no authenticated header: the digest of the empty string, the same for every record. */
+  static final String NO_HEADERS_DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
   /** [KB-6]: lowercase hex SHA-256 of the authenticated headers' encoding. */
   static String headersDigest(List<Header> authenticated) {
+    if (authenticated.isEmpty()) {
+      return NO_HEADERS_DIGEST;
+    }
     return HEX.formatHex(sha256().digest(encodeHeaders(authenticated)));
   }
 
@@ -99,11 +116,21 @@ final class RecordBinding {
     return EncryptionContext.of(Map.of(TOPIC, topic, PART, PART_TOMBSTONE, KEY_SHA256, keyDigest));
   }
 
-  private static MessageDigest sha256() {
+  /**
+   * One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call,
+   * a measurable part of a small record's cost. Every use digests completely, which resets it.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+  });
+
+  private static MessageDigest sha256() {
+    MessageDigest d = SHA256.get();
+    d.reset(); // in case an earlier use on this thread threw half-way
+    return d;
   }
 }

@@ -5,8 +5,11 @@ import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.EncryptionContext;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.TrustedWriters;
 import dev.sealpost.codec.format.EnvelopeHeader;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +47,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
   private SealpostSettings settings;
   private boolean key;
   private volatile TopicBinding binding;
+  private final ValueContexts valueContexts = new ValueContexts();
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
   public SealpostDeserializer() {}
@@ -119,6 +123,15 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
 
   @Override
   public T deserialize(String topic, Headers headers, byte[] data) {
+    return data == null ? deserialize(topic, headers, (ByteBuffer) null) : deserialize(topic, headers, ByteBuffer.wrap(data));
+  }
+
+  /**
+   * The consumer's own form (Kafka 3.6+): the record's bytes as a buffer over the fetched batch,
+   * read in place; the default would copy them into an array first.
+   */
+  @Override
+  public T deserialize(String topic, Headers headers, ByteBuffer data) {
     if (settings == null) {
       throw new IllegalStateException("SealpostDeserializer used before configure()");
     }
@@ -128,7 +141,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     return key ? deserializeKey(topic, headers, own, data) : deserializeValue(topic, headers, own, data);
   }
 
-  private T deserializeKey(String topic, Headers headers, Headers own, byte[] data) {
+  private T deserializeKey(String topic, Headers headers, Headers own, ByteBuffer data) {
     if (own != null) {
       // [KB-16]: digest of the key bytes exactly as stored, for the value of this record.
       String digest = RecordBinding.keyDigest(data);
@@ -141,13 +154,13 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       return null;
     }
     if (settings.keyMode() == SealpostSettings.KeyMode.CLEAR) {
-      return inner.deserialize(topic, headers, data);
+      return passThrough(topic, headers, data);
     }
     byte[] plain = open(topic, headers, data, topicContext(topic));
-    return plain == null ? inner.deserialize(topic, headers, data) : inner.deserialize(topic, headers, plain);
+    return plain == null ? passThrough(topic, headers, data) : inner.deserialize(topic, headers, plain);
   }
 
-  private T deserializeValue(String topic, Headers headers, Headers own, byte[] data) {
+  private T deserializeValue(String topic, Headers headers, Headers own, ByteBuffer data) {
     if (data == null) {
       return null;
     }
@@ -159,11 +172,11 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
       // Kafka does not call the key deserializer for a null key: no digest means a null key.
       String k = KeyDigestChannel.take(own, topic).orElse(RecordBinding.NULL_KEY);
       String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
-      context = bind(topic, () -> RecordBinding.valueContext(topic, settings.bindValueToKey() ? k : null, h));
+      context = bind(topic, () -> valueContexts.of(topic, settings.bindValueToKey() ? k : null, h));
     }
     byte[] plain = open(topic, own, data, context);
     if (plain == null) {
-      return inner.deserialize(topic, headers, data);
+      return passThrough(topic, headers, data);
     }
     InnerFraming.Framed framed;
     try {
@@ -175,13 +188,39 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
     if (own != null) {
       restore(topic, own, framed, policy);
     }
-    return inner.deserialize(topic, headers, framed.payload());
+    // A view of the payload: an inner deserializer with a ByteBuffer form (String, ByteBuffer...)
+    // reads it in place; one with only the byte[] form gets exactly the payload, copied once.
+    return inner.deserialize(topic, headers, framed.payloadView());
   }
 
-  /** The plaintext of an envelope; null for a record without one that the topic may carry [KB-13], [KB-22]. */
-  private byte[] open(String topic, Headers headers, byte[] data, EncryptionContext context) {
-    if (!EnvelopeHeader.hasMagic(data, 0, data.length)) {
-      if (settings.acceptsPlaintextOnConsume(topic)) {
+  /** Bytes the inner deserializer gets as they came: the caller's own array when it gave one. */
+  private T passThrough(String topic, Headers headers, ByteBuffer data) {
+    if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length) {
+      return inner.deserialize(topic, headers, data.array());
+    }
+    return inner.deserialize(topic, headers, data);
+  }
+
+  /**
+   * The plaintext of an envelope; null for a record without one that the topic may carry [KB-13], [KB-22].
+   * Reads {@code data}'s remaining bytes without moving its position.
+   */
+  private byte[] open(String topic, Headers headers, ByteBuffer data, EncryptionContext context) {
+    byte[] array;
+    int offset;
+    int length = data.remaining();
+    if (data.hasArray()) {
+      array = data.array();
+      offset = data.arrayOffset() + data.position();
+    } else {
+      array = new byte[length]; // a direct buffer: the codec reads arrays
+      data.duplicate().get(array);
+      offset = 0;
+    }
+    TrustedWriters trust = settings.trustFor(topic);
+    if (!EnvelopeHeader.hasMagic(array, offset, length)) {
+      // [KB-23]: a topic with trusted writers takes only their envelopes, whatever the plaintext lists say.
+      if (settings.acceptsPlaintextOnConsume(topic) && !trust.requiresTrustedWriter()) {
         return null;
       }
       throw new SealpostRecordException(SealpostRecordException.Reason.PLAINTEXT_REJECTED,
@@ -192,7 +231,7 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
         SealpostRecordException.Reason.DECRYPTION_FAILED, ErrorCategory.NO_MATCHING_KEY, topic, key,
         "no key to decrypt with is configured", null));
     try {
-      return decryptor.decrypt(data, context);
+      return decryptor.open(array, offset, length, context, trust).plaintext();
     } catch (SealpostException e) {
       String hint = !key && headers != null && e.category() == ErrorCategory.AUTHENTICATION_FAILED
           ? " (the value is bound to topic, record key and authenticated headers: the record was moved, spliced"
@@ -208,18 +247,32 @@ public class SealpostDeserializer<T> implements Deserializer<T> {
    * [KB-14]: the writer never sends one, so it was added on the way.
    */
   private void restore(String topic, Headers headers, InnerFraming.Framed framed, HeaderPolicy policy) {
+    List<Header> inside = framed.headers();
+    if (inside.isEmpty()) {
+      // Nothing framed: only the pattern can flag a clear header, and nothing is added.
+      for (Header h : headers) {
+        if (policy.isSecret(h.key())) {
+          throw forgedSecret(topic, h);
+        }
+      }
+      return;
+    }
     Set<String> names = new HashSet<>();
-    framed.headers().forEach(h -> names.add(h.key().toLowerCase(Locale.ROOT)));
+    inside.forEach(h -> names.add(h.key().toLowerCase(Locale.ROOT)));
     for (Header h : headers) {
       if (names.contains(h.key().toLowerCase(Locale.ROOT)) || policy.isSecret(h.key())) {
-        throw new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR,
-            ErrorCategory.AUTHENTICATION_FAILED, topic, key,
-            "a clear header '" + LogSafe.escape(h.key()) + "' has the name of a secret header; it was not written by Sealpost", null);
+        throw forgedSecret(topic, h);
       }
     }
-    for (Header h : framed.headers()) {
+    for (Header h : inside) {
       headers.add(h);
     }
+  }
+
+  private SealpostRecordException forgedSecret(String topic, Header h) {
+    return new SealpostRecordException(SealpostRecordException.Reason.SECRET_HEADERS_IN_CLEAR,
+        ErrorCategory.AUTHENTICATION_FAILED, topic, key,
+        "a clear header '" + LogSafe.escape(h.key()) + "' has the name of a secret header; it was not written by Sealpost", null);
   }
 
   private EncryptionContext topicContext(String topic) {

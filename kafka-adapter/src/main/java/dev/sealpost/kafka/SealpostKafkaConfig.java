@@ -3,7 +3,12 @@ package dev.sealpost.kafka;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignMode;
 import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.TrustedWriter;
+import dev.sealpost.codec.TrustedWriters;
+import dev.sealpost.codec.WriterKey;
+import dev.sealpost.codec.keys.Ed25519PrivateKey;
 import dev.sealpost.codec.dek.DekPolicy;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.KeyringFile;
@@ -37,6 +42,9 @@ import org.apache.kafka.common.config.types.Password;
  *   <li>{@code sealpost.rule.<name>.recipients}, {@code .topics} (exact names, comma-separated)
  *       and {@code .pattern} (a regex matched against the whole topic name): a named key
  *       reference; patterns are tried in rule-name order;
+ *   <li>{@code sealpost.trust.<name>.keys} ({@code <signer-id>:<version>:<path>}, comma-separated,
+ *       paths of Ed25519 public key PEMs), {@code .topics} and {@code .pattern}: the writer keys a
+ *       reader trusts for those topics (SPEC.md 16, [KB-23]);
  *   <li>{@code sealpost.x25519.public.<label>} = path of a recipient's public key PEM (writers),
  *       {@code sealpost.x25519.private.<label>} = path of a private key PEM (readers), each with
  *       an optional {@code .version} (default 1).
@@ -80,6 +88,12 @@ public final class SealpostKafkaConfig {
   public static final String TOMBSTONE_POLICY = "sealpost.tombstone.policy";
   public static final String KMS_KEY_URIS = "sealpost.kms.key.uris";
   public static final String KMS_DISCOVERY = "sealpost.kms.discovery";
+  public static final String SIGNER_KEY = "sealpost.signer.key";
+  public static final String SIGNER_PASSWORD = "sealpost.signer.password";
+  public static final String SIGNER_ID = "sealpost.signer.id";
+  public static final String SIGNER_VERSION = "sealpost.signer.version";
+  public static final String SIGNER_MODE = "sealpost.signer.mode";
+  public static final String TRUST_PREFIX = "sealpost.trust.";
 
   /** Upper bound of the millisecond properties: about 24.8 days; larger values are refused, not clamped. */
   public static final long MAX_MILLIS = Integer.MAX_VALUE;
@@ -137,6 +151,18 @@ public final class SealpostKafkaConfig {
           "KMS key URIs a reader may call to unwrap; an entry ending in '*' allows every URI with that prefix.")
       .define(KMS_DISCOVERY, Type.BOOLEAN, false, Importance.LOW,
           "Let the reader call any KMS key its client supports (discovery); logs a warning. Default false.")
+      .define(SIGNER_KEY, Type.STRING, null, Importance.MEDIUM,
+          "Ed25519 private key PEM (PKCS#8, or encrypted PKCS#8 with " + SIGNER_PASSWORD + ") with which producers"
+              + " sign every envelope (SPEC.md 16). Needs " + SIGNER_ID + ".")
+      .define(SIGNER_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+          "Password of an encrypted (ENCRYPTED PRIVATE KEY) signer key file.")
+      .define(SIGNER_ID, Type.STRING, null, Importance.MEDIUM,
+          "Signer id written in signed envelopes, as readers list it in " + TRUST_PREFIX + "<name>.keys.")
+      .define(SIGNER_VERSION, Type.INT, 1, ConfigDef.Range.between(0, Integer.MAX_VALUE), Importance.LOW,
+          "Signer key version written in signed envelopes.")
+      .define(SIGNER_MODE, Type.STRING, "per-dek", ConfigDef.ValidString.in("per-dek", "per-message"), Importance.LOW,
+          "per-dek: one signature per data key, no per-record cost; per-message: one signature per record"
+              + " (non-repudiation, costs an Ed25519 signature and verification per record).")
       .define(VALUE_SUITE, Type.STRING, "AES_256_GCM",
           ConfigDef.ValidString.in("AES_256_GCM", "CHACHA20_POLY1305"), Importance.LOW,
           "Suite for record values. Record keys always use AES_256_SIV (deterministic).")
@@ -160,7 +186,7 @@ public final class SealpostKafkaConfig {
     Map<String, String> dynamic = new TreeMap<>();
     for (Map.Entry<String, ?> e : configs.entrySet()) {
       String k = e.getKey();
-      if (k.startsWith(TOPIC_PREFIX) || k.startsWith(RULE_PREFIX)
+      if (k.startsWith(TOPIC_PREFIX) || k.startsWith(RULE_PREFIX) || k.startsWith(TRUST_PREFIX)
           || k.startsWith(X25519_PUBLIC_PREFIX) || k.startsWith(X25519_PRIVATE_PREFIX)) {
         Object v = e.getValue();
         dynamic.put(k, v instanceof Password ? ((Password) v).value() : String.valueOf(v).trim());
@@ -202,9 +228,18 @@ public final class SealpostKafkaConfig {
     Map<String, String> privatePaths = new TreeMap<>();
     Map<String, String> topics = new TreeMap<>();
     Map<String, Map<String, String>> rules = new TreeMap<>();
+    Map<String, Map<String, String>> trustRules = new TreeMap<>();
     for (Map.Entry<String, String> e : dynamic.entrySet()) {
       String k = e.getKey();
-      if (k.startsWith(X25519_PUBLIC_PREFIX)) {
+      if (k.startsWith(TRUST_PREFIX)) {
+        String rest = k.substring(TRUST_PREFIX.length());
+        int dot = rest.lastIndexOf('.');
+        String field = dot < 0 ? "" : rest.substring(dot + 1);
+        if (dot <= 0 || !(field.equals("keys") || field.equals("topics") || field.equals("pattern"))) {
+          throw new ConfigException(k, e.getValue(), "expected " + TRUST_PREFIX + "<name>.keys, .topics or .pattern");
+        }
+        trustRules.computeIfAbsent(rest.substring(0, dot), n -> new HashMap<>()).put(field, e.getValue());
+      } else if (k.startsWith(X25519_PUBLIC_PREFIX)) {
         labelled(k.substring(X25519_PUBLIC_PREFIX.length()), e.getValue(), k, publicPaths, publicVersions);
       } else if (k.startsWith(X25519_PRIVATE_PREFIX)) {
         labelled(k.substring(X25519_PRIVATE_PREFIX.length()), e.getValue(), k, privatePaths, privateVersions);
@@ -282,6 +317,8 @@ public final class SealpostKafkaConfig {
       b.decryptor(d.build());
     }
     b.kmsWithoutAllowList(kms != null && !kmsReadable);
+    trust(trustRules, b);
+    signer(c, b);
 
     b.plaintextTopics(c.getList(PLAINTEXT_TOPICS).toArray(new String[0]));
     b.consumePlaintextTopics(c.getList(CONSUME_PLAINTEXT_TOPICS).toArray(new String[0]));
@@ -300,6 +337,93 @@ public final class SealpostKafkaConfig {
     b.valueSuite(Suite.valueOf(c.getString(VALUE_SUITE)));
     b.dekPolicy(DekPolicy.of(c.getLong(DEK_MAX_MESSAGES), Duration.ofMillis(c.getLong(DEK_MAX_AGE_MS))));
     return b.build();
+  }
+
+  /** The producer's signer, when {@link #SIGNER_KEY} is set (SPEC.md 16). */
+  private static void signer(AbstractConfig c, SealpostSettings.Builder b) throws SealpostException {
+    String path = c.getString(SIGNER_KEY);
+    String id = c.getString(SIGNER_ID);
+    if (path == null || path.isBlank()) {
+      if (id != null) {
+        throw new ConfigException(SIGNER_ID + " is set but " + SIGNER_KEY + " is not");
+      }
+      return;
+    }
+    if (id == null || id.isBlank()) {
+      throw new ConfigException(SIGNER_KEY + " needs " + SIGNER_ID + ", the signer id readers trust");
+    }
+    Password pw = c.getPassword(SIGNER_PASSWORD);
+    Ed25519PrivateKey key = PemKeys.loadEd25519PrivateKey(Path.of(path), pw == null ? null : pw.value().toCharArray());
+    b.signer(WriterKey.ed25519(id, c.getInt(SIGNER_VERSION), key),
+        c.getString(SIGNER_MODE).equals("per-message") ? SignMode.PER_MESSAGE : SignMode.PER_DEK);
+  }
+
+  /**
+   * {@code sealpost.trust.<name>.keys|topics|pattern}: the writer keys a reader requires for
+   * those topics [KB-23]. An exact topic in two rules is an error; patterns are tried in
+   * rule-name order after the exact names.
+   */
+  private static void trust(Map<String, Map<String, String>> rules, SealpostSettings.Builder b) throws SealpostException {
+    for (Map.Entry<String, Map<String, String>> r : rules.entrySet()) {
+      String name = TRUST_PREFIX + r.getKey();
+      String keys = r.getValue().get("keys");
+      if (keys == null || keys.isBlank()) {
+        throw new ConfigException(name + ".keys is required: <signer-id>:<version>:<path to Ed25519 public key PEM>, ...");
+      }
+      List<TrustedWriter> writers = new ArrayList<>();
+      for (String raw : keys.split(",")) {
+        String item = raw.trim();
+        if (item.isEmpty()) {
+          continue;
+        }
+        String[] parts = item.split(":", 3);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[2].isEmpty()) {
+          throw new ConfigException(name + ".keys", keys, "each key is <signer-id>:<version>:<path>");
+        }
+        int version;
+        try {
+          version = Integer.parseInt(parts[1].trim());
+          if (version < 0) {
+            throw new NumberFormatException();
+          }
+        } catch (NumberFormatException ex) {
+          throw new ConfigException(name + ".keys", keys, "a signer version is an integer 0..2147483647");
+        }
+        try {
+          writers.add(TrustedWriter.ed25519(parts[0].trim(), version, PemKeys.loadEd25519PublicKey(Path.of(parts[2].trim()))));
+        } catch (IllegalArgumentException ex) {
+          throw new ConfigException(name + ".keys", keys, ex.getMessage());
+        }
+      }
+      if (writers.isEmpty()) {
+        throw new ConfigException(name + ".keys", keys, "no keys");
+      }
+      TrustedWriters trusted;
+      try {
+        trusted = TrustedWriters.of(writers);
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigException(name + ".keys", keys, ex.getMessage());
+      }
+      String topics = r.getValue().get("topics");
+      String pattern = r.getValue().get("pattern");
+      if (topics == null && pattern == null) {
+        throw new ConfigException(name + " needs .topics or .pattern");
+      }
+      if (topics != null) {
+        for (String t : topics.split(",")) {
+          if (!t.isBlank()) {
+            b.trust(t.trim(), trusted);
+          }
+        }
+      }
+      if (pattern != null) {
+        try {
+          b.trustPattern(Pattern.compile(pattern), trusted);
+        } catch (PatternSyntaxException ex) {
+          throw new ConfigException(name + ".pattern", pattern, "not a valid regular expression: " + ex.getDescription());
+        }
+      }
+    }
   }
 
   private static Pattern regex(AbstractConfig c, String property) {

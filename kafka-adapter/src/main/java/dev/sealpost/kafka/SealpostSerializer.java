@@ -57,6 +57,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
   private boolean key;
   private final Map<SealpostSettings.Target, Encryptor> encryptors = new ConcurrentHashMap<>();
   private volatile TopicBinding binding;
+  private final ValueContexts valueContexts = new ValueContexts();
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
   public SealpostSerializer() {}
@@ -145,6 +146,9 @@ public class SealpostSerializer<T> implements Serializer<T> {
         if (settings.random() != null) {
           builder.random(settings.random());
         }
+        if (settings.signer().isPresent()) {
+          builder.signer(settings.signer().get(), settings.signMode()); // keys too: 0103, still deterministic
+        }
         e = builder.build();
         encryptors.put(t, e);
       }
@@ -228,7 +232,7 @@ public class SealpostSerializer<T> implements Serializer<T> {
     } else {
       String k = settings.bindValueToKey() ? keyDigest(own, topic) : null;
       String h = RecordBinding.headersDigest(policy.authenticatedHeaders(own));
-      context = context(() -> RecordBinding.valueContext(topic, k, h), topic);
+      context = context(() -> valueContexts.of(topic, k, h), topic);
     }
     // [KB-1], [KB-10]: secret headers travel in the frame and leave the record.
     byte[] envelope = encrypt(target.get(), InnerFraming.encode(secret, plain), context, topic);

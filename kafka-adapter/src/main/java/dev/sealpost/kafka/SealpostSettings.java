@@ -3,7 +3,10 @@ package dev.sealpost.kafka;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.RecipientType;
+import dev.sealpost.codec.SignMode;
 import dev.sealpost.codec.Suite;
+import dev.sealpost.codec.TrustedWriters;
+import dev.sealpost.codec.WriterKey;
 import dev.sealpost.codec.dek.DekPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,8 +100,16 @@ public final class SealpostSettings {
   private final Suite valueSuite;
   private final DekPolicy dekPolicy;
   private final Decryptor decryptor;
+  private final WriterKey signer;
+  private final SignMode signMode;
+  private final Map<String, TrustedWriters> trustExact;
+  private final List<Map.Entry<Pattern, TrustedWriters>> trustPatterns;
 
   private SealpostSettings(Builder b) {
+    this.signer = b.signer;
+    this.signMode = b.signMode;
+    this.trustExact = Collections.unmodifiableMap(new LinkedHashMap<>(b.trustExact));
+    this.trustPatterns = List.copyOf(b.trustPatterns);
     this.exact = Collections.unmodifiableMap(new LinkedHashMap<>(b.exact));
     this.patterns = List.copyOf(b.patterns);
     this.defaultTarget = b.defaultTarget;
@@ -218,6 +229,34 @@ public final class SealpostSettings {
     return dekPolicy;
   }
 
+  /** The key producers sign every envelope with (SPEC.md 16), if any. */
+  public Optional<WriterKey> signer() {
+    return Optional.ofNullable(signer);
+  }
+
+  /** The sign mode of {@link #signer()}; null without a signer. */
+  public SignMode signMode() {
+    return signMode;
+  }
+
+  /**
+   * The writer keys a reader requires for this topic [KB-23]: an exact topic name first, then the
+   * trust patterns in the order they were added (whole name); {@link TrustedWriters#none()} when
+   * none matches, and then no signature is required or reported.
+   */
+  public TrustedWriters trustFor(String topic) {
+    TrustedWriters t = trustExact.get(topic);
+    if (t != null) {
+      return t;
+    }
+    for (Map.Entry<Pattern, TrustedWriters> p : trustPatterns) {
+      if (p.getKey().matcher(topic).matches()) {
+        return p.getValue();
+      }
+    }
+    return TrustedWriters.none();
+  }
+
   /** The decryptor, or empty when no key to decrypt with was configured. */
   public Optional<Decryptor> decryptor() {
     return Optional.ofNullable(decryptor);
@@ -240,8 +279,35 @@ public final class SealpostSettings {
     private Suite valueSuite = Suite.AES_256_GCM;
     private DekPolicy dekPolicy = DekPolicy.defaults();
     private Decryptor decryptor;
+    private WriterKey signer;
+    private SignMode signMode;
+    private final Map<String, TrustedWriters> trustExact = new LinkedHashMap<>();
+    private final List<Map.Entry<Pattern, TrustedWriters>> trustPatterns = new ArrayList<>();
 
     private Builder() {}
+
+    /** Producers sign every envelope (values, keys, tombstone authenticators) with this key. */
+    public Builder signer(WriterKey signer, SignMode mode) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      this.signMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Readers require records of exactly this topic to be signed by one of {@code writers} [KB-23]. */
+    public Builder trust(String topic, TrustedWriters writers) {
+      Objects.requireNonNull(topic, "topic");
+      TrustedWriters previous = trustExact.putIfAbsent(topic, Objects.requireNonNull(writers, "writers"));
+      if (previous != null && previous != writers) {
+        throw new ConfigException("topic '" + topic + "' has two sets of trusted writers");
+      }
+      return this;
+    }
+
+    /** Readers require records of every topic whose whole name matches to be signed by one of {@code writers}. */
+    public Builder trustPattern(Pattern pattern, TrustedWriters writers) {
+      trustPatterns.add(Map.entry(Objects.requireNonNull(pattern, "pattern"), Objects.requireNonNull(writers, "writers")));
+      return this;
+    }
 
     /** Records of exactly this topic are encrypted for these recipients. */
     public Builder topic(String topic, Recipient... recipients) {
@@ -365,6 +431,12 @@ public final class SealpostSettings {
       for (String t : plaintextTopics) {
         if (exact.containsKey(t)) {
           throw new ConfigException("topic '" + t + "' is both mapped to a key and listed as plaintext");
+        }
+      }
+      for (String t : trustExact.keySet()) {
+        if (plaintextTopics.contains(t) || consumePlaintextTopics.contains(t)) {
+          throw new ConfigException("topic '" + t + "' requires trusted writers and is listed as carrying plaintext:"
+              + " a record without an envelope has no writer to check [KB-23]");
         }
       }
       return new SealpostSettings(this);

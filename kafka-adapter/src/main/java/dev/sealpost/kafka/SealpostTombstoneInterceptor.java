@@ -1,6 +1,7 @@
 package dev.sealpost.kafka;
 
 import dev.sealpost.codec.Decryptor;
+import dev.sealpost.codec.TrustedWriters;
 import dev.sealpost.codec.SealpostException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public class SealpostTombstoneInterceptor<K, V> implements ConsumerInterceptor<K
 
   private boolean dropUnauthenticated = true;
   private Decryptor decryptor;
+  /** The writers required per topic [KB-23]; none for an interceptor built in code. */
+  private java.util.function.Function<String, TrustedWriters> trust = t -> TrustedWriters.none();
   private boolean configuredInCode;
 
   /** For Kafka's reflection: everything comes from {@link #configure}. */
@@ -58,8 +61,10 @@ public class SealpostTombstoneInterceptor<K, V> implements ConsumerInterceptor<K
     }
     dropUnauthenticated = SealpostKafkaConfig.dropUnauthenticatedTombstones(configs);
     if (dropUnauthenticated) {
-      decryptor = SealpostKafkaConfig.parse(configs).decryptor().orElseThrow(() -> new ConfigException(
+      SealpostSettings settings = SealpostKafkaConfig.parse(configs);
+      decryptor = settings.decryptor().orElseThrow(() -> new ConfigException(
           "sealpost: the tombstone policy drop-unauthenticated needs key material to check tombstones with"));
+      trust = settings::trustFor;
     }
   }
 
@@ -112,8 +117,9 @@ public class SealpostTombstoneInterceptor<K, V> implements ConsumerInterceptor<K
       return false;
     }
     try {
-      byte[] plain = decryptor.decrypt(only.value(),
-          RecordBinding.tombstoneContext(topic, key.orElse(RecordBinding.NULL_KEY)));
+      byte[] authenticator = only.value();
+      byte[] plain = decryptor.open(authenticator, 0, authenticator.length,
+          RecordBinding.tombstoneContext(topic, key.orElse(RecordBinding.NULL_KEY)), trust.apply(topic)).plaintext();
       return plain.length == 0;
     } catch (SealpostException | RuntimeException e) {
       return false;

@@ -78,7 +78,12 @@ class KafkaAdapterIntegrationTest {
   }
 
   private KafkaProducer<String, String> producer(Path ring) {
+    return producer(ring, Map.of());
+  }
+
+  private KafkaProducer<String, String> producer(Path ring, Map<String, Object> extra) {
     Map<String, Object> p = sealpost(ring);
+    p.putAll(extra);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
@@ -333,6 +338,46 @@ class KafkaAdapterIntegrationTest {
     assertEquals(injected.offset(), located.offset());
     assertFalse(located.isKey());
     assertTrue(located.getMessage().contains("offset " + injected.offset()), located.getMessage());
+  }
+
+  // [KB-23]: a consumer that trusts a writer for a topic reads its signed records and refuses,
+  // at the right offset, a record a holder of the topic's KEK wrote without the writer's key.
+  @Test
+  void unsignedRecordOnATrustedTopicIsRejectedAndTheConsumerSaysWhere() throws Exception {
+    String topic = "orders.signed";
+    cluster.createTopic(topic, 1, Map.of());
+    dev.sealpost.codec.keys.Ed25519PrivateKey writer = dev.sealpost.codec.keys.Ed25519PrivateKey.generate();
+    java.nio.file.Files.writeString(dir.resolve("orders-writer.key"), dev.sealpost.codec.keys.PemKeys.toPem(writer));
+    java.nio.file.Files.writeString(dir.resolve("orders-writer.pub"), dev.sealpost.codec.keys.PemKeys.toPem(writer.publicKey()));
+    Map<String, Object> signing = Map.of(SealpostKafkaConfig.SIGNER_KEY, dir.resolve("orders-writer.key").toString(),
+        SealpostKafkaConfig.SIGNER_ID, "orders-writer");
+    RecordMetadata unsigned;
+    try (KafkaProducer<String, String> signed = producer(keyring, signing);
+        KafkaProducer<String, String> other = producer(keyring)) {
+      signed.send(new ProducerRecord<>(topic, "a", "first")).get();
+      unsigned = other.send(new ProducerRecord<>(topic, "b", "from a KEK holder")).get();
+      signed.send(new ProducerRecord<>(topic, "c", "third")).get();
+    }
+    List<String> values = new ArrayList<>();
+    SealpostRecordException located = null;
+    Map<String, Object> trust = Map.of("sealpost.trust.orders.pattern", "orders\\.sign.*",
+        "sealpost.trust.orders.keys", "orders-writer:1:" + dir.resolve("orders-writer.pub"));
+    try (KafkaConsumer<String, String> c = consumer(keyring, "trusting-reader", trust)) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (values.size() < 2 && System.nanoTime() < deadline) {
+        try {
+          c.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        } catch (RecordDeserializationException e) {
+          located = SealpostRecordException.from(e).orElseThrow();
+          c.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    }
+    assertEquals(List.of("first", "third"), values);
+    assertNotNull(located, "the unsigned record was rejected");
+    assertEquals(ErrorCategory.UNTRUSTED_WRITER, located.category());
+    assertEquals(unsigned.offset(), located.offset());
   }
 
   @Test

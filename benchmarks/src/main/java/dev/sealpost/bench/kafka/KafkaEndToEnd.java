@@ -46,7 +46,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code plain}: {@code ByteArraySerializer} / {@code ByteArrayDeserializer};
  *   <li>{@code floor}: the same plus one raw JCE AES-256-GCM call per record ({@link Floor});
  *   <li>{@code sealpost}: {@code SealpostSerializer} / {@code SealpostDeserializer} configured
- *       by client properties, with a keyring file written by {@code KeyringFile}.
+ *       by client properties, with a keyring file written by {@code KeyringFile}; they are the key
+ *       serializer and deserializer too, keys clear ({@code sealpost.key.mode=clear}), so values
+ *       are bound to the record as the adapter does by default.
  * </ul>
  *
  * Each measurement: a new topic with one partition; a new producer (acks=all, linger.ms=5,
@@ -370,6 +372,9 @@ public final class KafkaEndToEnd {
           p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
           p.put(SealpostKafkaConfig.KEYRING_PATH, keyring.toString());
           p.put(SealpostKafkaConfig.DEFAULT_RECIPIENTS, "kek:bench");
+          // Values are bound to the record key: the key serializer hands its digest over, keys stay clear.
+          p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
+          p.put(SealpostKafkaConfig.KEY_MODE, "clear");
       }
       return p;
     }
@@ -390,6 +395,8 @@ public final class KafkaEndToEnd {
         default:
           p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, SealpostDeserializer.class.getName());
           p.put(SealpostKafkaConfig.KEYRING_PATH, keyring.toString());
+          p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, SealpostDeserializer.class.getName());
+          p.put(SealpostKafkaConfig.KEY_MODE, "clear");
       }
       return p;
     }

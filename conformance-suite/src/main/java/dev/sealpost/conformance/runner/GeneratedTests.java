@@ -39,9 +39,11 @@ final class GeneratedTests {
   private static final int LARGE = 4 << 20;
 
   private final Fixtures f;
+  private final long seed;
 
   GeneratedTests(long seed) {
     this.f = new Fixtures(seed);
+    this.seed = seed;
   }
 
   /** A reference envelope the tamper and inspection tests start from. */
@@ -150,6 +152,7 @@ final class GeneratedTests {
     inspection(bases, tests);
     large(tests);
     limits(bases, tests);
+    tests.addAll(new SignedSegmentedTests(f, seed).all());
     return tests;
   }
 

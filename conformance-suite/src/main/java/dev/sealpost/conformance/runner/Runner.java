@@ -44,11 +44,12 @@ public final class Runner {
 
   private Runner() {}
 
-  /** Every test, in run order: vectors, generated Required tests, then Recommended ones. */
+  /** Every test, in run order: vectors, binding vectors, generated Required tests, then Recommended ones. */
   public static List<ConformanceTest> plan(Path vectors, long seed) {
     List<ConformanceTest> tests = new ArrayList<>();
     VectorTests v = new VectorTests();
     tests.addAll(v.load(vectors));
+    tests.addAll(BindingTests.load(vectors));
     tests.addAll(new GeneratedTests(seed).all());
     tests.addAll(GeneratedTests.inspectVectors(v));
     List<ConformanceTest> ordered = new ArrayList<>();

@@ -3,7 +3,14 @@ package dev.sealpost.conformance.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.sealpost.conformance.ReferenceCodec;
 import dev.sealpost.conformance.proto.ConformanceRequest;
+import dev.sealpost.conformance.proto.ConformanceResponse;
+import dev.sealpost.conformance.proto.SignMode;
+import dev.sealpost.conformance.proto.SignerInfo;
+import dev.sealpost.conformance.proto.StreamEncryptRequest;
+import dev.sealpost.conformance.proto.TrustedWriter;
+import dev.sealpost.conformance.proto.WriterKey;
 import dev.sealpost.conformance.proto.DecryptRequest;
 import dev.sealpost.conformance.proto.EncryptRequest;
 import dev.sealpost.conformance.proto.Keys;
@@ -17,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -78,7 +86,7 @@ final class VectorTests {
         .setKeys(keys)
         .putAllStoredContext(context(v.path("storedContext")))
         .putAllExternalContext(context(v.path("externalContext")))
-        .setPlaintext(hex(v.path("plaintext")))
+        .setPlaintext(ByteString.copyFrom(plaintext(v)))
         .setFixedRandomness(true)
         .setDek(hex(v.path("dek")))
         .setNonce(hex(v.path("nonce")));
@@ -90,18 +98,68 @@ final class VectorTests {
           .setEphemeralPrivateKey(hex(r.path("ephemeralPrivateKey")))
           .setKmsNonce(hex(r.path("kmsNonce"))));
     }
-    byte[] envelope = hex(v.path("envelope")).toByteArray();
+    JsonNode signer = v.path("signer");
+    DecryptRequest.Builder back = DecryptRequest.newBuilder().setKeys(keys).putAllExternalContext(e.getExternalContextMap());
+    SignerInfo verified = null;
+    if (!signer.isMissingNode()) {
+      e.setSigner(WriterKey.newBuilder()
+          .setSignerId(signer.path("signerId").asText())
+          .setVersion((int) signer.path("version").asLong())
+          .setPrivateKey(hex(signer.path("privateKey")))
+          .setMode(SignMode.valueOf(signer.path("mode").asText())));
+      // Decrypted back by a reader that trusts exactly this writer [SIG-4].
+      back.addTrustedWriters(TrustedWriter.newBuilder()
+          .setSignerId(signer.path("signerId").asText())
+          .setVersion((int) signer.path("version").asLong())
+          .setPublicKey(hex(signer.path("publicKey"))));
+      verified = SignerInfo.newBuilder().setSignerId(signer.path("signerId").asText()).setVersion((int) signer.path("version").asLong()).build();
+    }
     byte[] plaintext = e.getPlaintext().toByteArray();
+    ConformanceRequest request = ConformanceRequest.newBuilder().setEncrypt(e).build();
+    byte[] envelope;
+    if (v.has("envelope")) {
+      envelope = hex(v.path("envelope")).toByteArray();
+      byte[] expected = envelope;
+      tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> annotate(Expect.envelope(t.call(request), expected), comment)));
+    } else {
+      // Past one segment the vector gives the envelope's length and SHA-256 (test-vectors/README.md).
+      long length = v.path("envelopeLength").asLong();
+      byte[] sha = HEX.parseHex(v.path("envelopeSha256").asText());
+      tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> {
+        ConformanceResponse r = t.call(request);
+        if (r.getResultCase() != ConformanceResponse.ResultCase.ENVELOPE) {
+          return annotate(Expect.unexpected(r, "an envelope"), comment);
+        }
+        byte[] got = r.getEnvelope().toByteArray();
+        return annotate(Expect.envelopeDigest(got.length, ReferenceCodec.sha256().digest(got), length, sha), comment);
+      }));
+      // The envelope to decrypt back: the reference's, if it is the vector's.
+      ConformanceResponse ref = GeneratedTests.reference(request);
+      envelope = ref.getEnvelope().toByteArray();
+      if (!Arrays.equals(ReferenceCodec.sha256().digest(envelope), sha)) {
+        throw new IllegalArgumentException("the reference does not write this vector's envelope");
+      }
+    }
     envelopes.add(envelope);
     envelopeIds.add("Encrypt." + id);
-    ConformanceRequest request = ConformanceRequest.newBuilder().setEncrypt(e).build();
-    tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> annotate(Expect.envelope(t.call(request), envelope), comment)));
-    ConformanceRequest back = ConformanceRequest.newBuilder().setDecrypt(DecryptRequest.newBuilder()
-        .setEnvelope(ByteString.copyFrom(envelope))
-        .setKeys(keys)
-        .putAllExternalContext(e.getExternalContextMap())).build();
+    DecryptRequest backRequest = back.setEnvelope(ByteString.copyFrom(envelope)).build();
+    ConformanceRequest backCall = ConformanceRequest.newBuilder().setDecrypt(backRequest).build();
+    SignerInfo signerInfo = verified;
     tests.add(new ConformanceTest(Level.REQUIRED, group, id + ".DecryptBack",
-        t -> annotate(Expect.plaintext(t.call(back), plaintext), comment)));
+        t -> annotate(Expect.plaintext(t.call(backCall), plaintext, signerInfo), comment)));
+    if (e.getSuite().name().endsWith("_SEGMENTED")) {
+      // [SEG-1], [SEG-3]: through the testee's streaming writer and reader as well.
+      StreamEncryptRequest.Builder se = StreamEncryptRequest.newBuilder()
+          .setEncrypt(e.clone().clearPlaintext()).setPatternLength(plaintext.length).addWriteSizes(4096).addWriteSizes(65537);
+      boolean pattern = v.has("plaintextPattern");
+      byte[] expected = envelope;
+      if (pattern) {
+        ConformanceRequest ser = ConformanceRequest.newBuilder().setStreamEncrypt(se).build();
+        tests.add(new ConformanceTest(Level.REQUIRED, group, id + ".StreamEncrypt",
+            t -> annotate(Expect.envelope(t.call(ser), expected), comment)));
+      }
+      tests.add(Streams.test(Level.REQUIRED, group, id + ".StreamBack", backRequest, envelope, Streams.UNEVEN, java.util.Optional.empty()));
+    }
   }
 
   private void addDecrypt(List<ConformanceTest> tests, String group, String id, String comment, Keys keys, JsonNode v) {
@@ -113,20 +171,47 @@ final class VectorTests {
     if (v.has("maxPlaintextLength")) {
       d.setMaxPlaintextLength((int) v.path("maxPlaintextLength").asLong());
     }
-    envelopes.add(d.getEnvelope().toByteArray());
+    for (JsonNode w : v.path("trustedWriters")) {
+      d.addTrustedWriters(TrustedWriter.newBuilder()
+          .setSignerId(w.path("signerId").asText())
+          .setVersion((int) w.path("version").asLong())
+          .setPublicKey(hex(w.path("publicKey"))));
+    }
+    byte[] envelope = d.getEnvelope().toByteArray();
+    envelopes.add(envelope);
     envelopeIds.add("Decrypt." + id);
     ConformanceRequest request = ConformanceRequest.newBuilder().setDecrypt(d).build();
     String result = v.path("result").asText();
     if ("valid".equals(result)) {
-      byte[] plaintext = hex(v.path("plaintext")).toByteArray();
+      byte[] plaintext = plaintext(v);
+      JsonNode s = v.path("verifiedSigner");
+      SignerInfo signer = s.isMissingNode() ? null
+          : SignerInfo.newBuilder().setSignerId(s.path("signerId").asText()).setVersion((int) s.path("version").asLong()).build();
       tests.add(new ConformanceTest(Level.REQUIRED, group, id,
-          t -> annotate(Expect.plaintext(t.call(request), plaintext), comment)));
+          t -> annotate(Expect.plaintext(t.call(request), plaintext, signer), comment)));
     } else if ("invalid".equals(result)) {
       String error = v.path("error").asText();
       tests.add(new ConformanceTest(Level.REQUIRED, group, id, t -> annotate(Expect.error(t.call(request), error), comment)));
     } else {
       throw new IllegalArgumentException("result must be valid or invalid, got '" + result + "'");
     }
+    boolean segmented = envelope.length >= 6 && (envelope[4] == 0x02 || envelope[4] == 0x03);
+    if (segmented && !v.has("maxPlaintextLength") && d.getRequiredContextCount() == 0) {
+      // The same envelope through the streaming reader: same outcome, nothing unauthenticated released.
+      java.util.Optional<String> outcome = "valid".equals(result) ? java.util.Optional.empty() : java.util.Optional.of(v.path("error").asText());
+      tests.add(Streams.test(Level.REQUIRED, group, id + ".Streamed", d.build(), envelope, Streams.UNEVEN, outcome));
+    }
+  }
+
+  /** {@code plaintext}, or the bytes of {@code plaintextPattern} (byte i = i mod 251). */
+  private static byte[] plaintext(JsonNode v) {
+    if (v.has("plaintextPattern")) {
+      if (!"byte i = i mod 251".equals(v.path("plaintextPattern").path("rule").asText())) {
+        throw new IllegalArgumentException("unknown plaintext rule");
+      }
+      return SignedSegmentedTests.pattern(v.path("plaintextPattern").path("length").asLong());
+    }
+    return hex(v.path("plaintext")).toByteArray();
   }
 
   private static Verdict annotate(Verdict v, String comment) {

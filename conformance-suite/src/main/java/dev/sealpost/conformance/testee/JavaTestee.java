@@ -4,8 +4,9 @@ import dev.sealpost.conformance.ReferenceCodec;
 import java.io.IOException;
 
 /**
- * The testee for the Java reference codec ({@code sealpost-codec}): every request is answered by
- * {@link ReferenceCodec}, the same code the runner uses as its in-process reference.
+ * The testee for the Java reference codec ({@code sealpost-codec}): every envelope request is
+ * answered by {@link ReferenceCodec}, the same code the runner uses as its in-process reference;
+ * the broker binding requests (issue 12) by the Kafka and NATS adapters ({@link JavaBindings}).
  *
  * <pre>java -cp sealpost-conformance.jar dev.sealpost.conformance.testee.JavaTestee</pre>
  */
@@ -13,6 +14,6 @@ public final class JavaTestee {
   private JavaTestee() {}
 
   public static void main(String[] args) throws IOException {
-    TesteeLoop.run(ReferenceCodec::handle);
+    TesteeLoop.run(request -> JavaBindings.handle(request).orElseGet(() -> ReferenceCodec.handle(request)));
   }
 }

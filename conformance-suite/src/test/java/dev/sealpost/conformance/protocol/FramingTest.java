@@ -51,4 +51,27 @@ class FramingTest {
     assertEquals(r, ProtoJson.request(("{\"unknownField\":1," + json.substring(1)).getBytes(StandardCharsets.UTF_8)));
     assertTrue(ProtoJson.request("{}".getBytes(StandardCharsets.UTF_8)).getTestName().isEmpty());
   }
+
+  /**
+   * Issue 12: a binding record's null key, value and header value are absent fields, an empty
+   * one is present and empty; configurations are the vector files' JSON, lists of recipient specs
+   * included.
+   */
+  @Test
+  void bindingJsonMapping() throws IOException {
+    dev.sealpost.conformance.proto.ConformanceResponse r = ProtoJson.response(
+        "{\"kafkaRecord\":{\"topic\":\"t\",\"key\":\"\",\"headers\":[{\"name\":\"a\"},{\"name\":\"b\",\"value\":\"\"}]}}"
+            .getBytes(StandardCharsets.UTF_8));
+    dev.sealpost.conformance.proto.KafkaRecord k = r.getKafkaRecord();
+    assertTrue(k.hasKey() && k.getKey().isEmpty(), "empty key");
+    assertTrue(!k.hasValue(), "null value");
+    assertTrue(!k.getHeaders(0).hasValue() && k.getHeaders(1).hasValue(), "null and empty header values");
+    assertEquals("{\"kafkaRecord\":{\"topic\":\"t\",\"key\":\"\",\"headers\":[{\"name\":\"a\"},{\"name\":\"b\",\"value\":\"\"}]}}",
+        new String(ProtoJson.encode(r), StandardCharsets.UTF_8));
+
+    String config = "{\"natsSeal\":{\"config\":{\"subjects\":{\"orders.*\":[\"kek:orders\"]},\"valueSuite\":\"AES_256_GCM\"}}}";
+    ConformanceRequest q = ProtoJson.request(config.getBytes(StandardCharsets.UTF_8));
+    assertEquals("kek:orders", q.getNatsSeal().getConfig().getSubjectsMap().get("orders.*").getValues(0).getStringValue());
+    assertEquals(config, new String(ProtoJson.encode(q), StandardCharsets.UTF_8));
+  }
 }

@@ -5,6 +5,7 @@ import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.Hkdf;
+import dev.sealpost.codec.internal.SegmentCipher;
 import dev.sealpost.codec.suite.PayloadKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -31,17 +32,21 @@ public final class DekKeys {
   private static final byte[] KEY_LABEL = Bytes.ascii("sealpost/v1 key");
   private static final byte[] COMMIT_LABEL = Bytes.ascii("sealpost/v1 commit");
   private static final byte[] DETERMINISTIC_SALT = Bytes.ascii("sealpost/v1 deterministic-dek");
+  private static final byte[] SEGMENT_LABEL = Bytes.ascii("sealpost/v1 segment key");
 
   private final Suite suite;
   private final PayloadKey payloadKey;
   private final byte[] commitment;
+  /** Segmented suites only: K_env is derived from PRK per envelope (SPEC.md 17); else null. */
+  private final byte[] prk;
   /** A reader's copy of a deterministic-suite DEK, for the [SIV-4] check; null otherwise. */
   private final byte[] deterministicDek;
 
-  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment, byte[] deterministicDek) {
+  private DekKeys(Suite suite, PayloadKey payloadKey, byte[] commitment, byte[] prk, byte[] deterministicDek) {
     this.suite = suite;
     this.payloadKey = payloadKey;
     this.commitment = commitment;
+    this.prk = prk;
     this.deterministicDek = deterministicDek;
   }
 
@@ -65,8 +70,29 @@ public final class DekKeys {
     byte[] commitment = Hkdf.expand(prk, Bytes.concat(COMMIT_LABEL, suiteId), COMMITMENT_LENGTH);
     PayloadKey key = PayloadKey.create(suite, kMsg);
     java.util.Arrays.fill(kMsg, (byte) 0);
+    if (suite.segmented()) {
+      return new DekKeys(suite, key, commitment, prk, null); // kept as long as the DEK is [SEC-2]
+    }
     java.util.Arrays.fill(prk, (byte) 0);
-    return new DekKeys(suite, key, commitment, keepDeterministicDek && !suite.randomized() ? dek.clone() : null);
+    return new DekKeys(suite, key, commitment, null, keepDeterministicDek && !suite.randomized() ? dek.clone() : null);
+  }
+
+  /**
+   * [SEG-1]: {@code K_env = HKDF-Expand(PRK, "sealpost/v1 segment key" || u16(suite-id) || nonce, 32)},
+   * one per envelope since the header nonce never repeats under a DEK; returns a cipher for its
+   * segments, sealing or opening.
+   */
+  public SegmentCipher segmentCipher(byte[] nonce, boolean sealing) throws GeneralSecurityException {
+    if (prk == null) {
+      throw new IllegalStateException(suite + " is not a segmented suite");
+    }
+    byte[] kEnv = Hkdf.expand(prk, Bytes.concat(SEGMENT_LABEL, Bytes.u16(suite.id()), nonce), 32);
+    try {
+      boolean chacha = suite.base() == Suite.CHACHA20_POLY1305;
+      return sealing ? SegmentCipher.forSealing(chacha, kEnv) : SegmentCipher.forOpening(chacha, kEnv);
+    } finally {
+      java.util.Arrays.fill(kEnv, (byte) 0); // the cipher's key spec holds its own copy
+    }
   }
 
   /**

@@ -8,6 +8,8 @@ import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.RecipientType;
 import dev.sealpost.codec.SealpostException;
+import dev.sealpost.codec.SignMode;
+import dev.sealpost.codec.SignerRef;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.internal.Bytes;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ final class HeaderParser {
   static final byte[] MAGIC = {(byte) 0xF7, 0x53, 0x50};
   static final int VERSION = 0x01;
   static final int COMMITMENT_LENGTH = 32;
+  /** Ed25519 signature length (RFC 8032). */
+  public static final int SIGNATURE_LENGTH = 64;
 
   private final byte[] buf;
   private final int start;
@@ -110,11 +114,62 @@ final class HeaderParser {
     byte[] commitment = bytes(COMMITMENT_LENGTH, "commitment");
     // Step 7
     EncryptionContext stored = context();
+    // Step 7a [SIG-3]
+    SignerRef signer = null;
+    int signedPrefixLength = 0;
+    byte[] headerSignature = null;
+    if (suite.get().signed()) {
+      signer = signer(suite.get());
+      signedPrefixLength = pos - start;
+      if (signer.mode() == SignMode.PER_DEK) {
+        headerSignature = bytes(SIGNATURE_LENGTH, "header signature");
+      }
+      // UTF-8 and the mode rule come after the whole field has been read, as step 7a orders.
+      if (signerIdBad) {
+        throw new SealpostException(MALFORMED_HEADER, "signer id is not well-formed UTF-8");
+      }
+      if (suite.get().segmented() && signer.mode() == SignMode.PER_MESSAGE) {
+        throw new SealpostException(
+            MALFORMED_HEADER, "sign mode 02 (per message) is not allowed with a segmented suite [SIG-3]");
+      }
+    }
     // Step 8
     byte[] nonce = bytes(suite.get().nonceLength(), "nonce");
     int headerLength = pos - start;
+    int bodyLength = end - pos;
+    // Step 9, its first check [HDR-5]: in mode 02 the last 64 bytes are the message signature.
+    if (signer != null && signer.mode() == SignMode.PER_MESSAGE) {
+      if (bodyLength < SIGNATURE_LENGTH) {
+        throw new SealpostException(
+            MALFORMED_HEADER, "sign mode 02 needs a 64-byte message signature after the header, found " + bodyLength + " bytes");
+      }
+      bodyLength -= SIGNATURE_LENGTH;
+    }
     return new EnvelopeHeader(
-        version, suite.get(), recipients, commitment, stored, nonce, headerLength, end - pos);
+        version, suite.get(), recipients, commitment, stored, signer, signedPrefixLength, headerSignature,
+        nonce, headerLength, bodyLength);
+  }
+
+  private boolean signerIdBad;
+
+  /** Step 7a up to the signer version; the caller reads the mode 01 signature. */
+  private SignerRef signer(Suite suite) throws SealpostException {
+    int modeByte = u8("sign mode");
+    SignMode mode = SignMode.fromWire(modeByte);
+    if (mode == null) {
+      throw new SealpostException(MALFORMED_HEADER, "sign mode " + modeByte + " is neither 01 nor 02");
+    }
+    int idLength = u8("signer id length");
+    if (idLength == 0) {
+      throw new SealpostException(MALFORMED_HEADER, "signer id length is 0");
+    }
+    need(idLength, "signer id");
+    int idOffset = pos;
+    pos += idLength;
+    int version = u32("signer version");
+    String id = utf8(buf, idOffset, idLength);
+    signerIdBad = id == null;
+    return new SignerRef(id == null ? "" : id, version, mode);
   }
 
   private RecipientEntry recipient(int index, Suite suite, List<RecipientEntry> earlier) throws SealpostException {

@@ -18,8 +18,19 @@ public final class EnvelopeSealer {
   public static byte[] seal(
       DekKeys keys, byte[] headerPrefix, byte[] nonce, byte[] externalContext, byte[] plaintext, int offset, int length)
       throws GeneralSecurityException {
+    return seal(keys, headerPrefix, nonce, externalContext, plaintext, offset, length, 0);
+  }
+
+  /**
+   * As above, with {@code trailer} zero bytes of room after the body, for the caller to fill:
+   * the 64-byte message signature of sign mode 02 (SPEC.md 16), without another copy.
+   */
+  public static byte[] seal(
+      DekKeys keys, byte[] headerPrefix, byte[] nonce, byte[] externalContext, byte[] plaintext, int offset, int length,
+      int trailer)
+      throws GeneralSecurityException {
     int headerLength = headerPrefix.length + nonce.length;
-    byte[] out = new byte[headerLength + length + 16];
+    byte[] out = new byte[headerLength + length + 16 + trailer];
     System.arraycopy(headerPrefix, 0, out, 0, headerPrefix.length);
     System.arraycopy(nonce, 0, out, headerPrefix.length, nonce.length);
     keys.payloadKey().encrypt(nonce, out, 0, headerLength, externalContext, plaintext, offset, length, out, headerLength);

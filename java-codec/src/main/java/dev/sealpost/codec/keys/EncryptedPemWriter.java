@@ -15,7 +15,7 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Writes an X25519 private key as {@code ENCRYPTED PRIVATE KEY} (docs/key-material.md 3.4): PKCS#8
+ * Writes an X25519 or Ed25519 private key as {@code ENCRYPTED PRIVATE KEY} (docs/key-material.md 3.4): PKCS#8
  * EncryptedPrivateKeyInfo with PBES2, PBKDF2-HMAC-SHA256 and AES-256-CBC, the form {@code openssl
  * pkcs8 -topk8 -v2 aes-256-cbc} writes and {@link PemKeys#privateKeyFromPem(String, char[])} reads.
  * A fresh random 16-byte salt and IV per key; the optional keyLength field is omitted, as OpenSSL
@@ -53,6 +53,25 @@ public final class EncryptedPemWriter {
   public static String toEncryptedPem(X25519PrivateKey key, char[] password, SecureRandom random, int iterations)
       throws SealpostException {
     Objects.requireNonNull(key, "key");
+    return encrypt(PemKeys.toPem(key), password, random, iterations);
+  }
+
+  /** The Ed25519 writer key as {@code ENCRYPTED PRIVATE KEY} PEM with {@link #DEFAULT_ITERATIONS}. */
+  public static String toEncryptedPem(Ed25519PrivateKey key, char[] password, SecureRandom random)
+      throws SealpostException {
+    return toEncryptedPem(key, password, random, DEFAULT_ITERATIONS);
+  }
+
+  /** As for X25519: the same PBES2 form around the key's PKCS#8 (OID 1.3.101.112). */
+  public static String toEncryptedPem(Ed25519PrivateKey key, char[] password, SecureRandom random, int iterations)
+      throws SealpostException {
+    Objects.requireNonNull(key, "key");
+    return encrypt(PemKeys.toPem(key), password, random, iterations);
+  }
+
+  /** Encrypts the DER of an unencrypted {@code PRIVATE KEY} PEM, exactly as that form is written. */
+  private static String encrypt(String privateKeyPem, char[] password, SecureRandom random, int iterations)
+      throws SealpostException {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(random, "random");
     if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
@@ -63,8 +82,7 @@ public final class EncryptedPemWriter {
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(salt);
     random.nextBytes(iv);
-    // The unencrypted PKCS#8 DER, exactly as the PRIVATE KEY form is written.
-    byte[] pkcs8 = Pem.decode(PemKeys.toPem(key)).der;
+    byte[] pkcs8 = Pem.decode(privateKeyPem).der;
     byte[] aesKey = null;
     PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
     try {

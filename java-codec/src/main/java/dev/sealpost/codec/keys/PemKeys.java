@@ -137,6 +137,37 @@ public final class PemKeys {
     }
   }
 
+  // Ed25519 writer keys (SPEC.md 16, Appendix C): the same PEM forms with OID 1.3.101.112.
+
+  /** Parses an Ed25519 {@code PRIVATE KEY}, or an {@code ENCRYPTED PRIVATE KEY} when a password is given. */
+  public static Ed25519PrivateKey ed25519PrivateKeyFromPem(String pem, char[] passwordOrNull) throws SealpostException {
+    return Ed25519Pem.privateKeyFromPem(pem, passwordOrNull, "encrypted private key");
+  }
+
+  /** Parses an Ed25519 {@code PUBLIC KEY} (SubjectPublicKeyInfo). */
+  public static Ed25519PublicKey ed25519PublicKeyFromPem(String pem) throws SealpostException {
+    return Ed25519Pem.publicKeyFromPem(pem);
+  }
+
+  /** Reads an Ed25519 private key file; warns as {@link #loadPrivateKey(Path, char[])} does. */
+  public static Ed25519PrivateKey loadEd25519PrivateKey(Path path, char[] passwordOrNull) throws SealpostException {
+    return Ed25519Pem.load(path, passwordOrNull);
+  }
+
+  public static Ed25519PublicKey loadEd25519PublicKey(Path path) throws SealpostException {
+    return Ed25519Pem.loadPublic(path);
+  }
+
+  /** Unencrypted PKCS#8 {@code PRIVATE KEY} holding the seed, RFC 8410 form, LF line ends. */
+  public static String toPem(Ed25519PrivateKey key) {
+    return Ed25519Pem.toPem(key);
+  }
+
+  /** SubjectPublicKeyInfo {@code PUBLIC KEY}, RFC 8410 form, LF line ends. */
+  public static String toPem(Ed25519PublicKey key) {
+    return Ed25519Pem.toPem(key);
+  }
+
   private static SealpostException withPath(Path path, SealpostException e) {
     return new SealpostException(e.category(), "key file " + path + ": " + KeyFileIo.reason(e), e);
   }

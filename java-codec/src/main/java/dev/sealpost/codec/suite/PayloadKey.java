@@ -14,7 +14,7 @@ public abstract class PayloadKey {
   PayloadKey() {}
 
   public static PayloadKey create(Suite suite, byte[] kMsg) throws GeneralSecurityException {
-    switch (suite) {
+    switch (suite.base()) { // signed and segmented suites share the base AEAD
       case AES_256_GCM:
         return new JceAeadKey(kMsg, JceAeadKey.Algorithm.AES_GCM);
       case CHACHA20_POLY1305:

@@ -37,6 +37,17 @@ class EncryptedPemWriterTest {
   }
 
   @Test
+  void ed25519WriterKeysRoundTripThroughTheReader() throws Exception {
+    Ed25519PrivateKey key = Ed25519PrivateKey.generate(new SecureRandom());
+    String pem = EncryptedPemWriter.toEncryptedPem(key, PASSWORD, new SecureRandom(), FAST);
+    assertTrue(pem.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"), pem);
+    assertArrayEquals(key.toBytes(), PemKeys.ed25519PrivateKeyFromPem(pem, PASSWORD).toBytes());
+    assertInvalid(() -> PemKeys.ed25519PrivateKeyFromPem(pem, "another".toCharArray()));
+    // An Ed25519 key is not an X25519 key: the OID inside the encrypted PKCS#8 is checked.
+    assertInvalid(() -> PemKeys.privateKeyFromPem(pem, PASSWORD));
+  }
+
+  @Test
   void structureIsPbes2Pbkdf2Sha256Aes256Cbc() throws Exception {
     X25519PrivateKey key = X25519PrivateKey.generate(new SecureRandom());
     String der = HexFormat.of().formatHex(Pem.decode(EncryptedPemWriter.toEncryptedPem(key, PASSWORD, new SecureRandom(), FAST)).der);
