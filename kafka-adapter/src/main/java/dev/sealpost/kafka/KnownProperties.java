@@ -1,6 +1,8 @@
 package dev.sealpost.kafka;
 
 import dev.sealpost.codec.internal.LogSafe;
+import dev.sealpost.codec.internal.NearestName;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,73 +61,12 @@ final class KnownProperties {
 
   /** The known key or family shape closest to {@code k} by edit distance. */
   static String nearest(String k, Set<String> fixed) {
-    // Scores are doubled edit distances; a family cut that does not fall after a dot costs one
-    // more, so 'sealpost.topics.x' suggests 'sealpost.topic.x', not 'sealpost.topic.s.x'.
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String f : fixed) {
-      int d = 2 * distance(k, f);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = f;
-      }
-    }
-    // Families: the name part is free, so compare the prefix (and a rule's field) only.
-    List<String> prefixes = List.of(SealpostKafkaConfig.TOPIC_PREFIX, SealpostKafkaConfig.RULE_PREFIX,
-        SealpostKafkaConfig.TRUST_PREFIX, SealpostKafkaConfig.X25519_PUBLIC_PREFIX, SealpostKafkaConfig.X25519_PRIVATE_PREFIX);
-    for (String p : prefixes) {
-      for (int cut = Math.max(1, p.length() - 3); cut <= Math.min(k.length(), p.length() + 3); cut++) {
-        String rest = k.substring(cut);
-        if (rest.isEmpty()) {
-          continue;
-        }
-        int d = 2 * distance(k.substring(0, cut), p) + (k.charAt(cut - 1) == '.' ? 0 : 1);
-        String shape;
-        if (p.equals(SealpostKafkaConfig.RULE_PREFIX) || p.equals(SealpostKafkaConfig.TRUST_PREFIX)) {
-          List<String> fields = p.equals(SealpostKafkaConfig.RULE_PREFIX) ? RULE_FIELDS : TRUST_FIELDS;
-          int dot = rest.lastIndexOf('.');
-          String name = dot > 0 ? rest.substring(0, dot) : rest;
-          String field = dot > 0 ? rest.substring(dot + 1) : "";
-          String bestField = fields.get(0);
-          int fieldDistance = Integer.MAX_VALUE;
-          for (String candidate : fields) {
-            int fd = distance(field, candidate);
-            if (fd < fieldDistance) {
-              fieldDistance = fd;
-              bestField = candidate;
-            }
-          }
-          d += 2 * fieldDistance;
-          shape = p + name + "." + bestField;
-        } else {
-          shape = p + rest;
-        }
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = shape;
-        }
-      }
-    }
-    return best;
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    Map<String, List<String>> families = new LinkedHashMap<>();
+    families.put(SealpostKafkaConfig.TOPIC_PREFIX, List.of());
+    families.put(SealpostKafkaConfig.RULE_PREFIX, RULE_FIELDS);
+    families.put(SealpostKafkaConfig.TRUST_PREFIX, TRUST_FIELDS);
+    families.put(SealpostKafkaConfig.X25519_PUBLIC_PREFIX, List.of());
+    families.put(SealpostKafkaConfig.X25519_PRIVATE_PREFIX, List.of());
+    return NearestName.nearest(k, fixed, families);
   }
 }

@@ -71,9 +71,9 @@ class ConfigValidationTest {
 
   @Test
   void editDistanceIsLevenshtein() {
-    assertEquals(3, KnownProperties.distance("kitten", "sitting"));
-    assertEquals(0, KnownProperties.distance("", ""));
-    assertEquals(4, KnownProperties.distance("", "abcd"));
+    assertEquals(3, dev.sealpost.codec.internal.NearestName.editDistance("kitten", "sitting"));
+    assertEquals(0, dev.sealpost.codec.internal.NearestName.editDistance("", ""));
+    assertEquals(4, dev.sealpost.codec.internal.NearestName.editDistance("", "abcd"));
   }
 
   @Test

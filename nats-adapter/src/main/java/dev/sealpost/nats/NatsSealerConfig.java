@@ -5,6 +5,7 @@ import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.SealpostException;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.dek.DekPolicy;
+import dev.sealpost.codec.internal.NearestName;
 import dev.sealpost.codec.keys.KekSource;
 import dev.sealpost.codec.keys.KeyringFile;
 import dev.sealpost.codec.keys.PemKeys;
@@ -122,61 +123,11 @@ public final class NatsSealerConfig {
 
   /** The known key, or family shape, closest to {@code k} by edit distance. */
   static String nearest(String k) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String f : new java.util.TreeSet<>(FIXED)) {
-      int d = 2 * distance(k, f);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = f;
-      }
-    }
-    // A family's name part is free: compare the prefix only (and a rule's field); a cut that does
-    // not fall after a dot costs a little, so 'sealpost.subjects.x' suggests 'sealpost.subject.x'.
+    Map<String, List<String>> families = new java.util.LinkedHashMap<>();
     for (String f : FAMILIES) {
-      for (int cut = Math.max(1, f.length() - 3); cut <= Math.min(k.length() - 1, f.length() + 3); cut++) {
-        String rest = k.substring(cut);
-        int d = 2 * distance(k.substring(0, cut), f) + (k.charAt(cut - 1) == '.' ? 0 : 1);
-        String shape = f + rest;
-        if (f.equals(RULE_PREFIX)) {
-          int dot = rest.lastIndexOf('.');
-          String name = dot > 0 ? rest.substring(0, dot) : rest;
-          String field = dot > 0 ? rest.substring(dot + 1) : "";
-          int fd = Integer.MAX_VALUE;
-          for (String candidate : RULE_FIELDS) {
-            if (distance(field, candidate) < fd) {
-              fd = distance(field, candidate);
-              shape = f + name + "." + candidate;
-            }
-          }
-          d += 2 * fd;
-        }
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = shape;
-        }
-      }
+      families.put(f, f.equals(RULE_PREFIX) ? RULE_FIELDS : List.of());
     }
-    return best;
-  }
-
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return NearestName.nearest(k, new java.util.TreeSet<>(FIXED), families);
   }
 
   private static NatsSealerSettings build(Map<String, String> p) throws SealpostException {

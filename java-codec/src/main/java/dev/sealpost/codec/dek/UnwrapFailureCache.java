@@ -1,6 +1,5 @@
 package dev.sealpost.codec.dek;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +16,7 @@ public final class UnwrapFailureCache {
   private final int capacity;
   private final long ttlNanos;
   private final LongSupplier nanoClock;
-  private final ConcurrentHashMap<Key, Long> expiries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<EntryKey, Long> expiries = new ConcurrentHashMap<>();
 
   public UnwrapFailureCache(int capacity, long ttlNanos, LongSupplier nanoClock) {
     if (capacity < 0 || ttlNanos <= 0) {
@@ -33,7 +32,7 @@ public final class UnwrapFailureCache {
     if (capacity == 0 || expiries.isEmpty()) {
       return false;
     }
-    Key k = new Key(suiteId, typeId, keyId, version, wrapped);
+    EntryKey k = new EntryKey(suiteId, typeId, keyId, version, wrapped);
     Long expiry = expiries.get(k);
     if (expiry == null) {
       return false;
@@ -52,49 +51,16 @@ public final class UnwrapFailureCache {
     long now = nanoClock.getAsLong();
     if (expiries.size() >= capacity) {
       expiries.values().removeIf(e -> now - e >= 0);
-      Iterator<Key> it = expiries.keySet().iterator();
+      Iterator<EntryKey> it = expiries.keySet().iterator();
       while (expiries.size() >= capacity && it.hasNext()) {
         it.next();
         it.remove();
       }
     }
-    expiries.put(new Key(suiteId, typeId, keyId, version, wrapped.clone()), now + ttlNanos);
+    expiries.put(new EntryKey(suiteId, typeId, keyId, version, wrapped.clone()), now + ttlNanos);
   }
 
   public int size() {
     return expiries.size();
-  }
-
-  private static final class Key {
-    final int suiteId;
-    final int typeId;
-    final String keyId;
-    final int version;
-    final byte[] wrapped;
-    final int hash;
-
-    Key(int suiteId, int typeId, String keyId, int version, byte[] wrapped) {
-      this.suiteId = suiteId;
-      this.typeId = typeId;
-      this.keyId = keyId;
-      this.version = version;
-      this.wrapped = wrapped;
-      this.hash = Objects.hash(suiteId, typeId, keyId, version, Arrays.hashCode(wrapped));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Key)) {
-        return false;
-      }
-      Key k = (Key) o;
-      return suiteId == k.suiteId && typeId == k.typeId && version == k.version
-          && keyId.equals(k.keyId) && Arrays.equals(wrapped, k.wrapped);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
   }
 }
