@@ -143,6 +143,16 @@ class CompressedPayloadTest {
     byte[] farMatch = SpecWriter.cat(SpecWriter.lz4Sequence(new byte[] {1, 2, 3, 4}, 5, 20), SpecWriter.lz4Last(new byte[5]));
     assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 29, farMatch), "a match before the start of the output");
     assertMalformed(SpecWriter.packed(SpecWriter.LZ4, H, FRAME), "a zstd frame");
+    // Offset 0 is invalid in the LZ4 Block Format; lz4-java's pure-Java decoder alone would copy
+    // from the unwritten output (zeros) and give the declared length.
+    byte[] offsetZero = SpecWriter.cat(SpecWriter.lz4Sequence("abcd".getBytes(StandardCharsets.US_ASCII), 0, 4),
+        SpecWriter.lz4Last("VWXYZ".getBytes(StandardCharsets.US_ASCII)));
+    assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 13, offsetZero), "a match with offset 0");
+    byte[] longLiterals = new byte[300];
+    byte[] offsetZeroAfterLongLiterals = SpecWriter.cat(SpecWriter.lz4Sequence(longLiterals, 0, 30), SpecWriter.lz4Last(new byte[5]));
+    assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 335, offsetZeroAfterLongLiterals), "offset 0 after 300 literals");
+    byte[] longMatch = SpecWriter.cat(SpecWriter.lz4Sequence(longLiterals, 1, 300), SpecWriter.lz4Last(new byte[5]));
+    assertArrayEquals(new byte[605], open(SpecWriter.packed(SpecWriter.LZ4, 605, longMatch), 1 << 30), "long lengths parse");
   }
 
   /**

@@ -2021,6 +2021,9 @@ public final class VectorGenerator {
       byte[] g = sealPacked(gcm, zstd);
       invalid("JSON in one zstd frame, another external context", g, Map.of("topic", "refunds"), "authentication-failed", c,
           "ExternalContextMismatch");
+      // Added after the first cut of this group, so that the tcIds before stay as they were.
+      packedInvalid("LZ4: a match with offset 0, which the LZ4 Block Format declares invalid", gcm, SpecWriter.packed(2, 13,
+          cat(SpecWriter.lz4Sequence(text("abcd"), 0, 4), SpecWriter.lz4Last(text("VWXYZ")))), mp, c, bad, "PackLz4", hb);
       invalid("0401 read as 0001 (suite id flipped): the commitment binds the suite", withByte(g, 4, 0), EXTERNAL, "commitment-mismatch",
           c, "SuiteSwap");
     }

@@ -306,6 +306,7 @@ public final class Packing {
     }
 
     static byte[] decompress(byte[] src, int off, int len, int length) throws SealpostException {
+      checkOffsets(src, off, len);
       byte[] out = new byte[length];
       int r;
       try {
@@ -319,6 +320,50 @@ public final class Packing {
         throw malformed("lz4 block gives " + r + " bytes, declared length " + length);
       }
       return out;
+    }
+
+    /**
+     * Walks the block's sequences without decoding them and refuses a match offset of 0, which
+     * the LZ4 Block Format declares invalid: the C library refuses it, lz4-java's pure-Java
+     * decoder would copy from the unwritten output. Everything else is left to the decoder.
+     */
+    private static void checkOffsets(byte[] src, int off, int len) throws SealpostException {
+      int p = off;
+      int end = off + len;
+      while (p < end) {
+        int token = src[p++] & 0xFF;
+        long literals = token >>> 4;
+        if (literals == 15) {
+          int b;
+          do {
+            if (p >= end) {
+              return; // truncated: the decoder reports it
+            }
+            b = src[p++] & 0xFF;
+            literals += b;
+          } while (b == 255);
+        }
+        if (literals >= end - p) {
+          return; // the last sequence (literals only), or literals past the end for the decoder
+        }
+        p += (int) literals;
+        if (end - p < 2) {
+          return;
+        }
+        if ((src[p] | src[p + 1]) == 0) {
+          throw malformed("lz4 match with offset 0");
+        }
+        p += 2;
+        if ((token & 0x0F) == 15) {
+          int b;
+          do {
+            if (p >= end) {
+              return;
+            }
+            b = src[p++] & 0xFF;
+          } while (b == 255);
+        }
+      }
     }
   }
 }
