@@ -148,6 +148,9 @@ class CompressedPayloadTest {
     byte[] offsetZero = SpecWriter.cat(SpecWriter.lz4Sequence("abcd".getBytes(StandardCharsets.US_ASCII), 0, 4),
         SpecWriter.lz4Last("VWXYZ".getBytes(StandardCharsets.US_ASCII)));
     assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 13, offsetZero), "a match with offset 0");
+    byte[] offsetZeroLong = SpecWriter.cat(SpecWriter.lz4Sequence("abcd".getBytes(StandardCharsets.US_ASCII), 0, 8),
+        SpecWriter.lz4Last("VWXYZ".getBytes(StandardCharsets.US_ASCII)));
+    assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 17, offsetZeroLong), "a match of 8 with offset 0");
     byte[] longLiterals = new byte[300];
     byte[] offsetZeroAfterLongLiterals = SpecWriter.cat(SpecWriter.lz4Sequence(longLiterals, 0, 30), SpecWriter.lz4Last(new byte[5]));
     assertMalformed(SpecWriter.packed(SpecWriter.LZ4, 335, offsetZeroAfterLongLiterals), "offset 0 after 300 literals");
