@@ -193,8 +193,17 @@ public final class Packing {
     return new SealpostException(ErrorCategory.MALFORMED_PAYLOAD, message + " [CMP-4]");
   }
 
-  /** Every use of zstd-jni; loaded only when a zstd payload is met. */
+  /**
+   * Every use of zstd-jni; loaded only when a zstd payload is met. One compression and one
+   * decompression context per thread: making a context per call costs more than compressing a
+   * record of a few hundred bytes. Each call starts a new frame, so no state carries over.
+   */
   private static final class ZstdMethod {
+    private static final ThreadLocal<com.github.luben.zstd.ZstdCompressCtx> COMPRESS =
+        ThreadLocal.withInitial(() -> new com.github.luben.zstd.ZstdCompressCtx().setLevel(ZSTD_LEVEL));
+    private static final ThreadLocal<com.github.luben.zstd.ZstdDecompressCtx> DECOMPRESS =
+        ThreadLocal.withInitial(com.github.luben.zstd.ZstdDecompressCtx::new);
+
     private ZstdMethod() {}
 
     static void probe() {
@@ -204,8 +213,7 @@ public final class Packing {
     /** The data length, or -1 when it does not fit in {@code max} bytes. */
     static int compress(byte[] src, int off, int len, byte[] dst, int dstOff, int max) {
       try {
-        long r = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, max, src, off, len, ZSTD_LEVEL);
-        return com.github.luben.zstd.Zstd.isError(r) ? -1 : (int) r;
+        return COMPRESS.get().compressByteArray(dst, dstOff, max, src, off, len);
       } catch (com.github.luben.zstd.ZstdException e) {
         return -1; // would not fit in max bytes (dstSize_tooSmall)
       }
@@ -218,12 +226,9 @@ public final class Packing {
       try {
         // One-shot decompression into exactly length bytes: a frame that would give more fails
         // (dstSize_tooSmall) as soon as it reaches the end; checksums are verified.
-        r = com.github.luben.zstd.Zstd.decompressByteArray(out, 0, length, src, off, len);
+        r = DECOMPRESS.get().decompressByteArray(out, 0, length, src, off, len);
       } catch (RuntimeException e) {
         throw malformed("zstd data does not decompress: " + e.getMessage());
-      }
-      if (com.github.luben.zstd.Zstd.isError(r)) {
-        throw malformed("zstd data does not decompress: " + com.github.luben.zstd.Zstd.getErrorName(r));
       }
       if (r != length) {
         throw malformed("zstd data gives " + r + " bytes, declared length " + length);
