@@ -1,5 +1,6 @@
 package dev.sealpost.codec;
 
+import dev.sealpost.codec.compress.Packing;
 import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.dek.UnwrapFailureCache;
 import dev.sealpost.codec.dek.UnwrappedDekCache;
@@ -186,7 +187,9 @@ public final class Decryptor {
     if (!header.suite().segmented() && body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;
+    long plaintextLength = header.suite().segmented()
+        ? SegmentedBody.plaintextLength(body)
+        : (long) body - Suite.TAG_LENGTH - Packing.overhead(header.suite()); // compressed: + 5 [LIM-3]
     if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
@@ -211,6 +214,9 @@ public final class Decryptor {
             envelope, offset + header.headerLength(), body);
       } catch (GeneralSecurityException e) {
         throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+      }
+      if (header.suite().compressed()) { // step 14 [CMP-3], [CMP-4]; nothing released before [CMP-6]
+        plaintext = Packing.unpack(plaintext, 0, plaintext.length, maxPlaintextLength);
       }
     }
     return new Decrypted(plaintext, signer, header.suite());
@@ -258,7 +264,8 @@ public final class Decryptor {
    * {@link SealpostStreamException} from {@code read}, never an early end of the stream
    * [SEG-4]; {@code -1} means the last segment was authenticated with nothing after it
    * [SEG-6]. Memory is constant for segmented suites; an envelope of another suite is read
-   * whole within the plaintext limit and released once authenticated. Closing the returned
+   * whole within the plaintext limit and released once authenticated (and, for a compressed
+   * suite, unpacked: SPEC.md 18). Closing the returned
    * stream closes {@code source}. With a non-empty {@code trust}, the writer is checked from the
    * header before the first byte is released (step 10a; segmented suites sign per DEK only).
    */
