@@ -203,6 +203,67 @@ class CompressionTest {
     }
   }
 
+  /**
+   * The packed payload inside an adapter-written envelope, opened with SPEC.md 5.2 and 8 from the
+   * DEK (all zero: the scripted randomness) rather than by the codec's reader, so the method byte
+   * is checked independently; then a payload with an unknown method, sealed the same way, fails
+   * the deserializer with malformed-payload [CMP-4] like any other category.
+   */
+  @Test
+  void cmp4_methodByteFollowsTheTypeAndAMalformedPayloadIsMalformedPayload() throws Exception {
+    dev.sealpost.codec.keys.Keyring ring = Keys.keyring(1);
+    for (Compression type : new Compression[] {Compression.ZSTD, Compression.LZ4}) {
+      SealpostSettings s = SealpostSettings.builder()
+          .topic("orders", Recipient.symmetric(ring, "orders"))
+          .compressTopics("orders")
+          .compression(type)
+          .random(new ScriptedRandom().orZeros())
+          .decryptor(dev.sealpost.codec.Decryptor.builder().kekSource(ring).build())
+          .build();
+      // A thread each: the codec's per-thread Cipher refuses the replayed (zero) key and nonce.
+      byte[] envelope = BindingVectorGenerator.inFreshThread(
+          () -> SealpostSerializer.forValues(new StringSerializer(), s).serialize("orders", LOG_LINE));
+      EnvelopeHeader h = EnvelopeHeader.parse(envelope);
+      assertEquals(0x0401, h.suite().id());
+      byte[] header = java.util.Arrays.copyOf(envelope, h.headerLength());
+      byte[] aad = concat(header, SealpostSerializer.externalContext("orders", false).encode());
+      byte[] kMsg = dev.sealpost.codec.internal.Hkdf.expand(
+          dev.sealpost.codec.internal.Hkdf.extract("sealpost/v1".getBytes(UTF_8), new byte[32]),
+          concat("sealpost/v1 key".getBytes(UTF_8), new byte[] {0x04, 0x01}), 32);
+      byte[] packed = gcm(javax.crypto.Cipher.DECRYPT_MODE, kMsg, h.nonce(), aad,
+          java.util.Arrays.copyOfRange(envelope, h.headerLength(), envelope.length));
+      // The framed value (inner framing: version 1, no headers) is what was packed.
+      int framedLength = 3 + LOG_LINE.length();
+      assertEquals(type == Compression.ZSTD ? 0x01 : 0x02, packed[0], "method byte for " + type);
+      assertEquals(framedLength, java.nio.ByteBuffer.wrap(packed, 1, 4).getInt(), "declared length");
+      assertTrue(packed.length < framedLength / 2, "compressed: " + packed.length);
+
+      SealpostDeserializer<String> reader =
+          SealpostDeserializer.forValues(new org.apache.kafka.common.serialization.StringDeserializer(), s);
+      assertEquals(LOG_LINE, reader.deserialize("orders", envelope));
+      byte[] bad = packed.clone();
+      bad[0] = 0x07; // unassigned method
+      byte[] forged = concat(header, gcm(javax.crypto.Cipher.ENCRYPT_MODE, kMsg, h.nonce(), aad, bad));
+      SealpostRecordException e = assertThrows(SealpostRecordException.class, () -> reader.deserialize("orders", forged));
+      assertEquals(dev.sealpost.codec.ErrorCategory.MALFORMED_PAYLOAD, e.category());
+      assertEquals(SealpostRecordException.Reason.DECRYPTION_FAILED, e.reason());
+      assertTrue(e.getMessage().contains("malformed-payload"), e.getMessage());
+    }
+  }
+
+  private static byte[] gcm(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] in) throws Exception {
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(mode, new javax.crypto.spec.SecretKeySpec(key, "AES"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+    c.updateAAD(aad);
+    return c.doFinal(in);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void programmaticSettings() throws Exception {
     dev.sealpost.codec.keys.Keyring ring = Keys.keyring(1);

@@ -68,7 +68,7 @@ public final class NatsSealerConfig {
   public static final String DEK_MAX_AGE_MS = "sealpost.dek.max.age.ms";
   /**
    * Subjects or wildcard patterns whose data is compressed inside the envelope (SPEC.md 18),
-   * comma-separated; nothing is compressed unless named here [CMP-1], [NB-18].
+   * comma-separated; nothing is compressed unless named here [CMP-1], [NB-23].
    */
   public static final String COMPRESSION_SUBJECTS = "sealpost.compression.subjects";
   /** zstd (default) or lz4: the method of {@link #COMPRESSION_SUBJECTS}. */

@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  * and patterns and the plaintext ones ([NB-13]); with none, publishing fails ([NB-12]). Header
  * patterns match whole names, case-insensitively; a name matching both patterns is secret.
  *
- * <p>Compression inside the envelope (SPEC.md 18) is opt-in per subject [CMP-1], [NB-18]: only
+ * <p>Compression inside the envelope (SPEC.md 18) is opt-in per subject [CMP-1], [NB-23]: only
  * the data of subjects that {@link Builder#compressSubjects} names or matches (NATS wildcards) is
  * compressed, with {@link Builder#compression} (zstd by default); Key-Value entries never are.
  * Receivers need no setting: the suite is in the envelope.
