@@ -203,8 +203,12 @@ public final class Packing {
 
     /** The data length, or -1 when it does not fit in {@code max} bytes. */
     static int compress(byte[] src, int off, int len, byte[] dst, int dstOff, int max) {
-      long r = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, max, src, off, len, ZSTD_LEVEL);
-      return com.github.luben.zstd.Zstd.isError(r) ? -1 : (int) r;
+      try {
+        long r = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, max, src, off, len, ZSTD_LEVEL);
+        return com.github.luben.zstd.Zstd.isError(r) ? -1 : (int) r;
+      } catch (com.github.luben.zstd.ZstdException e) {
+        return -1; // would not fit in max bytes (dstSize_tooSmall)
+      }
     }
 
     static byte[] decompress(byte[] src, int off, int len, int length) throws SealpostException {
@@ -253,14 +257,20 @@ public final class Packing {
           throw malformed("zstd frame names dictionary " + dictId + "; dictionaries are not allowed");
         }
       }
-      long frameSize = com.github.luben.zstd.Zstd.findFrameCompressedSize(src, off, len);
+      long frameSize;
+      long contentSize;
+      try {
+        frameSize = com.github.luben.zstd.Zstd.findFrameCompressedSize(src, off, len);
+        contentSize = com.github.luben.zstd.Zstd.getFrameContentSize(src, off, len);
+      } catch (RuntimeException e) { // zstd-jni reports some errors as ZstdException
+        throw malformed("zstd frame is corrupt: " + e.getMessage());
+      }
       if (com.github.luben.zstd.Zstd.isError(frameSize)) {
         throw malformed("zstd frame is corrupt: " + com.github.luben.zstd.Zstd.getErrorName(frameSize));
       }
       if (frameSize != len) {
         throw malformed("zstd data holds " + (len - frameSize) + " bytes after its frame");
       }
-      long contentSize = com.github.luben.zstd.Zstd.getFrameContentSize(src, off, len, true);
       // Negative: unknown (absent) or an error, which decompression reports below.
       if (contentSize >= 0 && contentSize != length) {
         throw malformed("zstd frame declares " + contentSize + " bytes, declared length " + length);
