@@ -56,6 +56,17 @@ class CompressTest {
     assertEquals(0x0402, EnvelopeHeader.parse(chacha.out()).suite().id());
   }
 
+  /** [CMP-7]: the command's help says what --compress reveals. */
+  @Test
+  void cmp7_helpWarnsAboutSecretsNextToChosenText() {
+    CliTest.Result help = CliTest.run("encrypt", "--help");
+    assertEquals(0, help.code(), help.err());
+    String text = help.outText() + help.err();
+    assertTrue(text.contains("--compress"), text);
+    assertTrue(text.contains("length depend on the content"), text);
+    assertTrue(text.contains("secret next to text someone else chose"), text);
+  }
+
   @Test
   void compressWithSivOrAnUnknownMethodIsAUsageError() {
     String ring = keyring().toString();

@@ -264,6 +264,25 @@ class CompressionTest {
     return out;
   }
 
+  /**
+   * [CMP-7]: the user documentation says what compression reveals and when not to use it, and
+   * names the properties that turn it on.
+   */
+  @Test
+  void cmp7_docsWarnWhatTheLengthRevealsAndWhenNotToCompress() throws Exception {
+    String root = System.getProperty("sealpost.root");
+    String doc = Files.readString((root != null ? Path.of(root) : Path.of("..")).resolve("docs/kafka.md"), UTF_8);
+    int start = doc.indexOf("## Compression inside the envelope");
+    assertTrue(start > 0, "docs/kafka.md has the section");
+    int end = doc.indexOf("\n## ", start + 3);
+    String section = doc.substring(start, end < 0 ? doc.length() : end);
+    for (String needle : new String[] {"### When not to compress", "length", "CRIME", "BREACH", "**Do not compress**",
+        "tokens", "passwords", "[CMP-7]", SealpostKafkaConfig.COMPRESSION_TOPICS, SealpostKafkaConfig.COMPRESSION_PATTERN,
+        SealpostKafkaConfig.COMPRESSION_TYPE}) {
+      assertTrue(section.contains(needle), "the section mentions " + needle);
+    }
+  }
+
   @Test
   void programmaticSettings() throws Exception {
     dev.sealpost.codec.keys.Keyring ring = Keys.keyring(1);

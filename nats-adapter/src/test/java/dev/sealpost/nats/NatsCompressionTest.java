@@ -114,6 +114,20 @@ class NatsCompressionTest {
     assertThrows(IllegalArgumentException.class, () -> NatsSealerConfig.parse(wildcard));
   }
 
+  /** [CMP-7]: the user documentation says what compression reveals and when not to use it. */
+  @Test
+  void cmp7_docsWarnWhatTheLengthRevealsAndWhenNotToCompress() throws Exception {
+    String doc = java.nio.file.Files.readString(VectorFiles.root().resolve("docs/nats.md"), UTF_8);
+    int start = doc.indexOf("## Compression inside the envelope");
+    assertTrue(start > 0, "docs/nats.md has the section");
+    int end = doc.indexOf("\n## ", start + 3);
+    String section = doc.substring(start, end < 0 ? doc.length() : end);
+    for (String needle : new String[] {"**When not to compress**", "length", "CRIME", "BREACH", "Do not compress",
+        "token", "password", "[CMP-7]", NatsSealerConfig.COMPRESSION_SUBJECTS, NatsSealerConfig.COMPRESSION_TYPE}) {
+      assertTrue(section.contains(needle), "the section mentions " + needle);
+    }
+  }
+
   @Test
   void compressedAndPlaintextAtOnceIsRefused() throws Exception {
     NatsSealerSettings.Builder b = base(NatsSealerTest.keyring()).compressSubjects("metrics.>");
