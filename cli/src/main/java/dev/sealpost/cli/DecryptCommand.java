@@ -67,8 +67,12 @@ final class DecryptCommand implements Callable<Integer> {
       description = "A trusted writer: signer id, key version and Ed25519 public key (SPKI PEM); repeatable. With any, "
           + "only envelopes signed by one of them decrypt (SPEC.md 16).") List<String> trust;
 
-  /** One envelope's bytes at most; its base64 form takes 4/3 of that, plus line breaks. */
-  static final long MAX_ENVELOPE = Limits.MAX_HEADER_LENGTH + (long) Limits.MAX_PLAINTEXT_LENGTH + Suite.TAG_LENGTH;
+  /**
+   * One envelope's bytes at most (a compressed suite's packed payload adds its 5-byte header,
+   * [LIM-3]); its base64 form takes 4/3 of that, plus line breaks.
+   */
+  static final long MAX_ENVELOPE = Limits.MAX_HEADER_LENGTH + (long) Limits.MAX_PLAINTEXT_LENGTH
+      + dev.sealpost.codec.compress.Packing.OVERHEAD + Suite.TAG_LENGTH;
   static final long MAX_ENVELOPE_TEXT = MAX_ENVELOPE / 3 * 4 + 8 + MAX_ENVELOPE / 32;
 
   private static final Pattern TRUST = Pattern.compile("(.+?):(\\d+):(.+)");

@@ -1,5 +1,6 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.Limits;
 import dev.sealpost.codec.Recipient;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "encrypt", mixinStandardHelpOptions = true,
     description = {"Encrypt stdin (or --in) into one envelope on stdout (or --out).",
-        "Streamed in 64 KiB segments (any size, constant memory) unless --suite siv, --sign-mode per-message or",
-        "--no-segments asks for the one-shot form (whole input in memory, at most 1 GiB)."},
+        "Streamed in 64 KiB segments (any size, constant memory) unless --suite siv, --sign-mode per-message,",
+        "--compress or --no-segments asks for the one-shot form (whole input in memory, at most 1 GiB)."},
     footerHeading = "%nExamples:%n",
     footer = {
       "  sealpost encrypt --keyring app.keyring --kek orders --in db.dump --out db.sp",
@@ -36,11 +37,24 @@ import picocli.CommandLine.Option;
       "      < report.csv > report.sp",
       "  sealpost encrypt --keyring app.keyring --kek orders --sign billing.key --signer-id billing \\",
       "      --in db.dump --out db.sp",
+      "  sealpost encrypt --keyring app.keyring --kek logs --compress zstd --in app.log --out app.log.sp",
       "",
       "Binary output is not written to a terminal unless asked with -o - or --force.",
-      "--out files are written whole or not at all; an existing one is replaced only with --force."
+      "--out files are written whole or not at all; an existing one is replaced only with --force.",
+      "--compress makes the envelope's length depend on the content: do not use it on data that holds a",
+      "secret next to text someone else chose (SPEC.md 18.1)."
     })
 final class EncryptCommand implements Callable<Integer> {
+  enum CompressName {
+    zstd(Compression.ZSTD), lz4(Compression.LZ4);
+
+    final Compression compression;
+
+    CompressName(Compression compression) {
+      this.compression = compression;
+    }
+  }
+
   enum SuiteName {
     gcm(Suite.AES_256_GCM), chacha(Suite.CHACHA20_POLY1305), siv(Suite.AES_256_SIV);
 
@@ -63,6 +77,9 @@ final class EncryptCommand implements Callable<Integer> {
       description = "External context entry (not stored; the reader must give the same); repeatable.") List<String> context;
   @Option(names = "--stored-context", paramLabel = "KEY=VALUE",
       description = "Stored context entry (in the header, visible); repeatable.") List<String> stored;
+  @Option(names = "--compress", paramLabel = "METHOD", description = "Compress before encrypting: zstd or lz4 (default: "
+      + "none). One-shot form; not with --suite siv. The length then reveals how repetitive the input is: not for "
+      + "secrets mixed with text others chose.") CompressName compress;
   @Option(names = "--base64", description = "Write the envelope as base64 text (one line).") boolean base64;
   @Option(names = "--no-segments", description = "Write the one-shot form (the whole input in memory, at most 1 GiB) "
       + "instead of the segmented one; for readers older than the segmented suites.") boolean noSegments;
@@ -103,9 +120,13 @@ final class EncryptCommand implements Callable<Integer> {
     if (sign != null && signerId == null) {
       throw CliException.usage("--sign needs --signer-id ID, the id readers trust the key under");
     }
-    // Segmented unless the suite has no segmented form (siv), the signature covers the whole
-    // message (mode 02 cannot be streamed, SPEC.md 16), or the user asks for the one-shot form.
-    boolean oneShot = noSegments || suite == SuiteName.siv || mode() == SignMode.PER_MESSAGE;
+    if (compress != null && suite == SuiteName.siv) {
+      throw CliException.usage("--compress does not go with --suite siv: no deterministic suite compresses (SPEC.md 18)");
+    }
+    // Segmented unless the suite has no segmented form (siv, compressed suites), the signature
+    // covers the whole message (mode 02 cannot be streamed, SPEC.md 16), or the user asks for the
+    // one-shot form.
+    boolean oneShot = noSegments || suite == SuiteName.siv || mode() == SignMode.PER_MESSAGE || compress != null;
     Input input = Input.of(in);
     if (oneShot) {
       input.checkSize("encrypt", Limits.MAX_PLAINTEXT_LENGTH, COPIES);
@@ -172,6 +193,9 @@ final class EncryptCommand implements Callable<Integer> {
 
   private Encryptor encryptor(Suite s, dev.sealpost.codec.EncryptionContext storedContext) throws Exception {
     Encryptor.Builder b = Encryptor.builder().suite(s);
+    if (compress != null) {
+      b.compression(compress.compression); // 0401/0402, 0501/0502 when signed
+    }
     if (sign != null) {
       Io.warnIfShared(sign, "private key");
       Ed25519PrivateKey key = PemKeys.loadEd25519PrivateKey(sign, Io.password(signPasswordEnv, null));

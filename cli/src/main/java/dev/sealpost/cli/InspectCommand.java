@@ -91,7 +91,7 @@ final class InspectCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append(name).append(": Sealpost envelope v").append(h.version()).append(", ").append(total).append(" bytes\n");
     sb.append("  suite           ").append(h.suite().name()).append(h.suite().randomized() ? "" : " (deterministic)")
-        .append(h.suite().segmented() ? " (segmented)" : "").append('\n');
+        .append(h.suite().segmented() ? " (segmented)" : "").append(h.suite().compressed() ? " (compressed)" : "").append('\n');
     for (RecipientEntry r : h.recipients()) {
       sb.append("  recipient       ").append(r.type().map(Enum::name).orElse("type " + r.typeId())).append(' ')
           .append(safe(r.keyId())).append(" v").append(r.keyVersionUnsigned())
@@ -102,8 +102,13 @@ final class InspectCommand implements Callable<Integer> {
     StringJoiner ctx = new StringJoiner(", ");
     h.storedContext().asMap().forEach((k, v) -> ctx.add(safe(k) + "=" + safe(v)));
     sb.append("  stored context  ").append(ctx.length() == 0 ? "(none)" : ctx.toString()).append('\n');
-    sb.append("  sizes           header ").append(h.headerLength()).append(", body ").append(body(h, total))
-        .append(", plaintext ").append(plaintext(h, total)).append(", overhead ").append(total - plaintext(h, total));
+    sb.append("  sizes           header ").append(h.headerLength()).append(", body ").append(body(h, total));
+    if (h.suite().compressed()) {
+      // The plaintext's length is in the packed payload, encrypted (SPEC.md 18).
+      sb.append(", packed payload ").append(plaintext(h, total)).append(" (plaintext length encrypted)");
+    } else {
+      sb.append(", plaintext ").append(plaintext(h, total)).append(", overhead ").append(total - plaintext(h, total));
+    }
     return sb.toString();
   }
 
@@ -119,7 +124,8 @@ final class InspectCommand implements Callable<Integer> {
     sb.append("  \"suite\": {\"id\": ").append(h.suite().id()).append(", \"name\": ").append(str(h.suite().name()))
         .append(", \"deterministic\": ").append(!h.suite().randomized())
         .append(", \"signed\": ").append(h.suite().signed())
-        .append(", \"segmented\": ").append(h.suite().segmented()).append("},\n");
+        .append(", \"segmented\": ").append(h.suite().segmented())
+        .append(", \"compressed\": ").append(h.suite().compressed()).append("},\n");
     sb.append("  \"recipients\": [");
     String sep = "\n";
     for (RecipientEntry r : h.recipients()) {
@@ -147,8 +153,10 @@ final class InspectCommand implements Callable<Integer> {
     sb.append("  \"sizes\": {\"envelope\": ").append(total)
         .append(", \"header\": ").append(h.headerLength())
         .append(", \"body\": ").append(body(h, total))
-        .append(", \"plaintext\": ").append(plaintext(h, total))
-        .append(", \"overhead\": ").append(total - plaintext(h, total)).append("}\n");
+        // Compressed suites: the plaintext's length is encrypted, the body holds the packed payload.
+        .append(", \"plaintext\": ").append(h.suite().compressed() ? "null" : String.valueOf(plaintext(h, total)))
+        .append(", \"overhead\": ").append(h.suite().compressed() ? "null" : String.valueOf(total - plaintext(h, total)))
+        .append("}\n");
     return sb.append("}").toString();
   }
 

@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.SealpostException;
@@ -94,6 +95,12 @@ public final class SealpostKafkaConfig {
   public static final String SIGNER_VERSION = "sealpost.signer.version";
   public static final String SIGNER_MODE = "sealpost.signer.mode";
   public static final String TRUST_PREFIX = "sealpost.trust.";
+  /** Topics whose values are compressed inside the envelope (exact names, comma-separated) [CMP-1], [KB-24]. */
+  public static final String COMPRESSION_TOPICS = "sealpost.compression.topics";
+  /** A regex: topics whose whole name matches compress their values, as {@link #COMPRESSION_TOPICS}. */
+  public static final String COMPRESSION_PATTERN = "sealpost.compression.pattern";
+  /** zstd (default) or lz4: the method of the topics that compress. */
+  public static final String COMPRESSION_TYPE = "sealpost.compression.type";
 
   /** Upper bound of the millisecond properties: about 24.8 days; larger values are refused, not clamped. */
   public static final long MAX_MILLIS = Integer.MAX_VALUE;
@@ -170,7 +177,18 @@ public final class SealpostKafkaConfig {
           ConfigDef.Range.between(1, DekPolicy.HARD_MAX_MESSAGES), Importance.LOW,
           "Rotate the data key after this many records [DEK-3].")
       .define(DEK_MAX_AGE_MS, Type.LONG, DekPolicy.DEFAULT_MAX_AGE.toMillis(), ConfigDef.Range.between(1, MAX_MILLIS),
-          Importance.LOW, "Rotate the data key after this age, picking up a rotated KEK [DEK-4].");
+          Importance.LOW, "Rotate the data key after this age, picking up a rotated KEK [DEK-4].")
+      .define(COMPRESSION_TOPICS, Type.LIST, "", Importance.MEDIUM,
+          "Topics whose record values are compressed inside the envelope (SPEC.md 18). Nothing is compressed"
+              + " unless its topic is named here or matches " + COMPRESSION_PATTERN + ". Compression reveals how"
+              + " repetitive a record is through its length: leave out topics whose records hold secrets next to"
+              + " data others choose (docs/kafka.md).")
+      .define(COMPRESSION_PATTERN, Type.STRING, null, Importance.MEDIUM,
+          "Regex; record values of topics whose whole name matches are compressed inside the envelope, as "
+              + COMPRESSION_TOPICS + ".")
+      .define(COMPRESSION_TYPE, Type.STRING, "zstd", ConfigDef.ValidString.in("zstd", "lz4"), Importance.LOW,
+          "Compression method for the topics of " + COMPRESSION_TOPICS + " and " + COMPRESSION_PATTERN
+              + ": zstd (smaller) or lz4 (faster). Consumers need no setting.");
 
   private SealpostKafkaConfig() {}
 
@@ -336,7 +354,22 @@ public final class SealpostKafkaConfig {
     b.bindValueToKey(c.getBoolean(VALUE_BIND_KEY));
     b.valueSuite(Suite.valueOf(c.getString(VALUE_SUITE)));
     b.dekPolicy(DekPolicy.of(c.getLong(DEK_MAX_MESSAGES), Duration.ofMillis(c.getLong(DEK_MAX_AGE_MS))));
+    compression(c, b);
     return b.build();
+  }
+
+  /** Compression inside the envelope, opt-in per topic [CMP-1], [KB-24]. */
+  private static void compression(AbstractConfig c, SealpostSettings.Builder b) {
+    for (String t : c.getList(COMPRESSION_TOPICS)) {
+      if (!t.isBlank()) {
+        b.compressTopics(t.trim());
+      }
+    }
+    Pattern pattern = regex(c, COMPRESSION_PATTERN);
+    if (pattern != null) {
+      b.compressPattern(pattern);
+    }
+    b.compression(c.getString(COMPRESSION_TYPE).equals("lz4") ? Compression.LZ4 : Compression.ZSTD);
   }
 
   /** The producer's signer, when {@link #SIGNER_KEY} is set (SPEC.md 16). */

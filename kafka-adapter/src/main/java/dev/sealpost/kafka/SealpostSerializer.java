@@ -120,7 +120,8 @@ public class SealpostSerializer<T> implements Serializer<T> {
     for (SealpostSettings.Target t : settings.targets()) {
       try {
         encryptor(t);
-      } catch (SealpostException e) {
+      } catch (SealpostException | IllegalStateException | IllegalArgumentException e) {
+        // IllegalState: a compression library missing from the class path [CMP-5].
         throw new ConfigException("sealpost: cannot encrypt for key reference " + t.name() + ": " + e.getMessage());
       }
     }
@@ -148,6 +149,9 @@ public class SealpostSerializer<T> implements Serializer<T> {
         }
         if (settings.signer().isPresent()) {
           builder.signer(settings.signer().get(), settings.signMode()); // keys too: 0103, still deterministic
+        }
+        if (!key) {
+          builder.compression(t.compression()); // 04xx/05xx for topics that opted in [CMP-1]; keys never [KB-24]
         }
         e = builder.build();
         encryptors.put(t, e);
@@ -245,7 +249,8 @@ public class SealpostSerializer<T> implements Serializer<T> {
   /** Where a tombstone would go: an unmapped topic is fine for a tombstone, it carries no data. */
   private Optional<SealpostSettings.Target> tombstoneTarget(String topic) {
     try {
-      return settings.resolve(topic, false);
+      // The empty plaintext has nothing to compress [KB-24].
+      return settings.resolve(topic, false).map(SealpostSettings.Target::uncompressed);
     } catch (SealpostRecordException e) {
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.sealpost.kafka;
 
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.RecipientType;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
@@ -44,6 +46,12 @@ import org.apache.kafka.common.config.ConfigException;
  * in the order they were added, each matched against the whole topic name; the default
  * recipients; otherwise producing to the topic fails with {@link
  * SealpostRecordException.Reason#NO_KEY_FOR_TOPIC}.
+ *
+ * <p>Compression inside the envelope (SPEC.md 18) is opt-in per topic [CMP-1], [KB-24]: only the
+ * values of topics named in {@link Builder#compressTopics} or matching {@link
+ * Builder#compressPattern} are compressed, with {@link Builder#compression} (zstd by default);
+ * record keys and tombstone authenticators never are. Readers need no setting: the suite is in the
+ * envelope.
  */
 public final class SealpostSettings {
   /** What the key serializer and deserializer do with record keys. */
@@ -54,10 +62,16 @@ public final class SealpostSettings {
     CLEAR
   }
 
-  /** A named set of recipients: one key reference. */
+  /**
+   * A named set of recipients: one key reference. A target of a topic that compresses is the
+   * compressed twin of the configured one: same name and recipients, its own encryptor.
+   */
   public static final class Target {
     private final String name;
     private final List<Recipient> recipients;
+    private final Compression compression;
+    /** The configured target this one is the compressed twin of; itself when uncompressed. */
+    private final Target uncompressed;
 
     Target(String name, List<Recipient> recipients) {
       if (recipients.isEmpty()) {
@@ -65,6 +79,25 @@ public final class SealpostSettings {
       }
       this.name = name;
       this.recipients = List.copyOf(recipients);
+      this.compression = Compression.NONE;
+      this.uncompressed = this;
+    }
+
+    private Target(Target base, Compression compression) {
+      this.name = base.name;
+      this.recipients = base.recipients;
+      this.compression = compression;
+      this.uncompressed = base;
+    }
+
+    /** How values for this target are compressed; {@link Compression#NONE} unless the topic opted in. */
+    public Compression compression() {
+      return compression;
+    }
+
+    /** The same recipients without compression: for tombstone authenticators, which carry nothing. */
+    Target uncompressed() {
+      return uncompressed;
     }
 
     public String name() {
@@ -82,9 +115,11 @@ public final class SealpostSettings {
 
     @Override
     public String toString() {
-      return name + recipients;
+      return name + recipients + (compression == Compression.NONE ? "" : " compressed " + compression);
     }
   }
+
+  private static final int COMPRESSES_CACHE_LIMIT = 10_000;
 
   private final Map<String, Target> exact;
   private final List<Map.Entry<Pattern, Target>> patterns;
@@ -104,6 +139,13 @@ public final class SealpostSettings {
   private final SignMode signMode;
   private final Map<String, TrustedWriters> trustExact;
   private final List<Map.Entry<Pattern, TrustedWriters>> trustPatterns;
+  private final Compression compression;
+  private final Set<String> compressTopics;
+  private final Pattern compressPattern;
+  /** Configured target to its compressed twin; empty when no topic compresses. */
+  private final Map<Target, Target> compressedTwins;
+  /** Topic to whether it compresses, for topics the pattern decided; bounded. */
+  private final Map<String, Boolean> compresses = new ConcurrentHashMap<>();
 
   private SealpostSettings(Builder b) {
     this.signer = b.signer;
@@ -124,6 +166,16 @@ public final class SealpostSettings {
     this.valueSuite = b.valueSuite;
     this.dekPolicy = b.dekPolicy;
     this.decryptor = b.decryptor;
+    this.compression = b.compression;
+    this.compressTopics = Collections.unmodifiableSet(new LinkedHashSet<>(b.compressTopics));
+    this.compressPattern = b.compressPattern;
+    Map<Target, Target> twins = new java.util.IdentityHashMap<>();
+    if (!compressTopics.isEmpty() || compressPattern != null) {
+      for (Target t : configuredTargets()) {
+        twins.put(t, new Target(t, compression));
+      }
+    }
+    this.compressedTwins = Collections.unmodifiableMap(twins);
   }
 
   public static Builder builder() {
@@ -139,18 +191,18 @@ public final class SealpostSettings {
   Optional<Target> resolve(String topic, boolean key) {
     Target t = exact.get(topic);
     if (t != null) {
-      return Optional.of(t);
+      return Optional.of(forPart(t, topic, key));
     }
     if (plaintextTopics.contains(topic)) {
       return Optional.empty();
     }
     for (Map.Entry<Pattern, Target> p : patterns) {
       if (p.getKey().matcher(topic).matches()) {
-        return Optional.of(p.getValue());
+        return Optional.of(forPart(p.getValue(), topic, key));
       }
     }
     if (defaultTarget != null) {
-      return Optional.of(defaultTarget);
+      return Optional.of(forPart(defaultTarget, topic, key));
     }
     throw new SealpostRecordException(
         SealpostRecordException.Reason.NO_KEY_FOR_TOPIC,
@@ -162,8 +214,41 @@ public final class SealpostSettings {
         null);
   }
 
-  /** Every distinct target, for validating key material up front. */
+  /** The compressed twin for the value of a topic that opted in [CMP-1]; keys never compress [KB-24]. */
+  private Target forPart(Target t, String topic, boolean key) {
+    return key || compressedTwins.isEmpty() || compressionFor(topic) == Compression.NONE ? t : compressedTwins.get(t);
+  }
+
+  /**
+   * How the values of {@code topic} are compressed inside the envelope: the configured method
+   * when the topic is named for compression or its whole name matches the compression pattern,
+   * else {@link Compression#NONE} [CMP-1].
+   */
+  public Compression compressionFor(String topic) {
+    if (compressTopics.contains(topic)) {
+      return compression;
+    }
+    if (compressPattern == null) {
+      return Compression.NONE;
+    }
+    Boolean c = compresses.get(topic);
+    if (c == null) {
+      c = compressPattern.matcher(topic).matches();
+      if (compresses.size() < COMPRESSES_CACHE_LIMIT) {
+        compresses.put(topic, c);
+      }
+    }
+    return c ? compression : Compression.NONE;
+  }
+
+  /** Every distinct target, compressed twins included, for building encryptors up front. */
   List<Target> targets() {
+    List<Target> all = configuredTargets();
+    all.addAll(compressedTwins.values());
+    return all;
+  }
+
+  private List<Target> configuredTargets() {
     Set<Target> all = new LinkedHashSet<>(exact.values());
     patterns.forEach(p -> all.add(p.getValue()));
     if (defaultTarget != null) {
@@ -283,8 +368,40 @@ public final class SealpostSettings {
     private SignMode signMode;
     private final Map<String, TrustedWriters> trustExact = new LinkedHashMap<>();
     private final List<Map.Entry<Pattern, TrustedWriters>> trustPatterns = new ArrayList<>();
+    private Compression compression = Compression.ZSTD;
+    private final Set<String> compressTopics = new LinkedHashSet<>();
+    private Pattern compressPattern;
 
     private Builder() {}
+
+    /**
+     * Compress the values of exactly these topics inside the envelope (SPEC.md 18), with {@link
+     * #compression}. Opt-in per topic [CMP-1]: compression makes the envelope's length depend
+     * on the content, so leave out topics whose records hold secrets next to data others choose
+     * (SPEC.md 18.1, [CMP-7]).
+     */
+    public Builder compressTopics(String... topics) {
+      for (String t : topics) {
+        compressTopics.add(Objects.requireNonNull(t, "topic"));
+      }
+      return this;
+    }
+
+    /** Compress the values of every topic whose whole name matches; as {@link #compressTopics}. */
+    public Builder compressPattern(Pattern pattern) {
+      this.compressPattern = Objects.requireNonNull(pattern, "pattern");
+      return this;
+    }
+
+    /** The method for the topics that compress: {@link Compression#ZSTD} (default) or {@link Compression#LZ4}. */
+    public Builder compression(Compression compression) {
+      if (Objects.requireNonNull(compression, "compression") == Compression.NONE) {
+        throw new ConfigException("compression is ZSTD or LZ4 for the topics that opt in; to compress nothing,"
+            + " name no topic and no pattern");
+      }
+      this.compression = compression;
+      return this;
+    }
 
     /** Producers sign every envelope (values, keys, tombstone authenticators) with this key. */
     public Builder signer(WriterKey signer, SignMode mode) {
@@ -431,6 +548,12 @@ public final class SealpostSettings {
       for (String t : plaintextTopics) {
         if (exact.containsKey(t)) {
           throw new ConfigException("topic '" + t + "' is both mapped to a key and listed as plaintext");
+        }
+      }
+      for (String t : compressTopics) {
+        if (plaintextTopics.contains(t)) {
+          throw new ConfigException("topic '" + t + "' is listed for compression and as plaintext: a plaintext"
+              + " topic has no envelope to compress into");
         }
       }
       for (String t : trustExact.keySet()) {

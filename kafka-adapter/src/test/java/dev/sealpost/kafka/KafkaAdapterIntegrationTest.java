@@ -238,6 +238,81 @@ class KafkaAdapterIntegrationTest {
     }
   }
 
+  /** A log line that compresses well: the same fields and words in every record, a marker per record. */
+  private static String logLine(int n) {
+    StringBuilder sb = new StringBuilder("{\"user\":\"PLAINTEXT-MARKER-" + n + "\",\"events\":[");
+    for (int i = 0; i < 12; i++) {
+      sb.append("{\"level\":\"INFO\",\"service\":\"checkout\",\"msg\":\"request served\",\"step\":").append(i).append("},");
+    }
+    return sb.append("{}]}").toString();
+  }
+
+  /**
+   * [CMP-1], [KB-24]: one topic opted in to compression, a second one not, the same producer; on
+   * the broker only the first holds 0401 envelopes, and both hold no plaintext; a consumer with no
+   * compression setting reads both.
+   */
+  @Test
+  void kb24_compressedTopicOnTheBrokerHoldsSmallerEnvelopesAndNoPlaintext() throws Exception {
+    String compressed = "orders.logs";
+    String other = "orders.logs-uncompressed";
+    cluster.createTopic(compressed, 1, Map.of());
+    cluster.createTopic(other, 1, Map.of());
+    int n = 200;
+    try (KafkaProducer<String, String> producer =
+        producer(keyring, Map.of(SealpostKafkaConfig.COMPRESSION_TOPICS, compressed))) {
+      for (int i = 0; i < n; i++) {
+        for (String topic : List.of(compressed, other)) {
+          RecordHeaders h = new RecordHeaders();
+          h.add("x-secret-token", ("SECRET-HEADER-" + i).getBytes(UTF_8));
+          producer.send(new ProducerRecord<>(topic, null, "KEY-MARKER-" + i, logLine(i), h));
+        }
+      }
+      producer.flush();
+    }
+    long[] valueBytes = new long[2];
+    for (int t = 0; t < 2; t++) {
+      String topic = t == 0 ? compressed : other;
+      List<ConsumerRecord<byte[], byte[]>> raw = readRaw(topic, 1);
+      assertEquals(n, raw.size());
+      for (ConsumerRecord<byte[], byte[]> r : raw) {
+        assertEquals(t == 0 ? 0x0401 : 0x0001, EnvelopeHeader.parse(r.value()).suite().id(), topic);
+        assertEquals(Suite.AES_256_SIV, EnvelopeHeader.parse(r.key()).suite());
+        valueBytes[t] += r.value().length;
+      }
+    }
+    // 12 near-identical events per record: compressed envelopes are well under half the size.
+    assertTrue(valueBytes[0] * 2 < valueBytes[1], valueBytes[0] + " vs " + valueBytes[1] + " bytes of values");
+
+    for (String topic : List.of(compressed, other)) {
+      StringBuilder all = new StringBuilder();
+      for (Path p : cluster.segmentFiles(topic)) {
+        all.append(new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+      assertTrue(all.length() > n * 100, topic + ": the segments hold the records");
+      for (String secret : List.of("PLAINTEXT-MARKER-", "KEY-MARKER-", "SECRET-HEADER-", "checkout", "request served")) {
+        assertEquals(-1, all.indexOf(secret), secret + " found in a broker log segment of " + topic);
+      }
+    }
+
+    try (KafkaConsumer<String, String> c = consumer(keyring, "logs-group", Map.of())) {
+      c.subscribe(List.of(compressed));
+      Map<String, String> seen = new HashMap<>();
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (seen.size() < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(200))) {
+          seen.put(rec.key(), rec.value());
+          assertEquals("SECRET-HEADER-" + rec.key().substring("KEY-MARKER-".length()),
+              new String(rec.headers().lastHeader("x-secret-token").value(), UTF_8));
+        }
+      }
+      assertEquals(n, seen.size());
+      for (int i = 0; i < n; i++) {
+        assertEquals(logLine(i), seen.get("KEY-MARKER-" + i));
+      }
+    }
+  }
+
   @Test
   void compactedTopicWithEncryptedKeysCompactsToLatestValuePerKey() throws Exception {
     String topic = "orders.compacted";

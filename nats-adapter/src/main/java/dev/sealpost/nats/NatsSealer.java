@@ -64,19 +64,20 @@ public final class NatsSealer {
     this.settings = Objects.requireNonNull(settings, "settings");
     try {
       for (NatsSealerSettings.Target t : settings.targets()) {
-        encryptors.put(t, encryptor(settings.valueSuite(), t.recipients(), random.apply(t.name())));
+        // A compressed twin gets the compressed suite (04xx) [CMP-1]; Key-Value entries never do.
+        encryptors.put(t, encryptor(settings.valueSuite(), t.recipients(), random.apply(t.name())).compression(t.compression()).build());
       }
       for (Map.Entry<String, NatsSealerSettings.Target> b : settings.kvBuckets().entrySet()) {
-        kvKeyEncryptors.put(b.getKey(), encryptor(Suite.AES_256_SIV, b.getValue().symmetricRecipients(), random.apply("kv-key:" + b.getKey())));
-        kvValueEncryptors.put(b.getKey(), encryptor(settings.valueSuite(), b.getValue().recipients(), random.apply("kv-value:" + b.getKey())));
+        kvKeyEncryptors.put(b.getKey(), encryptor(Suite.AES_256_SIV, b.getValue().symmetricRecipients(), random.apply("kv-key:" + b.getKey())).build());
+        kvValueEncryptors.put(b.getKey(), encryptor(settings.valueSuite(), b.getValue().recipients(), random.apply("kv-value:" + b.getKey())).build());
       }
-    } catch (SealpostException e) {
+    } catch (SealpostException | IllegalStateException e) { // IllegalState: a compression library is missing
       throw new IllegalArgumentException("sealpost: cannot encrypt for the configured recipients: " + e.getMessage(), e);
     }
   }
 
-  private Encryptor encryptor(Suite suite, List<Recipient> recipients, SecureRandom random) throws SealpostException {
-    return Encryptor.builder().suite(suite).recipients(recipients).dekPolicy(settings.dekPolicy()).random(random).build();
+  private Encryptor.Builder encryptor(Suite suite, List<Recipient> recipients, SecureRandom random) {
+    return Encryptor.builder().suite(suite).recipients(recipients).dekPolicy(settings.dekPolicy()).random(random);
   }
 
   public NatsSealerSettings settings() {

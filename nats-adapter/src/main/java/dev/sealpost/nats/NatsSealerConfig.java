@@ -1,5 +1,6 @@
 package dev.sealpost.nats;
 
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.SealpostException;
@@ -37,12 +38,14 @@ import java.util.regex.PatternSyntaxException;
  * sealpost.secret.headers=x-pii-.*|authorization
  * sealpost.authenticated.headers=x-tenant
  * sealpost.kv.bucket.profiles=kek:profiles
+ * sealpost.compression.subjects=logs.&gt;
+ * sealpost.compression.type=zstd
  * </pre>
  *
  * Fixed keys: {@value #KEYRING_PATH}, {@value #KEYRING_PASSWORD}, {@value #X25519_PASSWORD},
  * {@value #KMS_CLIENT_CLASS}, {@value #KMS_KEY_URIS}, {@value #PLAINTEXT_SUBJECTS}, {@value #CONSUME_PLAINTEXT_SUBJECTS},
  * {@value #SECRET_HEADERS}, {@value #AUTHENTICATED_HEADERS}, {@value #VALUE_SUITE},
- * {@value #DEK_MAX_MESSAGES}, {@value #DEK_MAX_AGE_MS}. Families: {@code sealpost.subject.<subject
+ * {@value #DEK_MAX_MESSAGES}, {@value #DEK_MAX_AGE_MS}, {@value #COMPRESSION_SUBJECTS}, {@value #COMPRESSION_TYPE}. Families: {@code sealpost.subject.<subject
  * or pattern>}, {@code sealpost.rule.<name>.subjects|recipients}, {@code
  * sealpost.kv.bucket.<bucket>}, {@code sealpost.x25519.public|private.<label>[.version]}.
  * Recipients are comma-separated {@code kek:<key-id>}, {@code x25519:<label>}, {@code
@@ -63,6 +66,13 @@ public final class NatsSealerConfig {
   public static final String VALUE_SUITE = "sealpost.value.suite";
   public static final String DEK_MAX_MESSAGES = "sealpost.dek.max.messages";
   public static final String DEK_MAX_AGE_MS = "sealpost.dek.max.age.ms";
+  /**
+   * Subjects or wildcard patterns whose data is compressed inside the envelope (SPEC.md 18),
+   * comma-separated; nothing is compressed unless named here [CMP-1], [NB-23].
+   */
+  public static final String COMPRESSION_SUBJECTS = "sealpost.compression.subjects";
+  /** zstd (default) or lz4: the method of {@link #COMPRESSION_SUBJECTS}. */
+  public static final String COMPRESSION_TYPE = "sealpost.compression.type";
   public static final String SUBJECT_PREFIX = "sealpost.subject.";
   public static final String RULE_PREFIX = "sealpost.rule.";
   public static final String KV_BUCKET_PREFIX = "sealpost.kv.bucket.";
@@ -71,7 +81,7 @@ public final class NatsSealerConfig {
 
   static final Set<String> FIXED = Set.of(KEYRING_PATH, KEYRING_PASSWORD, X25519_PASSWORD, KMS_CLIENT_CLASS, KMS_KEY_URIS,
       PLAINTEXT_SUBJECTS, CONSUME_PLAINTEXT_SUBJECTS, SECRET_HEADERS, AUTHENTICATED_HEADERS, VALUE_SUITE,
-      DEK_MAX_MESSAGES, DEK_MAX_AGE_MS);
+      DEK_MAX_MESSAGES, DEK_MAX_AGE_MS, COMPRESSION_SUBJECTS, COMPRESSION_TYPE);
   private static final List<String> FAMILIES =
       List.of(SUBJECT_PREFIX, RULE_PREFIX, KV_BUCKET_PREFIX, X25519_PUBLIC_PREFIX, X25519_PRIVATE_PREFIX);
   private static final List<String> RULE_FIELDS = List.of("subjects", "recipients");
@@ -227,6 +237,18 @@ public final class NatsSealerConfig {
     long maxMessages = number(p, DEK_MAX_MESSAGES, DekPolicy.DEFAULT_MAX_MESSAGES);
     long maxAge = number(p, DEK_MAX_AGE_MS, DekPolicy.DEFAULT_MAX_AGE.toMillis());
     b.dekPolicy(DekPolicy.of(maxMessages, Duration.ofMillis(maxAge)));
+    b.compressSubjects(list(p.getOrDefault(COMPRESSION_SUBJECTS, "")).toArray(new String[0]));
+    String type = p.getOrDefault(COMPRESSION_TYPE, "zstd");
+    switch (type) {
+      case "zstd":
+        b.compression(Compression.ZSTD);
+        break;
+      case "lz4":
+        b.compression(Compression.LZ4);
+        break;
+      default:
+        throw new IllegalArgumentException(COMPRESSION_TYPE + " is zstd or lz4, not '" + type + "'");
+    }
     return b.build();
   }
 

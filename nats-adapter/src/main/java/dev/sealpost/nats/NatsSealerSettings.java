@@ -1,5 +1,6 @@
 package dev.sealpost.nats;
 
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Recipient;
@@ -43,19 +44,38 @@ import java.util.stream.Collectors;
  * <p>A subject resolves to the most specific entry that matches it, among the mapped subjects
  * and patterns and the plaintext ones ([NB-13]); with none, publishing fails ([NB-12]). Header
  * patterns match whole names, case-insensitively; a name matching both patterns is secret.
+ *
+ * <p>Compression inside the envelope (SPEC.md 18) is opt-in per subject [CMP-1], [NB-23]: only
+ * the data of subjects that {@link Builder#compressSubjects} names or matches (NATS wildcards) is
+ * compressed, with {@link Builder#compression} (zstd by default); Key-Value entries never are.
+ * Receivers need no setting: the suite is in the envelope.
  */
 public final class NatsSealerSettings {
-  /** A named set of recipients: one key reference. */
+  /**
+   * A named set of recipients: one key reference. A target of a subject that compresses is the
+   * compressed twin of the configured one: same name and recipients, its own encryptor.
+   */
   public static final class Target {
     private final String name;
     private final List<Recipient> recipients;
+    private final Compression compression;
 
     Target(String name, List<Recipient> recipients) {
+      this(name, recipients, Compression.NONE);
+    }
+
+    private Target(String name, List<Recipient> recipients, Compression compression) {
       if (recipients.isEmpty()) {
         throw new IllegalArgumentException("key reference '" + name + "' has no recipients");
       }
       this.name = name;
       this.recipients = List.copyOf(recipients);
+      this.compression = compression;
+    }
+
+    /** How data for this target is compressed; {@link Compression#NONE} unless the subject opted in. */
+    public Compression compression() {
+      return compression;
     }
 
     public String name() {
@@ -73,7 +93,8 @@ public final class NatsSealerSettings {
 
     @Override
     public String toString() {
-      return name + recipients; // Recipient.toString names key ids, never key bytes
+      // Recipient.toString names key ids, never key bytes
+      return name + recipients + (compression == Compression.NONE ? "" : " compressed " + compression);
     }
   }
 
@@ -89,6 +110,10 @@ public final class NatsSealerSettings {
   private final Suite valueSuite;
   private final DekPolicy dekPolicy;
   private final Decryptor decryptor;
+  private final Compression compression;
+  private final List<SubjectPattern> compressSubjects;
+  /** Configured target to its compressed twin; empty when no subject compresses. */
+  private final Map<Target, Target> compressedTwins;
   private final Map<String, Optional<Target>> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
   private NatsSealerSettings(Builder b) {
@@ -100,6 +125,15 @@ public final class NatsSealerSettings {
     this.valueSuite = b.valueSuite;
     this.dekPolicy = b.dekPolicy;
     this.decryptor = b.decryptor;
+    this.compression = b.compression;
+    this.compressSubjects = List.copyOf(b.compressSubjects);
+    Map<Target, Target> twins = new java.util.IdentityHashMap<>();
+    if (!compressSubjects.isEmpty()) {
+      for (Target t : configuredTargets()) {
+        twins.put(t, new Target(t.name, t.recipients, compression));
+      }
+    }
+    this.compressedTwins = Collections.unmodifiableMap(twins);
   }
 
   public static Builder builder() {
@@ -122,10 +156,14 @@ public final class NatsSealerSettings {
     }
     for (Map.Entry<SubjectPattern, Optional<Target>> e : subjects.entrySet()) {
       if (e.getKey().matches(subject)) {
-        if (resolved.size() < RESOLVE_CACHE_LIMIT) {
-          resolved.put(subject, e.getValue());
+        Optional<Target> target = e.getValue();
+        if (target.isPresent() && !compressedTwins.isEmpty() && compressionFor(subject) != Compression.NONE) {
+          target = Optional.of(compressedTwins.get(target.get())); // opted in [CMP-1]
         }
-        return e.getValue();
+        if (resolved.size() < RESOLVE_CACHE_LIMIT) {
+          resolved.put(subject, target);
+        }
+        return target;
       }
     }
     throw new NatsSealException(NatsSealException.Reason.NO_KEY_FOR_SUBJECT, ErrorCategory.NO_MATCHING_KEY, subject,
@@ -146,8 +184,28 @@ public final class NatsSealerSettings {
     }
   }
 
-  /** Every distinct subject target, for building encryptors up front. */
+  /**
+   * How data published to {@code subject} is compressed inside the envelope: the configured
+   * method when a compression subject or pattern matches it, else {@link Compression#NONE}
+   * [CMP-1]. Plaintext subjects have no envelope, whatever this says.
+   */
+  public Compression compressionFor(String subject) {
+    for (SubjectPattern p : compressSubjects) {
+      if (p.matches(subject)) {
+        return compression;
+      }
+    }
+    return Compression.NONE;
+  }
+
+  /** Every distinct subject target, compressed twins included, for building encryptors up front. */
   List<Target> targets() {
+    List<Target> all = configuredTargets();
+    all.addAll(compressedTwins.values());
+    return all;
+  }
+
+  private List<Target> configuredTargets() {
     Set<Target> all = new LinkedHashSet<>();
     subjects.values().forEach(t -> t.ifPresent(all::add));
     return new ArrayList<>(all);
@@ -187,7 +245,8 @@ public final class NatsSealerSettings {
   public String toString() {
     return "NatsSealerSettings{subjects=" + subjects + ", consumePlaintext=" + consumePlaintext
         + ", kvBuckets=" + kvBuckets + ", secretHeaders=" + secretHeaders
-        + ", authenticatedHeaders=" + authenticatedHeaders + ", valueSuite=" + valueSuite + "}";
+        + ", authenticatedHeaders=" + authenticatedHeaders + ", valueSuite=" + valueSuite
+        + (compressSubjects.isEmpty() ? "" : ", compress " + compression + " " + compressSubjects) + "}";
   }
 
   /** Validating builder: every mistake fails here, naming the subject or bucket. */
@@ -200,8 +259,33 @@ public final class NatsSealerSettings {
     private Suite valueSuite = Suite.AES_256_GCM;
     private DekPolicy dekPolicy = DekPolicy.defaults();
     private Decryptor decryptor;
+    private Compression compression = Compression.ZSTD;
+    private final List<SubjectPattern> compressSubjects = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Compress the data of these subjects, or of every subject these wildcard patterns match,
+     * inside the envelope (SPEC.md 18), with {@link #compression}. Opt-in per subject [CMP-1]:
+     * compression makes the envelope's length depend on the content, so leave out subjects whose
+     * messages hold secrets next to data others choose (SPEC.md 18.1, [CMP-7]).
+     */
+    public Builder compressSubjects(String... subjectsOrPatterns) {
+      for (String s : subjectsOrPatterns) {
+        compressSubjects.add(SubjectPattern.parse(s));
+      }
+      return this;
+    }
+
+    /** The method for the subjects that compress: {@link Compression#ZSTD} (default) or {@link Compression#LZ4}. */
+    public Builder compression(Compression compression) {
+      if (Objects.requireNonNull(compression, "compression") == Compression.NONE) {
+        throw new IllegalArgumentException("compression is ZSTD or LZ4 for the subjects that opt in; to compress"
+            + " nothing, name no subject");
+      }
+      this.compression = compression;
+      return this;
+    }
 
     /** A named key reference, to share between subjects. */
     public static Target target(String name, List<Recipient> recipients) {
@@ -296,6 +380,12 @@ public final class NatsSealerSettings {
     }
 
     public NatsSealerSettings build() {
+      for (SubjectPattern p : compressSubjects) {
+        if (PLAINTEXT.equals(subjects.get(p))) {
+          throw new IllegalArgumentException("subject '" + p + "' is listed for compression and as plaintext: a"
+              + " plaintext subject has no envelope to compress into");
+        }
+      }
       return new NatsSealerSettings(this);
     }
   }

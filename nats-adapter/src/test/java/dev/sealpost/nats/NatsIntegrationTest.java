@@ -458,6 +458,105 @@ class NatsIntegrationTest {
     }
   }
 
+  /** A log line that compresses well: the same fields in every message, a marker per message. */
+  static String logLine(String marker, int n) {
+    StringBuilder sb = new StringBuilder("{\"user\":\"" + marker + "-" + n + "\",\"events\":[");
+    for (int i = 0; i < 12; i++) {
+      sb.append("{\"level\":\"INFO\",\"service\":\"checkout\",\"msg\":\"request served\",\"step\":").append(i).append("},");
+    }
+    return sb.append("{}]}").toString();
+  }
+
+  /**
+   * [CMP-1] [NB-23]: a writer compresses exactly the subject it names (logs.app, not logs.db of the
+   * same key reference); in the JetStream store the first holds 0401 envelopes well under half
+   * the size of the second's 0001, neither holds plaintext, and a receiver with no compression
+   * setting opens them.
+   */
+  @Test
+  void compressedSubjectOnJetStreamHoldsSmallerEnvelopesAndNoPlaintext() throws Exception {
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    Keyring keyring = Keyring.builder().add("logs", 1, k).build();
+    Recipient logs = Recipient.symmetric(keyring, "logs");
+    Decryptor decryptor = Decryptor.builder().kekSource(keyring).build();
+    NatsSealer writer = new NatsSealer(NatsSealerSettings.builder().subject("logs.*", logs)
+        .secretHeaders(Pattern.compile("x-pii-.*")).decryptor(decryptor).compressSubjects("logs.app").build());
+    NatsSealer reader = new NatsSealer(NatsSealerSettings.builder().subject("logs.*", logs)
+        .secretHeaders(Pattern.compile("x-pii-.*")).decryptor(decryptor).build());
+    String tag = UUID.randomUUID().toString();
+    String marker = "log-marker-" + tag;
+    String headerMarker = "pii-marker-" + tag;
+    int n = 40;
+    try (NatsServerProcess own = NatsServerProcess.start(work.resolve("compressed"))) {
+      Connection c = connect(own);
+      try {
+        JetStreamManagement jsm = c.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("LOGS").subjects("logs.*").storageType(StorageType.File).build());
+        SealedJetStream js = new SealedConnection(c, writer).jetStream();
+        for (int i = 0; i < n; i++) {
+          js.publish("logs.app", headers("x-pii-token", headerMarker), logLine(marker, i).getBytes(UTF_8));
+          js.publish("logs.db", headers("x-pii-token", headerMarker), logLine(marker, i).getBytes(UTF_8));
+        }
+        long appBytes = 0;
+        long dbBytes = 0;
+        for (long seq = 1; seq <= 2L * n; seq++) {
+          io.nats.client.api.MessageInfo mi = jsm.getMessage("LOGS", seq);
+          int suite = EnvelopeHeader.parse(mi.getData()).suite().id();
+          if (mi.getSubject().equals("logs.app")) {
+            assertEquals(0x0401, suite, "the named subject compresses");
+            appBytes += mi.getData().length;
+          } else {
+            assertEquals(0x0001, suite, "another subject of the same key reference does not");
+            dbBytes += mi.getData().length;
+          }
+        }
+        assertTrue(appBytes * 2 < dbBytes, appBytes + " vs " + dbBytes + " bytes of data");
+
+        SealedJetStream.SealedPullSubscription pull = new SealedConnection(c, reader).jetStream()
+            .subscribePull("logs.app", PullSubscribeOptions.builder().durable("logs-reader").build());
+        List<String> got = new ArrayList<>();
+        List<NatsSealException> failures = Collections.synchronizedList(new ArrayList<>());
+        while (got.size() < n) {
+          List<OpenedMessage> batch = pull.fetch(50, Duration.ofSeconds(1), failures::add);
+          if (batch.isEmpty()) {
+            break;
+          }
+          for (OpenedMessage m : batch) {
+            got.add(new String(m.data(), UTF_8));
+            assertEquals(headerMarker, m.headers().getFirst("x-pii-token"));
+            m.ack();
+          }
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          expected.add(logLine(marker, i));
+        }
+        assertEquals(expected, got);
+      } finally {
+        c.close();
+      }
+      own.stop();
+
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(own.storeDir())) {
+        files = walk.filter(Files::isRegularFile).toList();
+      }
+      assertTrue(files.stream().anyMatch(f -> f.toString().endsWith(".blk")), "the store has message blocks: " + files);
+      List<String> leaks = new ArrayList<>();
+      for (Path f : files) {
+        byte[] bytes = Files.readAllBytes(f);
+        for (String secret : List.of(marker, headerMarker, "checkout", "request served")) {
+          if (contains(bytes, secret.getBytes(UTF_8))) {
+            leaks.add(own.storeDir().relativize(f) + ": " + secret);
+          }
+        }
+      }
+      assertEquals(List.of(), leaks, "plaintext in the JetStream store");
+    }
+  }
+
   /** The test server is one the tests start, and fails (never skips) without the binary. */
   @Test
   void missingBinaryFailsWithInstallAdvice() {

@@ -48,8 +48,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code sealpost}: {@code SealpostSerializer} / {@code SealpostDeserializer} configured
  *       by client properties, with a keyring file written by {@code KeyringFile}; they are the key
  *       serializer and deserializer too, keys clear ({@code sealpost.key.mode=clear}), so values
- *       are bound to the record as the adapter does by default.
+ *       are bound to the record as the adapter does by default;
+ *   <li>{@code sealpost-zstd}, {@code sealpost-lz4}: the same, with the measured topic named in
+ *       {@code sealpost.compression.topics} and {@code sealpost.compression.type} set, so values
+ *       are compressed inside the envelope (suite 0401, SPEC.md 18); the consumer is configured
+ *       exactly as for {@code sealpost}, the suite being in the envelope.
  * </ul>
+ *
+ * The producer's batch compression (the cell's compression type) is the same for every variant:
+ * compressing inside the envelope is independent of it.
  *
  * Each measurement: a new topic with one partition; a new producer (acks=all, linger.ms=5,
  * batch.size=64 KiB, the cell's compression) sends N JSON-like records of exactly the cell's
@@ -59,7 +66,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the topic is deleted. Produce and consume do not overlap. Run on demand only; see README.md.
  */
 public final class KafkaEndToEnd {
-  static final List<String> ALL_VARIANTS = List.of("plain", "floor", "sealpost");
+  static final List<String> ALL_VARIANTS = List.of("plain", "floor", "sealpost", "sealpost-zstd", "sealpost-lz4");
 
   private KafkaEndToEnd() {}
 
@@ -68,7 +75,7 @@ public final class KafkaEndToEnd {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("sizes", "100,1024,10240");
     d.put("compression", "none,lz4,zstd");
-    d.put("variants", "plain,floor,sealpost");
+    d.put("variants", String.join(",", ALL_VARIANTS));
     d.put("rounds", "3");
     d.put("warmup-rounds", "1");
     d.put("mib-per-cell", "32");
@@ -282,7 +289,7 @@ public final class KafkaEndToEnd {
       byte[][] values = cell.values;
 
       double produceRate;
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(cell, variant))) {
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(cell, variant, topic))) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (producer.partitionsFor(topic).isEmpty()) { // metadata before the clock starts
           if (System.nanoTime() > deadline) {
@@ -353,7 +360,7 @@ public final class KafkaEndToEnd {
       return new double[] {produceRate, consumeRate, diskPerRecord};
     }
 
-    Map<String, Object> producerProps(Cell cell, String variant) {
+    Map<String, Object> producerProps(Cell cell, String variant, String topic) {
       Map<String, Object> p = new HashMap<>();
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap);
       p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -375,6 +382,11 @@ public final class KafkaEndToEnd {
           // Values are bound to the record key: the key serializer hands its digest over, keys stay clear.
           p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, SealpostSerializer.class.getName());
           p.put(SealpostKafkaConfig.KEY_MODE, "clear");
+          if (variant.startsWith("sealpost-")) {
+            // Opt-in per topic [CMP-1]: this measurement's topic only, with the variant's method.
+            p.put(SealpostKafkaConfig.COMPRESSION_TOPICS, topic);
+            p.put(SealpostKafkaConfig.COMPRESSION_TYPE, variant.substring("sealpost-".length()));
+          }
       }
       return p;
     }
@@ -432,6 +444,12 @@ public final class KafkaEndToEnd {
       if (variants.contains("floor") && variants.contains("plain")) {
         pairs.add(new String[] {"floor", "plain"});
       }
+      for (String v : variants) {
+        // What compressing inside the envelope costs in records/s, against Sealpost without it.
+        if (v.startsWith("sealpost-") && variants.contains("sealpost")) {
+          pairs.add(new String[] {v, "sealpost"});
+        }
+      }
       if (!pairs.isEmpty()) {
         r.append(String.format(Locale.ROOT, "%n## Ratios: median of the %d per-round ratios (min-max)%n%n", rounds));
         r.append("| record | compression |");
@@ -461,9 +479,15 @@ public final class KafkaEndToEnd {
         r.append(' ').append(v).append(" |");
         rule.append("---:|");
       }
-      if (variants.contains("sealpost") && variants.contains("plain")) {
-        r.append(" Sealpost/plain |");
-        rule.append("---:|");
+      List<String> overPlain = new ArrayList<>(); // every Sealpost variant, as a ratio to plain
+      if (variants.contains("plain")) {
+        for (String v : variants) {
+          if (v.startsWith("sealpost")) {
+            overPlain.add(v);
+            r.append(' ').append(name(v)).append("/plain |");
+            rule.append("---:|");
+          }
+        }
       }
       r.append('\n').append(rule).append('\n');
       for (Cell c : cells) {
@@ -471,8 +495,8 @@ public final class KafkaEndToEnd {
         for (String v : variants) {
           r.append(String.format(Locale.ROOT, " %.1f |", Spread.of(c.disk.get(v)).median));
         }
-        if (variants.contains("sealpost") && variants.contains("plain")) {
-          r.append(String.format(Locale.ROOT, " %.2fx |", Spread.of(c.disk.get("sealpost")).median / Spread.of(c.disk.get("plain")).median));
+        for (String v : overPlain) {
+          r.append(String.format(Locale.ROOT, " %.2fx |", Spread.of(c.disk.get(v)).median / Spread.of(c.disk.get("plain")).median));
         }
         r.append('\n');
       }
@@ -497,7 +521,7 @@ public final class KafkaEndToEnd {
     }
 
     static String name(String v) {
-      return v.equals("sealpost") ? "Sealpost" : v;
+      return v.startsWith("sealpost") ? "Sealpost" + v.substring("sealpost".length()) : v;
     }
 
     static String size(int s) {
