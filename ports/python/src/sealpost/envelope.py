@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Optional, Union
 
+from . import compression as _compression
+from .compression import Compression
 from .context import ContextEntries, canonical_entries, encode_context, encode_entries
 from .errors import ErrorCategory, SealpostError, describe_entry, describe_key_id
 from .header import (
@@ -72,10 +74,12 @@ __all__ = [
     "Decrypted",
     "EnvelopeInfo",
     "SuiteLike",
+    "CompressionLike",
 ]
 
 Context = Optional[Mapping[str, str]]
 SuiteLike = Union[Suite, int, str]
+CompressionLike = Union[Compression, str, None]
 BytesLike = Union[bytes, bytearray, memoryview]
 
 DEK_LENGTH = 32
@@ -159,9 +163,9 @@ def _check_recipients(recipients: Sequence[Recipient], suite: Suite) -> list[Rec
 class _DekState:
     """One DEK with everything that is computed once per DEK: derived keys, the payload cipher,
     wrapped entries and the header up to (excluding) the nonce, with its mode ``01`` signature
-    ([SIG-2])."""
+    ([SIG-2]); for a compressed suite, the compression its payloads are packed with."""
 
-    __slots__ = ("suite", "keys", "header_prefix", "cipher", "signer")
+    __slots__ = ("suite", "keys", "header_prefix", "cipher", "signer", "compression")
 
     def __init__(
         self,
@@ -170,8 +174,11 @@ class _DekState:
         recipients: Sequence[Recipient],
         stored: ContextEntries,
         signer: Optional[_Signer] = None,
+        compression: Compression = Compression.NONE,
     ) -> None:
         self.suite = suite
+        # Section 18: compressed suites pack every plaintext; None for all other suites.
+        self.compression = compression if suite.compressed else None
         self.keys: DerivedKeys = derive_message_keys(dek, int(suite), suite.key_length, suite.segmented)
         self.cipher = None
         if self.keys.message_key is not None:  # segmented suites have no K_msg ([KDF-1])
@@ -185,9 +192,13 @@ class _DekState:
         # Mode 02 signs every envelope ([SIG-1]); mode 01 is done with the signer here.
         self.signer = signer if signer is not None and signer.mode is SignMode.PER_MESSAGE else None
 
-    def seal(self, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
+    def seal(self, nonce: bytes, plaintext: bytes, external: bytes, prepacked: bool = False) -> bytes:
+        """The envelope of ``plaintext``; with ``prepacked`` (test vectors only) ``plaintext``
+        is already the packed payload of a compressed suite (section 15)."""
         if self.cipher is None:
             return self._seal_segmented(self.header_prefix + nonce, nonce, plaintext, external)
+        if self.compression is not None and not prepacked:
+            plaintext = _compression.pack(plaintext, self.compression)  # [CMP-2]
         # Per message: the AAD, the body and the envelope, and nothing else.
         body = self.cipher.seal(nonce, b"".join((self.header_prefix, nonce, external)), plaintext)
         if self.signer is None:
@@ -221,20 +232,40 @@ class _Signer:
 
 
 def _writer_suite(
-    suite: SuiteLike, signer: Optional[WriterKey], sign_mode: SignMode, segmented: bool
-) -> tuple[Suite, Optional[_Signer]]:
-    """The suite a writer uses: ``suite`` names the AEAD (a signed or segmented suite may be
-    named directly); a signer makes it a signed suite, ``segmented`` a segmented one."""
+    suite: SuiteLike,
+    signer: Optional[WriterKey],
+    sign_mode: SignMode,
+    segmented: bool,
+    compression: CompressionLike = None,
+) -> tuple[Suite, Optional[_Signer], Compression]:
+    """The suite a writer uses: ``suite`` names the AEAD (a signed, segmented or compressed
+    suite may be named directly); a signer makes it a signed suite, ``segmented`` a segmented
+    one, ``compression`` a compressed one ([CMP-1]: only when asked for)."""
     s = _suite(suite)
+    comp = Compression.of(compression)
     if signer is not None and not isinstance(signer, WriterKey):
         raise TypeError(f"signer must be a WriterKey, not {type(signer).__name__}")
     if s.signed and signer is None:
         raise ValueError(f"suite {s.name} is signed: give signer=WriterKey(...)")
+    if s.compressed and comp is Compression.NONE:
+        raise ValueError(f"suite {s.name} is compressed: give compression='zstd' or 'lz4'")
+    if comp is not Compression.NONE:
+        if s.deterministic:
+            # [SIV-3] needs identical envelopes across versions; compressors give no such promise.
+            raise ValueError(f"compression cannot be used with the deterministic suite {s.name}")
+        if segmented or s.segmented:
+            raise ValueError("compression cannot be used with a segmented suite: no suite is both")
+        _compression.require(comp)
     mode = SignMode(sign_mode)
-    effective = Suite.of(s.base, signed=signer is not None, segmented=segmented or s.segmented)
+    effective = Suite.of(
+        s.base,
+        signed=signer is not None,
+        segmented=segmented or s.segmented,
+        compressed=comp is not Compression.NONE,
+    )
     if signer is None:
-        return effective, None
-    return effective, _Signer(signer, mode)
+        return effective, None, comp
+    return effective, _Signer(signer, mode), comp
 
 
 def _check_signer(signer: Optional[_Signer], suite: Suite) -> None:
@@ -283,6 +314,7 @@ def encrypt(
     signer: Optional[WriterKey] = None,
     sign_mode: SignMode = SignMode.PER_DEK,
     segmented: bool = False,
+    compression: CompressionLike = None,
 ) -> bytes:
     """Encrypt one message into one envelope, under a fresh DEK.
 
@@ -294,7 +326,11 @@ def encrypt(
     ``signer`` signs the envelope (section 16) in ``sign_mode``, making ``suite`` its signed
     form; ``segmented=True`` cuts the body into 64 KiB segments (section 17), which a reader
     can stream (:meth:`Decryptor.reader`). To write a segmented envelope piece by piece, use
-    :meth:`Encryptor.writer`. ::
+    :meth:`Encryptor.writer`. ``compression`` (``"zstd"`` or ``"lz4"``, needing the extra
+    ``sealpost-envelope[compression]``) makes ``suite`` its compressed form (section 18); the
+    plaintext is stored uncompressed when compressing would not make it shorter ([CMP-2]).
+    Compression makes the envelope's length depend on the plaintext's content: do not use it
+    where a record holds secrets next to data someone else chooses ([CMP-7], SPEC.md 18.1). ::
 
         >>> import sealpost
         >>> kek = sealpost.SymmetricKek("orders", 1, bytes(range(32)))
@@ -306,7 +342,8 @@ def encrypt(
     would make an envelope a reader must reject.
     """
     return _encrypt(
-        plaintext, recipients, suite, stored_context, external_context, None, None, signer, sign_mode, segmented
+        plaintext, recipients, suite, stored_context, external_context, None, None, signer, sign_mode, segmented,
+        compression,
     )
 
 
@@ -321,10 +358,15 @@ def _encrypt(
     signer: Optional[WriterKey] = None,
     sign_mode: SignMode = SignMode.PER_DEK,
     segmented: bool = False,
+    compression: CompressionLike = None,
+    packed: Optional[bytes] = None,
 ) -> bytes:
     """:func:`encrypt`, with a fixed DEK and nonce when given (test vectors only, through
-    :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1])."""
-    s, sig = _writer_suite(suite, signer, sign_mode, segmented)
+    :mod:`sealpost._testing`: a fixed DEK and nonce used twice break [NONCE-1]), and for a
+    compressed suite a given packed payload instead of packing ``plaintext`` (section 15)."""
+    s, sig, comp = _writer_suite(suite, signer, sign_mode, segmented, compression)
+    if packed is not None and not s.compressed:
+        raise ValueError(f"a packed payload needs a compressed suite, not {s.name}")
     # [ENC-3]: recipients, stored context, external context, plaintext; the first fault wins.
     recips = _check_recipients(recipients, s)
     _check_signer(sig, s)
@@ -344,8 +386,10 @@ def _encrypt(
             the_nonce = _as_bytes(nonce, "nonce")
             if len(the_nonce) != s.nonce_length:
                 raise ValueError(f"the nonce of {s.name} is {s.nonce_length} bytes")
-    state = _DekState(s, the_dek, recips, stored, sig)
+    state = _DekState(s, the_dek, recips, stored, sig, comp)
     del the_dek
+    if packed is not None:
+        return state.seal(the_nonce, _as_bytes(packed, "packed payload"), external, prepacked=True)
     return state.seal(the_nonce, data, external)
 
 
@@ -367,7 +411,9 @@ class Encryptor:
 
     ``signer`` and ``sign_mode`` sign every envelope (section 16); in mode ``PER_DEK`` the
     header is signed once per DEK ([SIG-2]), so a message costs no signature. ``segmented=True``
-    writes segmented envelopes (section 17); :meth:`writer` streams one. ::
+    writes segmented envelopes (section 17); :meth:`writer` streams one. ``compression``
+    (``"zstd"`` or ``"lz4"``) writes compressed envelopes (section 18), for a source whose user
+    asked for it ([CMP-1]; mind [CMP-7], SPEC.md 18.1). ::
 
         >>> import io, sealpost
         >>> kek = sealpost.SymmetricKek("orders", 1, bytes(range(32)))
@@ -390,12 +436,15 @@ class Encryptor:
         signer: Optional[WriterKey] = None,
         sign_mode: SignMode = SignMode.PER_DEK,
         segmented: bool = False,
+        compression: CompressionLike = None,
         max_messages_per_dek: int = 1 << 24,
         max_dek_age_seconds: float = 3600.0,
     ) -> None:
         if not 1 <= max_messages_per_dek <= 1 << 32:
             raise ValueError("max_messages_per_dek must be between 1 and 2^32")
-        self._suite, self._signer = _writer_suite(suite, signer, sign_mode, segmented)
+        self._suite, self._signer, self._compression = _writer_suite(
+            suite, signer, sign_mode, segmented, compression
+        )
         self._recipients = _check_recipients(recipients, self._suite)
         _check_signer(self._signer, self._suite)
         self._stored = canonical_entries(stored_context, "stored context")
@@ -417,6 +466,11 @@ class Encryptor:
     @property
     def suite(self) -> Suite:
         return self._suite
+
+    @property
+    def compression(self) -> Compression:
+        """The compression of this writer's payloads; ``Compression.NONE`` when none."""
+        return self._compression
 
     def rotate(self) -> None:
         """Drop the current DEK; the next message gets a new one."""
@@ -445,7 +499,7 @@ class Encryptor:
                 or now - self._created >= self._max_age
             ):
                 dek = _new_dek(None)
-                state = _DekState(self._suite, dek, self._recipients, self._stored, self._signer)
+                state = _DekState(self._suite, dek, self._recipients, self._stored, self._signer, self._compression)
                 del dek
                 self._state = state
                 self._base = int.from_bytes(os.urandom(NONCE_LENGTH), "big")
@@ -540,9 +594,12 @@ class EnvelopeInfo:
         return self.header.signer
 
     @property
-    def plaintext_length(self) -> int:
+    def plaintext_length(self) -> Optional[int]:
         """The plaintext length the body implies: one tag less, or one per segment ([SEG-8]);
-        0 for a segmented body too short to hold a tag (step 13 rejects it, [SEG-2])."""
+        0 for a segmented body too short to hold a tag (step 13 rejects it, [SEG-2]). ``None``
+        for a compressed suite, whose plaintext length is inside the encrypted payload."""
+        if self.header.suite.compressed:
+            return None
         if self.header.suite.segmented:
             return max(0, segmented_plaintext_length(self.body_length))
         return self.body_length - TAG_LENGTH
@@ -750,6 +807,9 @@ def _open(
         plaintext = open_segments(cipher, aad, body)
     else:
         plaintext = payload.open(header.nonce, aad, body)
+        if suite.compressed:
+            # Step 14 ([CMP-3], [CMP-4]): nothing is released before the payload unpacked ([CMP-6]).
+            plaintext = _compression.unpack(plaintext, limit)
     return Decrypted(plaintext, suite, signer)
 
 
