@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hmac
 import os
+
+from cryptography.exceptions import InvalidTag
 import threading
 import time
 import weakref
@@ -27,6 +29,7 @@ from .context import ContextEntries, canonical_entries, encode_context, encode_e
 from .errors import ErrorCategory, SealpostError, describe_entry, describe_key_id
 from .header import (
     MAGIC,
+    max_body_length,
     MAX_KEY_ID_LENGTH,
     MAX_PLAINTEXT_LENGTH,
     MAX_RECIPIENTS,
@@ -98,6 +101,36 @@ def _as_bytes(data: BytesLike, what: str) -> bytes:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"{what} must be bytes, not {type(data).__name__}")
     return bytes(data)
+
+
+_EMPTY_CONTEXT = encode_context(None)
+#: Encoded external contexts by their items: a topic's context is encoded once, not per message.
+_EXTERNAL_CACHE: dict[tuple[Any, ...], bytes] = {}
+_EXTERNAL_CACHE_SIZE = 256
+
+
+def _external(context: Context) -> bytes:
+    """``encode_context(context)`` ([CTX-3]), remembered for the last few contexts. Only an
+    encoding that passed validation is remembered; a context whose items cannot be a key is
+    encoded every time."""
+    if not context:
+        if context is None or isinstance(context, Mapping):
+            return _EMPTY_CONTEXT
+        return encode_context(context, "external context")  # raises for what is not a mapping
+    try:
+        key = tuple(context.items())
+        hit = _EXTERNAL_CACHE.get(key)
+    except (AttributeError, TypeError):
+        return encode_context(context, "external context")
+    if hit is None:
+        hit = encode_context(context, "external context")
+        # Keys and values must be exactly str: an equal object of another type (a str subclass
+        # with its own hash) must not share a cached encoding.
+        if all(type(k) is str and type(v) is str for k, v in key):
+            if len(_EXTERNAL_CACHE) >= _EXTERNAL_CACHE_SIZE:
+                _EXTERNAL_CACHE.clear()
+            _EXTERNAL_CACHE[key] = hit
+    return hit
 
 
 def _check_plaintext_limit(limit: int) -> int:
@@ -199,12 +232,34 @@ class _DekState:
             return self._seal_segmented(self.header_prefix + nonce, nonce, plaintext, external)
         if self.compression is not None and not prepacked:
             plaintext = _compression.pack(plaintext, self.compression)  # [CMP-2]
+        if len(plaintext) >= _SCRATCH_MIN and self.signer is None and self.cipher.can_seal_into:
+            return self._seal_large(nonce, plaintext, external)
         # Per message: the AAD, the body and the envelope, and nothing else.
         body = self.cipher.seal(nonce, b"".join((self.header_prefix, nonce, external)), plaintext)
         if self.signer is None:
             return b"".join((self.header_prefix, nonce, body))
         envelope = b"".join((self.header_prefix, nonce, body))
         return envelope + self.signer.key.sign(b"".join((SIGNED_MESSAGE_LABEL, envelope, external)))
+
+    def _seal_large(self, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
+        """The envelope of a large plaintext: the body is encrypted after the header in this
+        thread's scratch buffer, which is copied once into the envelope. Joining a separately
+        allocated body would make two fresh large allocations per message, whose page faults
+        cost several times the encryption."""
+        assert self.cipher is not None
+        prefix = self.header_prefix
+        header_length = len(prefix) + len(nonce)
+        total = header_length + len(plaintext) + TAG_LENGTH
+        scratch = getattr(_SCRATCH, "buffer", None)
+        if scratch is None or len(scratch) < total:
+            scratch = bytearray(total)
+            if total <= _SCRATCH_MAX:
+                _SCRATCH.buffer = scratch
+        with memoryview(scratch) as view:
+            view[: len(prefix)] = prefix
+            view[len(prefix) : header_length] = nonce
+            self.cipher.seal_into(nonce, b"".join((prefix, nonce, external)), plaintext, view[header_length:total])
+            return bytes(view[:total])
 
     def _seal_segmented(self, header: bytes, nonce: bytes, plaintext: bytes, external: bytes) -> bytes:
         """Section 17: the whole segmented envelope of ``plaintext`` ([SEG-1])."""
@@ -219,6 +274,14 @@ class _DekState:
         """The cipher of the envelope with this nonce, under its ``K_env`` ([SEG-1])."""
         assert self.keys.prk is not None
         return SegmentCipher(self.suite, derive_segment_key(self.keys.prk, int(self.suite), nonce))
+
+
+#: Plaintexts from this length on are sealed through the thread's scratch buffer (_seal_large);
+#: below it, allocations are cheap and joining the body is faster.
+_SCRATCH_MIN = 64 << 10
+#: The largest scratch buffer a thread keeps (a larger message gets a buffer of its own).
+_SCRATCH_MAX = 8 << 20
+_SCRATCH = threading.local()
 
 
 class _Signer:
@@ -526,7 +589,7 @@ class Encryptor:
 
     def encrypt(self, plaintext: BytesLike, external_context: Context = None) -> bytes:
         """Encrypt one message into a whole envelope; see :func:`encrypt` for the contexts."""
-        external = encode_context(external_context, "external context")
+        external = _external(external_context)
         data = _check_plaintext(plaintext)  # [ENC-3]: after the external context
         if self._suite.deterministic:
             return self._deterministic(external).seal(b"", data, external)
@@ -714,17 +777,56 @@ def _check_required(header: Header, required_context: Context) -> None:
                 )
 
 
+class _Known:
+    """What a header prefix (the header before the nonce) gave once: its parse (steps 1 to 8
+    depend on nothing else, the nonce having the suite's fixed length), the offset of its
+    commitment, and the keys step 12 accepted for it."""
+
+    __slots__ = ("prefix", "prefix_length", "header_end", "header", "suite", "nonce_length", "trailer", "overhead",
+                 "commitment_offset", "commitment", "decrypt", "compressed")
+
+    def __init__(self, prefix: bytes, header: Header, derived: DerivedKeys, payload: PayloadCipher) -> None:
+        suite = header.suite
+        self.prefix = prefix
+        self.prefix_length = len(prefix)
+        self.header = header
+        self.suite = suite
+        self.nonce_length = suite.nonce_length
+        self.header_end = len(prefix) + suite.nonce_length
+        # Sign mode 02: the message signature follows the body.
+        per_message = header.signer is not None and header.signer.sign_mode == SignMode.PER_MESSAGE
+        self.trailer = SIGNATURE_LENGTH if per_message else 0
+        # [LIM-3]: the body may exceed the plaintext limit by this much.
+        self.overhead = max_body_length(suite, 0)
+        # magic, version, suite id, recipient count; then each entry's fixed 8 bytes and fields.
+        self.commitment_offset = 7 + sum(8 + len(e.key_id) + len(e.wrapped_dek) for e in header.recipients)
+        self.commitment = derived.commitment
+        self.decrypt = payload.decrypt_function()
+        self.compressed = suite.compressed
+
+
 class _KeyCache:
     """Keys a :class:`Decryptor` derived from unwrapped DEKs, by the exact header bytes before
     the nonce (suite, every recipient entry with its wrapped DEK, commitment, stored context,
     signer field): envelopes under one DEK then cost no unwrap and no HKDF. Deterministic
     suites are not cached, since their [SIV-4] check depends on the external context. The
-    commitment is still compared for every envelope ([COM-3]). Bounded; oldest first."""
+    commitment is still compared for every envelope ([COM-3]). Bounded; oldest first.
 
-    __slots__ = ("_entries", "_limit", "_lock")
+    For unsegmented suites it also keeps each prefix's parse (:class:`_Known`), so that
+    :meth:`open_known` can skip steps 1 to 8 for an envelope that starts with a prefix already
+    parsed: the same bytes parse the same way."""
+
+    __slots__ = ("_entries", "_known", "_lengths", "_last", "_limit", "_lock")
+
+    #: Distinct prefix lengths tried per envelope, most recent first.
+    MAX_LENGTHS = 8
 
     def __init__(self, limit: int) -> None:
         self._entries: dict[bytes, tuple[DerivedKeys, Optional[PayloadCipher]]] = {}
+        self._known: dict[bytes, _Known] = {}
+        self._lengths: tuple[int, ...] = ()
+        # The prefix of the last envelope opened: a consumer mostly reads one DEK's messages in a row.
+        self._last: Optional[_Known] = None
         self._limit = limit
         self._lock = threading.Lock()
 
@@ -734,13 +836,70 @@ class _KeyCache:
     def get(self, key: bytes) -> Optional[tuple[DerivedKeys, Optional[PayloadCipher]]]:
         return self._entries.get(key)
 
-    def put(self, key: bytes, value: tuple[DerivedKeys, Optional[PayloadCipher]]) -> None:
+    def put(self, key: bytes, value: tuple[DerivedKeys, Optional[PayloadCipher]], header: Header) -> None:
         if self._limit <= 0:
             return
         with self._lock:
             if len(self._entries) >= self._limit and key not in self._entries:
-                self._entries.pop(next(iter(self._entries)))
+                old = next(iter(self._entries))
+                self._entries.pop(old)
+                self._known.pop(old, None)
+                self._last = None
             self._entries[key] = value
+            if value[1] is not None and not header.suite.deterministic:
+                self._known[key] = _Known(key, header, value[0], value[1])
+                n = len(key)
+                if n not in self._lengths:
+                    self._lengths = ((n,) + self._lengths)[: self.MAX_LENGTHS]
+
+    def open_known(
+        self, data: bytes, external: bytes, required_context: Context, limit: int
+    ) -> Optional[tuple[bytes, Suite]]:
+        """Section 11 for an envelope of an unsegmented suite whose header prefix this cache
+        knows, for a reader that requires no trusted writer: the plaintext and the suite.
+        ``None`` when the prefix is unknown or anything is out of the ordinary (a short or long
+        body, ...): the full procedure then runs, and reports the first fault ([ERR-2])."""
+        k = self._last
+        if k is None or not data.startswith(k.prefix):
+            known = self._known
+            for n in self._lengths:
+                k = known.get(data[:n])
+                if k is not None:
+                    break
+            else:
+                return None
+            self._last = k
+        n = k.prefix_length
+        header_end = k.header_end
+        end = len(data) - k.trailer
+        size = end - header_end
+        # Step 9: what falls outside these bounds takes the full path, for its category.
+        if size < TAG_LENGTH or size > limit + k.overhead:
+            return None
+        # Step 10 ([CTX-4]); 10a is skipped: no trusted writer is required.
+        if required_context:
+            _check_required(k.header, required_context)
+        # Step 12, [COM-3]: the commitment is compared for every envelope, cached keys or not.
+        off = k.commitment_offset
+        if not _compare_digest(k.commitment, data[off : off + 32]):
+            return None
+        # Step 13: the body is decrypted where it lies; a large one is not copied first.
+        try:
+            plaintext = k.decrypt(
+                data[n:header_end],
+                data[header_end:end] if size <= _COPY_LIMIT else memoryview(data)[header_end:end],
+                data[:header_end] + external,
+            )
+        except InvalidTag:
+            raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
+        if k.compressed:
+            plaintext = _compression.unpack(plaintext, limit)  # step 14
+        return plaintext, k.suite
+
+
+_compare_digest = hmac.compare_digest
+#: Bodies up to this length are sliced (a small copy is cheaper than a memoryview).
+_COPY_LIMIT = 4096
 
 
 def _derive_checked_keys(
@@ -772,7 +931,7 @@ def _derive_checked_keys(
     payload = None if derived.message_key is None else PayloadCipher(suite, derived.message_key)
     result = (derived, payload)
     if cache_key is not None and key_cache is not None:
-        key_cache.put(cache_key, result)
+        key_cache.put(cache_key, result, header)
     return result
 
 
@@ -911,9 +1070,13 @@ class Decryptor:
         trusted_writers: Optional[Iterable[TrustedWriter]] = None,
     ) -> Decrypted:
         """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
-        data = _as_bytes(envelope, "envelope")
-        trust = self._trust_for(trusted_writers)
-        external = encode_context(external_context, "external context")
+        data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
+        trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
+        external = _external(external_context)
+        if not trust:
+            known = self._key_cache.open_known(data, external, required_context, self._limit)
+            if known is not None:
+                return Decrypted(known[0], known[1], None)
         return _open(data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache)
 
     def decrypt(
@@ -925,8 +1088,16 @@ class Decryptor:
         trusted_writers: Optional[Iterable[TrustedWriter]] = None,
     ) -> bytes:
         """Decrypt a whole envelope and return the plaintext; see :meth:`open`."""
-        return self.open(
-            envelope, external_context, required_context=required_context, trusted_writers=trusted_writers
+        data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
+        trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
+        external = _external(external_context)
+        if not trust:
+            # The envelopes of one DEK share their header prefix: parsed and keyed once.
+            known = self._key_cache.open_known(data, external, required_context, self._limit)
+            if known is not None:
+                return known[0]
+        return _open(
+            data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache
         ).plaintext
 
     def reader(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from enum import IntEnum
 
 from cryptography.exceptions import InvalidTag
@@ -159,6 +160,24 @@ class PayloadCipher:
                 return _siv_s2v_empty(self._key[:32], aad)
             return self._aead.encrypt(plaintext, [aad])  # type: ignore[call-arg,arg-type]
         return self._aead.encrypt(nonce, plaintext, aad)  # type: ignore[call-arg,arg-type]
+
+    @property
+    def can_seal_into(self) -> bool:
+        """True when :meth:`seal_into` works: AES-GCM and ChaCha20-Poly1305 with a
+        ``cryptography`` release that has ``encrypt_into``."""
+        return self._base is not Suite.AES_256_SIV and hasattr(self._aead, "encrypt_into")
+
+    def seal_into(self, nonce: bytes, aad: bytes, plaintext: bytes, out: memoryview) -> None:
+        """:meth:`seal` into ``out``, exactly ``len(plaintext) + 16`` bytes: a writer puts the
+        body after the header in one buffer, never copying a large body again."""
+        self._aead.encrypt_into(nonce, plaintext, aad, out)  # type: ignore[union-attr]
+
+    def decrypt_function(self) -> "Callable[[bytes, bytes, bytes], bytes]":
+        """The AEAD's own ``decrypt(nonce, body, aad)`` (AES-GCM, ChaCha20-Poly1305), raising
+        ``InvalidTag``: a reader's hot path calls it with no layer between."""
+        if self._base is Suite.AES_256_SIV:
+            raise ValueError("AES-SIV has no nonce: use open()")
+        return self._aead.decrypt  # type: ignore[return-value]
 
     def open(self, nonce: bytes, aad: bytes, body: bytes) -> bytes:
         """Authenticate and decrypt a body; ``authentication-failed`` if the AEAD rejects it
