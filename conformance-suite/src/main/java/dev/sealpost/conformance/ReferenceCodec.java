@@ -21,7 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.EncryptionContext;
+import dev.sealpost.codec.compress.Packing;
 import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Limits;
@@ -357,13 +359,36 @@ public final class ReferenceCodec {
           ? x25519PublicIfHeld(spec, r.getKeys()) : Optional.of(new byte[0]);
       if (pub.isEmpty()) {
         recipients.add(Recipient.x25519(spec.getKeyId(), spec.getVersion(), STAND_IN));
-        Encryptor.builder().suite(suite).recipients(recipients).build(); // this recipient's earlier checks
+        compression(Encryptor.builder().suite(suite), r, suite).recipients(recipients).build(); // this recipient's earlier checks
         throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL,
             "recipient " + i + ": no X25519 public key " + LogSafe.escape(spec.getKeyId()) + " v" + Integer.toUnsignedString(spec.getVersion()));
       }
       recipients.add(recipient(spec, r.getKeys()));
     }
-    return signer(Encryptor.builder().suite(suite), r).storedContext(r.getStoredContextMap()).recipients(recipients).build();
+    return signer(compression(Encryptor.builder().suite(suite), r, suite), r).storedContext(r.getStoredContextMap())
+        .recipients(recipients).build();
+  }
+
+  /**
+   * Issue 9 (SPEC.md 18): the compressor of a compressed suite, from the request; unspecified, the
+   * one the request's packed payload names, else zstd.
+   */
+  private static Encryptor.Builder compression(Encryptor.Builder b, EncryptRequest r, Suite suite) {
+    if (!suite.compressed()) {
+      if (r.getCompression() != dev.sealpost.conformance.proto.Compression.COMPRESSION_UNSPECIFIED || !r.getPacked().isEmpty()) {
+        throw new IllegalArgumentException("compression or a packed payload for the uncompressed suite " + suite);
+      }
+      return b;
+    }
+    switch (r.getCompression()) {
+      case LZ4:
+        return b.compression(Compression.LZ4);
+      case ZSTD:
+        return b.compression(Compression.ZSTD);
+      default:
+        return b.compression(!r.getPacked().isEmpty() && r.getPacked().byteAt(0) == Packing.METHOD_LZ4
+            ? Compression.LZ4 : Compression.ZSTD);
+    }
   }
 
   /** [SIG-1]: the request's writer key, given exactly for the signed suites. */
@@ -427,8 +452,8 @@ public final class ReferenceCodec {
     if (nonce.length > 0) {
       random.then(nonce);
     }
-    Encryptor e = signer(Encryptor.builder().suite(suite), r).storedContext(r.getStoredContextMap()).recipients(recipients)
-        .random(random).build();
+    Encryptor e = signer(compression(Encryptor.builder().suite(suite), r, suite), r).storedContext(r.getStoredContextMap())
+        .recipients(recipients).random(random).build();
     if (!random.exhausted() || !kmsRandom.exhausted()) {
       throw new IllegalStateException("the codec drew fewer random values than the request fixes");
     }
@@ -481,7 +506,20 @@ public final class ReferenceCodec {
     if (plaintext.length > Limits.MAX_PLAINTEXT_LENGTH) {
       throw new SealpostException(ErrorCategory.LIMIT_EXCEEDED, "plaintext exceeds 2^30 bytes");
     }
-    return fixedEncryptor(r, suite).encrypt(plaintext, external);
+    Encryptor e = fixedEncryptor(r, suite);
+    if (suite.compressed() && !r.getPacked().isEmpty()) {
+      // SPEC.md 15: the envelope seals exactly the request's packed payload. The public encryptor
+      // packs with its own compressor, so it can answer only when that gives the same bytes.
+      byte[] packed = r.getPacked().toByteArray();
+      if (!java.util.Arrays.equals(Packing.unpack(packed, 0, packed.length, Limits.MAX_PLAINTEXT_LENGTH), plaintext)) {
+        throw new IllegalArgumentException("the packed payload does not unpack to the plaintext");
+      }
+      if (!java.util.Arrays.equals(Packing.pack(e.compression(), plaintext, 0, plaintext.length), packed)) {
+        throw new IllegalStateException(
+            "the codec packs this plaintext otherwise (" + e.compression() + "); it seals only packed payloads it writes");
+      }
+    }
+    return e.encrypt(plaintext, external);
   }
 
   private static Recipient recipient(RecipientSpec spec, Keys keys) throws SealpostException {

@@ -1,5 +1,6 @@
 package dev.sealpost.codec;
 
+import dev.sealpost.codec.compress.Packing;
 import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.dek.UnwrapFailureCache;
 import dev.sealpost.codec.dek.UnwrappedDekCache;
@@ -186,7 +187,9 @@ public final class Decryptor {
     if (!header.suite().segmented() && body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    long plaintextLength = header.suite().segmented() ? SegmentedBody.plaintextLength(body) : (long) body - Suite.TAG_LENGTH;
+    long plaintextLength = header.suite().segmented()
+        ? SegmentedBody.plaintextLength(body)
+        : (long) body - Suite.TAG_LENGTH - Packing.overhead(header.suite()); // compressed: + 5 [LIM-3]
     if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
@@ -211,6 +214,9 @@ public final class Decryptor {
             envelope, offset + header.headerLength(), body);
       } catch (GeneralSecurityException e) {
         throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
+      }
+      if (header.suite().compressed()) { // step 14 [CMP-3], [CMP-4]; nothing released before [CMP-6]
+        plaintext = Packing.unpack(plaintext, 0, plaintext.length, maxPlaintextLength);
       }
     }
     return new Decrypted(plaintext, signer, header.suite());

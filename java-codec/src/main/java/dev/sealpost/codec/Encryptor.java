@@ -5,6 +5,7 @@ import dev.sealpost.codec.dek.DekKeys;
 import dev.sealpost.codec.dek.DekPolicy;
 import dev.sealpost.codec.format.HeaderWriter;
 import dev.sealpost.codec.format.RecipientEntry;
+import dev.sealpost.codec.compress.Packing;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.EnvelopeSealer;
 import dev.sealpost.codec.internal.LogSafe;
@@ -42,6 +43,7 @@ public final class Encryptor {
   /** Null for unsigned suites. */
   private final WriterKey signer;
   private final SignMode signMode;
+  private final Compression compression;
   private final List<Recipient> recipients;
   private final EncryptionContext storedContext;
   private final DekPolicy policy;
@@ -64,6 +66,7 @@ public final class Encryptor {
     this.suite = b.effectiveSuite;
     this.signer = b.signer;
     this.signMode = b.signMode;
+    this.compression = b.compression;
     this.recipients = List.copyOf(b.recipients);
     this.storedContext = b.storedContext;
     this.policy = b.policy;
@@ -76,9 +79,17 @@ public final class Encryptor {
     return new Builder();
   }
 
-  /** The suite written: the builder's suite, in its signed form when a signer is set. */
+  /**
+   * The suite written: the builder's suite, in its signed form when a signer is set, in its
+   * compressed form when compression is set.
+   */
   public Suite suite() {
     return suite;
+  }
+
+  /** How plaintexts are compressed; {@link Compression#NONE} for the uncompressed suites. */
+  public Compression compression() {
+    return compression;
   }
 
   public byte[] encrypt(byte[] plaintext) throws SealpostException {
@@ -127,6 +138,12 @@ public final class Encryptor {
       if (suite.segmented()) {
         return SegmentedBody.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length);
       }
+      if (suite.compressed()) { // SPEC.md 18: the AEAD seals the packed payload [CMP-2]
+        byte[] packed = Packing.pack(compression, plaintext, offset, length);
+        return signMessage(
+            EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, packed, 0, packed.length, trailer()),
+            external);
+      }
       return signMessage(
           EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length, trailer()),
           external);
@@ -143,7 +160,13 @@ public final class Encryptor {
    * constant, whatever the payload size (at most 2^48 bytes [SEG-7]). The envelope takes one
    * message of the DEK's budget [DEK-3].
    *
-   * @throws IllegalStateException for a deterministic suite, which has no segmented form
+   * <p>A compressed suite has no segmented form either (SPEC.md 18): compressing a stream would
+   * mean holding it whole, which is what this method exists to avoid, so it is refused; use
+   * {@link #encrypt} for compressed payloads (a reader's {@code decryptingStream} reads those whole
+   * and unpacks them).
+   *
+   * @throws IllegalStateException for a deterministic or compressed suite, which have no
+   *     segmented form
    * @throws SealpostException {@code malformed-header} when the signer signs per message [SIG-3]
    */
   public EncryptingOutputStream encryptingStream(OutputStream sink, EncryptionContext externalContext)
@@ -152,6 +175,10 @@ public final class Encryptor {
     Objects.requireNonNull(externalContext, "externalContext");
     if (!suite.randomized()) {
       throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
+    }
+    if (suite.compressed()) {
+      throw new IllegalStateException(
+          suite + " has no segmented form (SPEC.md 18): encrypt compressed payloads whole with encrypt()");
     }
     if (signer != null && signMode == SignMode.PER_MESSAGE) {
       // A message signature would follow plaintext a streamed reader has already released.
@@ -405,6 +432,7 @@ public final class Encryptor {
     private Suite effectiveSuite;
     private WriterKey signer;
     private SignMode signMode;
+    private Compression compression = Compression.NONE;
     private final List<Recipient> recipients = new ArrayList<>();
     private EncryptionContext storedContext = EncryptionContext.empty();
     private java.util.Map<String, String> storedContextMap;
@@ -439,6 +467,20 @@ public final class Encryptor {
      */
     public Builder segmented(boolean segmented) {
       this.segmented = segmented;
+      return this;
+    }
+
+    /**
+     * Compresses every plaintext before encrypting it (SPEC.md 18), which makes the suite its
+     * compressed form ({@code 0001} becomes {@code 0401}, {@code 0101} becomes {@code 0501}):
+     * zstd at level 3 or the fast LZ4 compressor, stored when that would not be shorter
+     * [CMP-2]. Opt-in per source [CMP-1]; do not compress records that hold secrets next to
+     * data someone else chooses (SPEC.md 18.1) [CMP-7]. There is no compressed deterministic or
+     * segmented suite, and {@link Encryptor#encryptingStream} refuses a compressed suite.
+     * Default {@link Compression#NONE}.
+     */
+    public Builder compression(Compression compression) {
+      this.compression = Objects.requireNonNull(compression, "compression");
       return this;
     }
 
@@ -498,7 +540,11 @@ public final class Encryptor {
      * not well-formed, longer than 255 bytes; sign mode 02 with a segmented suite [SIG-3]), then a
      * stored context given as a map.
      *
-     * @throws IllegalStateException when a signed suite was chosen without a signer
+     * @throws IllegalStateException when a signed suite was chosen without a signer, a
+     *     compressed suite without a compression, or the compression's library is not on the
+     *     class path
+     * @throws IllegalArgumentException when compression is asked of a deterministic or
+     *     segmented suite, which have no compressed form
      */
     public Encryptor build() throws SealpostException {
       if (suite.signed() && signer == null) {
@@ -507,7 +553,24 @@ public final class Encryptor {
       if (segmented && suite.deterministic()) {
         throw new IllegalStateException(suite + " has no segmented form (SPEC.md 4)");
       }
-      effectiveSuite = Suite.of(suite, suite.signed() || signer != null, suite.segmented() || segmented);
+      boolean compressed = compression != Compression.NONE;
+      if (suite.compressed() && !compressed) {
+        throw new IllegalStateException(suite + " is a compressed suite: set compression(ZSTD or LZ4)");
+      }
+      if (compressed && suite.deterministic()) {
+        throw new IllegalArgumentException(
+            "compression " + compression + " conflicts with the deterministic suite " + suite
+                + ": no deterministic suite compresses (SPEC.md 18)");
+      }
+      if (compressed && (segmented || suite.segmented())) {
+        throw new IllegalArgumentException(
+            "compression " + compression + " conflicts with the segmented suite "
+                + Suite.of(suite, suite.signed(), true) + ": no segmented suite compresses (SPEC.md 18)");
+      }
+      if (compressed) {
+        Packing.requireAvailable(compression);
+      }
+      effectiveSuite = Suite.of(suite, suite.signed() || signer != null, suite.segmented() || segmented, compressed);
       HeaderWriter.checkRecipientCount(recipients.size());
       Long[] versions = new Long[recipients.size()];
       for (int i = 0; i < recipients.size(); i++) {

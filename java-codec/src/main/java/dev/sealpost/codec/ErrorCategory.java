@@ -32,6 +32,11 @@ public enum ErrorCategory {
   UNTRUSTED_WRITER("untrusted-writer"),
   /** The envelope's writer signature does not verify under the trusted key [SIG-6]. */
   SIGNATURE_INVALID("signature-invalid"),
+  /**
+   * The authenticated payload of a compressed suite cannot be unpacked: too short, an unknown
+   * method, or data that does not give exactly the declared length [CMP-4].
+   */
+  MALFORMED_PAYLOAD("malformed-payload"),
   /** A keyring, PEM or raw key cannot be used. Never produced by an envelope. */
   INVALID_KEY_MATERIAL("invalid-key-material"),
   /** A KMS or other key service failed or refused; may be transient. */

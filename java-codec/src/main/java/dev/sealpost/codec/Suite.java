@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Algorithm suites of SPEC.md section 4. The id is the u16 written in the header. The low byte
- * names the AEAD, the high byte how the envelope is built (plain, signed, segmented, both), but
+ * names the AEAD, the high byte how the envelope is built (plain, signed, segmented, both,
+ * compressed, signed and compressed), but
  * suites are registered one by one: {@link #fromId(int)} knows only the ids below and never
  * infers a suite from that structure.
  */
@@ -28,7 +29,15 @@ public enum Suite {
   /** As {@link #AES_256_GCM_SEGMENTED}, with a signer field (sign mode 01 only, [SIG-3]). */
   AES_256_GCM_SIGNED_SEGMENTED(0x0301, 32, 12),
   /** As {@link #CHACHA20_POLY1305_SEGMENTED}, with a signer field (sign mode 01 only). */
-  CHACHA20_POLY1305_SIGNED_SEGMENTED(0x0302, 32, 12);
+  CHACHA20_POLY1305_SIGNED_SEGMENTED(0x0302, 32, 12),
+  /** As {@link #AES_256_GCM}, with a packed (possibly compressed) payload (SPEC.md 18). */
+  AES_256_GCM_COMPRESSED(0x0401, 32, 12),
+  /** As {@link #CHACHA20_POLY1305}, with a packed payload. */
+  CHACHA20_POLY1305_COMPRESSED(0x0402, 32, 12),
+  /** As {@link #AES_256_GCM_SIGNED}, with a packed payload; either sign mode. */
+  AES_256_GCM_SIGNED_COMPRESSED(0x0501, 32, 12),
+  /** As {@link #CHACHA20_POLY1305_SIGNED}, with a packed payload; either sign mode. */
+  CHACHA20_POLY1305_SIGNED_COMPRESSED(0x0502, 32, 12);
 
   /** Every v1 suite's tag (or synthetic IV) length. */
   public static final int TAG_LENGTH = 16;
@@ -68,13 +77,29 @@ public enum Suite {
     return (id & 0xFF) == 0x03;
   }
 
-  /** Whether the header carries a signer field (SPEC.md 16): {@code 01xx} and {@code 03xx}. */
+  /**
+   * Whether the header carries a signer field (SPEC.md 16): {@code 01xx}, {@code 03xx} and
+   * {@code 05xx}.
+   */
   public boolean signed() {
     return this == AES_256_GCM_SIGNED
         || this == CHACHA20_POLY1305_SIGNED
         || this == AES_256_SIV_SIGNED
         || this == AES_256_GCM_SIGNED_SEGMENTED
-        || this == CHACHA20_POLY1305_SIGNED_SEGMENTED;
+        || this == CHACHA20_POLY1305_SIGNED_SEGMENTED
+        || this == AES_256_GCM_SIGNED_COMPRESSED
+        || this == CHACHA20_POLY1305_SIGNED_COMPRESSED;
+  }
+
+  /**
+   * Whether the AEAD's plaintext is a packed payload (SPEC.md 18): {@code 04xx} and
+   * {@code 05xx}.
+   */
+  public boolean compressed() {
+    return this == AES_256_GCM_COMPRESSED
+        || this == CHACHA20_POLY1305_COMPRESSED
+        || this == AES_256_GCM_SIGNED_COMPRESSED
+        || this == CHACHA20_POLY1305_SIGNED_COMPRESSED;
   }
 
   /** Whether the body is segmented (SPEC.md 17): {@code 02xx} and {@code 03xx}. */
@@ -92,11 +117,15 @@ public enum Suite {
       case AES_256_GCM_SIGNED:
       case AES_256_GCM_SEGMENTED:
       case AES_256_GCM_SIGNED_SEGMENTED:
+      case AES_256_GCM_COMPRESSED:
+      case AES_256_GCM_SIGNED_COMPRESSED:
         return AES_256_GCM;
       case CHACHA20_POLY1305:
       case CHACHA20_POLY1305_SIGNED:
       case CHACHA20_POLY1305_SEGMENTED:
       case CHACHA20_POLY1305_SIGNED_SEGMENTED:
+      case CHACHA20_POLY1305_COMPRESSED:
+      case CHACHA20_POLY1305_SIGNED_COMPRESSED:
         return CHACHA20_POLY1305;
       default:
         return AES_256_SIV;
@@ -104,20 +133,33 @@ public enum Suite {
   }
 
   /**
-   * The registered suite with {@code base}'s AEAD that is signed and segmented as asked.
+   * The registered uncompressed suite with {@code base}'s AEAD that is signed and segmented as
+   * asked.
    *
    * @throws IllegalArgumentException for a combination SPEC.md section 4 does not register, such
    *     as a segmented deterministic suite
    */
   public static Suite of(Suite base, boolean signed, boolean segmented) {
+    return of(base, signed, segmented, false);
+  }
+
+  /**
+   * The registered suite with {@code base}'s AEAD that is signed, segmented and compressed as
+   * asked.
+   *
+   * @throws IllegalArgumentException for a combination SPEC.md section 4 does not register: a
+   *     segmented deterministic suite, a compressed deterministic or segmented one
+   */
+  public static Suite of(Suite base, boolean signed, boolean segmented, boolean compressed) {
     Suite b = base.base();
     for (Suite s : ALL) {
-      if (s.base() == b && s.signed() == signed && s.segmented() == segmented) {
+      if (s.base() == b && s.signed() == signed && s.segmented() == segmented && s.compressed() == compressed) {
         return s;
       }
     }
     throw new IllegalArgumentException(
-        "no registered suite is " + b + (signed ? ", signed" : "") + (segmented ? ", segmented" : ""));
+        "no registered suite is " + b + (signed ? ", signed" : "") + (segmented ? ", segmented" : "")
+            + (compressed ? ", compressed" : ""));
   }
 
   public static Optional<Suite> fromId(int id) {

@@ -33,7 +33,8 @@ final class SpecWriter {
 
   /**
    * Suite ids, key and nonce lengths of SPEC.md section 4, with whether the header has a signer
-   * field (section 16) and whether the body is segmented (section 17).
+   * field (section 16), whether the body is segmented (section 17) and whether the AEAD's
+   * plaintext is a packed payload (section 18).
    */
   enum SuiteSpec {
     AES_256_GCM(0x0001, 32, 12, Aead.GCM, false, false),
@@ -45,7 +46,11 @@ final class SpecWriter {
     AES_256_GCM_SEGMENTED(0x0201, 32, 12, Aead.GCM, false, true),
     CHACHA20_POLY1305_SEGMENTED(0x0202, 32, 12, Aead.CHACHA, false, true),
     AES_256_GCM_SIGNED_SEGMENTED(0x0301, 32, 12, Aead.GCM, true, true),
-    CHACHA20_POLY1305_SIGNED_SEGMENTED(0x0302, 32, 12, Aead.CHACHA, true, true);
+    CHACHA20_POLY1305_SIGNED_SEGMENTED(0x0302, 32, 12, Aead.CHACHA, true, true),
+    AES_256_GCM_COMPRESSED(0x0401, 32, 12, Aead.GCM, false, false, true),
+    CHACHA20_POLY1305_COMPRESSED(0x0402, 32, 12, Aead.CHACHA, false, false, true),
+    AES_256_GCM_SIGNED_COMPRESSED(0x0501, 32, 12, Aead.GCM, true, false, true),
+    CHACHA20_POLY1305_SIGNED_COMPRESSED(0x0502, 32, 12, Aead.CHACHA, true, false, true);
 
     final int id;
     final int keyLength;
@@ -53,14 +58,20 @@ final class SpecWriter {
     final Aead aead;
     final boolean signed;
     final boolean segmented;
+    final boolean compressed;
 
     SuiteSpec(int id, int keyLength, int nonceLength, Aead aead, boolean signed, boolean segmented) {
+      this(id, keyLength, nonceLength, aead, signed, segmented, false);
+    }
+
+    SuiteSpec(int id, int keyLength, int nonceLength, Aead aead, boolean signed, boolean segmented, boolean compressed) {
       this.id = id;
       this.keyLength = keyLength;
       this.nonceLength = nonceLength;
       this.aead = aead;
       this.signed = signed;
       this.segmented = segmented;
+      this.compressed = compressed;
     }
 
     /** Suites 0003 and 0103 (SPEC.md 4.1). */
@@ -382,6 +393,162 @@ final class SpecWriter {
       out[i] = (byte) (i % 251);
     }
     return out;
+  }
+
+  // ---- SPEC.md section 18 ----
+
+  /** Packing methods: the first byte of a packed payload. */
+  static final int STORED = 0x00;
+  static final int ZSTD = 0x01;
+  static final int LZ4 = 0x02;
+
+  /** {@code packed = method || u32(length) || data}, whatever the three are. */
+  static byte[] packed(int method, long length, byte[] data) {
+    return cat(new byte[] {(byte) method}, u32(length), data);
+  }
+
+  /** Method 00: the plaintext itself. */
+  static byte[] stored(byte[] plaintext) {
+    return packed(STORED, plaintext.length, plaintext);
+  }
+
+  /**
+   * Zstandard frames written by hand from RFC 8878 section 3.1.1, so that the vectors hold frames
+   * whose every field is chosen: raw and RLE blocks, a dictionary id, a content checksum, a frame
+   * content size that lies.
+   */
+  static final class ZstdFrame {
+    static final byte[] MAGIC = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
+    /** Frame content size to declare, or -1 for none (then a window descriptor of 128 KiB). */
+    long contentSize = -1;
+    /** Dictionary_ID field size in bytes (0, 1, 2 or 4) and value. */
+    int dictIdBytes;
+    long dictId;
+    /** The content whose XXH64 is the checksum, or null for no checksum. */
+    byte[] checksumOf;
+    final List<byte[]> blocks = new java.util.ArrayList<>();
+
+    ZstdFrame contentSize(long size) {
+      this.contentSize = size;
+      return this;
+    }
+
+    ZstdFrame dictId(int bytes, long id) {
+      this.dictIdBytes = bytes;
+      this.dictId = id;
+      return this;
+    }
+
+    ZstdFrame checksum(byte[] content) {
+      this.checksumOf = content;
+      return this;
+    }
+
+    /** A raw block (Block_Type 0) holding {@code data}. */
+    ZstdFrame raw(byte[] data, boolean last) {
+      blocks.add(cat(blockHeader(0, data.length, last), data));
+      return this;
+    }
+
+    /** An RLE block (Block_Type 1): {@code size} copies of {@code b}. */
+    ZstdFrame rle(int b, int size, boolean last) {
+      blocks.add(cat(blockHeader(1, size, last), new byte[] {(byte) b}));
+      return this;
+    }
+
+    /** Block_Header: 3 bytes little-endian, Last_Block, Block_Type, Block_Size (RFC 8878 3.1.1.2). */
+    static byte[] blockHeader(int type, int size, boolean last) {
+      int h = (size << 3) | (type << 1) | (last ? 1 : 0);
+      return new byte[] {(byte) h, (byte) (h >>> 8), (byte) (h >>> 16)};
+    }
+
+    byte[] build() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.writeBytes(MAGIC);
+      int fcsBytes;
+      int fcsFlag;
+      boolean single = contentSize >= 0;
+      if (!single) {
+        fcsFlag = 0;
+        fcsBytes = 0;
+      } else if (contentSize < 256) {
+        fcsFlag = 0; // with Single_Segment_flag set, flag 0 means a 1-byte field
+        fcsBytes = 1;
+      } else if (contentSize < 65536 + 256) {
+        fcsFlag = 1;
+        fcsBytes = 2;
+      } else if (contentSize < (1L << 32)) {
+        fcsFlag = 2;
+        fcsBytes = 4;
+      } else {
+        fcsFlag = 3;
+        fcsBytes = 8;
+      }
+      int dictFlag = dictIdBytes == 0 ? 0 : dictIdBytes == 1 ? 1 : dictIdBytes == 2 ? 2 : 3;
+      out.write((fcsFlag << 6) | (single ? 0x20 : 0) | (checksumOf != null ? 0x04 : 0) | dictFlag);
+      if (!single) {
+        out.write(0x38); // Window_Descriptor: exponent 7, mantissa 0: 2^17 bytes, the largest block size
+      }
+      writeLe(out, dictId, dictIdBytes);
+      writeLe(out, fcsBytes == 2 ? contentSize - 256 : contentSize, fcsBytes);
+      blocks.forEach(out::writeBytes);
+      if (checksumOf != null) {
+        long h = net.jpountz.xxhash.XXHashFactory.safeInstance().hash64().hash(checksumOf, 0, checksumOf.length, 0L);
+        writeLe(out, h, 4); // the lowest 4 bytes of XXH64, little-endian (RFC 8878 3.1.1)
+      }
+      return out.toByteArray();
+    }
+
+    private static void writeLe(ByteArrayOutputStream out, long v, int n) {
+      for (int i = 0; i < n; i++) {
+        out.write((int) (v >>> (8 * i)));
+      }
+    }
+  }
+
+  /** A skippable frame (RFC 8878 3.1.2): magic 0x184D2A5?, u32le size, user data. */
+  static byte[] zstdSkippable(byte[] userData) {
+    return cat(new byte[] {0x50, 0x2A, 0x4D, 0x18}, new byte[] {(byte) userData.length, (byte) (userData.length >>> 8),
+        (byte) (userData.length >>> 16), (byte) (userData.length >>> 24)}, userData);
+  }
+
+  /**
+   * LZ4 block sequences written by hand from the LZ4 Block Format: a token (literal length high
+   * nibble, match length - 4 low nibble), extra length bytes of 255 ... n, the literals, a 2-byte
+   * little-endian offset, extra match length bytes.
+   */
+  static byte[] lz4Sequence(byte[] literals, int offset, int matchLength) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int lit = literals.length;
+    int ml = matchLength - 4;
+    out.write((Math.min(lit, 15) << 4) | Math.min(ml, 15));
+    lz4Length(out, lit);
+    out.writeBytes(literals);
+    out.write(offset);
+    out.write(offset >>> 8);
+    lz4Length(out, ml);
+    return out.toByteArray();
+  }
+
+  /** The last sequence of a block: literals only. */
+  static byte[] lz4Last(byte[] literals) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(Math.min(literals.length, 15) << 4);
+    lz4Length(out, literals.length);
+    out.writeBytes(literals);
+    return out.toByteArray();
+  }
+
+  private static void lz4Length(ByteArrayOutputStream out, int n) {
+    if (n < 15) {
+      return;
+    }
+    n -= 15;
+    while (n >= 255) {
+      out.write(255);
+      n -= 255;
+    }
+    out.write(n);
   }
 
   // ---- bytes ----

@@ -262,6 +262,18 @@ public final class VectorGenerator {
    */
   static Built encryptCase(String label, SuiteSpec suite, List<To> to, Map<String, String> stored,
       Map<String, String> external, byte[] plaintext, SpecWriter.Signer signer) throws GeneralSecurityException {
+    return encryptCase(label, suite, to, stored, external, plaintext, signer, suite.compressed ? SpecWriter.stored(plaintext) : null);
+  }
+
+  /**
+   * As above; compressed suites (SPEC.md section 18) seal {@code packed} instead of the
+   * plaintext, and the vector gives both.
+   */
+  static Built encryptCase(String label, SuiteSpec suite, List<To> to, Map<String, String> stored,
+      Map<String, String> external, byte[] plaintext, SpecWriter.Signer signer, byte[] packed) throws GeneralSecurityException {
+    if (suite.compressed != (packed != null)) {
+      throw new IllegalArgumentException(suite + ": a packed payload exactly for the compressed suites");
+    }
     if (suite.signed != (signer != null)) {
       throw new IllegalArgumentException(suite + ": a signer exactly for the signed suites");
     }
@@ -337,7 +349,8 @@ public final class VectorGenerator {
       segments = SpecWriter.segments(suite, kEnv, aad, plaintext);
       body = cat(segments.toArray(new byte[0][]));
     } else {
-      body = SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, externalEncoded, plaintext);
+      body = SpecWriter.body(suite, SpecWriter.kMsg(suite, dek), nonce, header, externalEncoded,
+          suite.compressed ? packed : plaintext);
     }
     byte[] envelope = cat(header, body);
     if (signer != null && signer.mode == SpecWriter.PER_MESSAGE) {
@@ -389,6 +402,9 @@ public final class VectorGenerator {
       t.put("envelopeSha256", HEX.formatHex(sha256(envelope)));
     } else {
       t.put("plaintext", HEX.formatHex(plaintext));
+      if (suite.compressed) {
+        t.put("packed", HEX.formatHex(packed)); // an input: SPEC.md section 15
+      }
       t.put("envelope", HEX.formatHex(envelope));
     }
     t.set("intermediates", im);
@@ -560,6 +576,7 @@ public final class VectorGenerator {
           text("customer-\u00e9"), "AES_256_SIV, two symmetric KEKs, context keys U+E000 and U+1F600 in the derivation",
           List.of("MultipleRecipients", "Symmetric", "StoredContext", "ExternalContext", "Deterministic", "Utf8Order"));
       signedAndSegmented();
+      compressedSuites();
       ObjectNode root = fileRoot("sealpost_v1_encrypt.schema.json",
           "Byte-exact encryption: every input is given; a passing implementation writes exactly `envelope` and decrypts it back.");
       ArrayNode groups = JSON.createArrayNode();
@@ -672,9 +689,76 @@ public final class VectorGenerator {
       add(suite, to, stored, external, plaintext, null, comment, flags);
     }
 
+    /**
+     * SPEC.md section 18: every compressed suite, each method. Methods 01 and 02 give the packed
+     * payload a compressor made (zstd-jni level 3, lz4-java's fast compressor), kept as bytes in
+     * {@link Compressed} so that the vectors do not change with a compressor's version; method 00
+     * vectors have plaintexts no compressor shortens (empty, one byte, random), so that they are
+     * byte-exact from the plaintext alone.
+     */
+    private void compressedSuites() throws GeneralSecurityException {
+      int dek = SpecWriter.PER_DEK;
+      int msg = SpecWriter.PER_MESSAGE;
+      List<To> orders = List.of(To.sym("orders", 2));
+      List<To> five = List.of(To.sym("orders", 2), To.x25519("consumer-a"), To.x25519("consumer-b"), To.kms(), To.sym("audit", 1));
+      byte[] random = Drbg.bytes("incompressible plaintext", 64);
+      byte[] ev = Compressed.EVENTS;
+      byte[] zstd = Compressed.zstdEvents();
+      byte[] lz4 = Compressed.lz4Events();
+      add(SuiteSpec.AES_256_GCM_COMPRESSED, orders, NONE, NONE, new byte[0], null, SpecWriter.stored(new byte[0]),
+          "AES_256_GCM_COMPRESSED, empty plaintext: stored, packed 00 00000000",
+          List.of("Symmetric", "EmptyPlaintext", "Compressed", "PackStored"));
+      add(SuiteSpec.AES_256_GCM_COMPRESSED, orders, STORED, EXTERNAL, new byte[] {0x42}, null, SpecWriter.stored(new byte[] {0x42}),
+          "AES_256_GCM_COMPRESSED, 1-byte plaintext: stored, stored and external context",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Compressed", "PackStored"));
+      add(SuiteSpec.CHACHA20_POLY1305_COMPRESSED, List.of(To.x25519("consumer-a")), NONE, EXTERNAL, random, null,
+          SpecWriter.stored(random), "CHACHA20_POLY1305_COMPRESSED, X25519 HPKE, 64 random bytes: incompressible, stored [CMP-2]",
+          List.of("X25519", "ExternalContext", "Compressed", "PackStored", "Incompressible"));
+      add(SuiteSpec.AES_256_GCM_COMPRESSED, orders, STORED, EXTERNAL, ev, null, zstd,
+          "AES_256_GCM_COMPRESSED, 276 bytes of JSON packed with zstd (99-byte frame)",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Compressed", "PackZstd", "CompressorOutput"));
+      add(SuiteSpec.AES_256_GCM_COMPRESSED, orders, STORED, EXTERNAL, ev, null, lz4,
+          "AES_256_GCM_COMPRESSED, 276 bytes of JSON packed with LZ4 (102-byte block)",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Compressed", "PackLz4", "CompressorOutput"));
+      add(SuiteSpec.CHACHA20_POLY1305_COMPRESSED, List.of(To.kms()), NONE, EXTERNAL, ev, null, zstd,
+          "CHACHA20_POLY1305_COMPRESSED, test KMS, JSON packed with zstd",
+          List.of("Kms", "ExternalContext", "Compressed", "PackZstd", "CompressorOutput"));
+      add(SuiteSpec.CHACHA20_POLY1305_COMPRESSED, five, STORED, NONE, ev, null, lz4,
+          "CHACHA20_POLY1305_COMPRESSED, five recipients, JSON packed with LZ4",
+          List.of("MultipleRecipients", "Symmetric", "X25519", "Kms", "StoredContext", "Compressed", "PackLz4", "CompressorOutput"));
+      add(SuiteSpec.AES_256_GCM_SIGNED_COMPRESSED, orders, STORED, EXTERNAL, ev, payments1(dek), zstd,
+          "AES_256_GCM_SIGNED_COMPRESSED, per-DEK signature, JSON packed with zstd",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerDekSignature", "Compressed", "PackZstd",
+              "CompressorOutput"));
+      add(SuiteSpec.AES_256_GCM_SIGNED_COMPRESSED, orders, NONE, EXTERNAL, ev, payments1(msg), lz4,
+          "AES_256_GCM_SIGNED_COMPRESSED, per-message signature, JSON packed with LZ4",
+          List.of("Symmetric", "ExternalContext", "Signed", "PerMessageSignature", "Compressed", "PackLz4", "CompressorOutput"));
+      add(SuiteSpec.AES_256_GCM_SIGNED_COMPRESSED, orders, NONE, EXTERNAL, new byte[] {0x42}, payments1(msg),
+          SpecWriter.stored(new byte[] {0x42}), "AES_256_GCM_SIGNED_COMPRESSED, per-message signature, 1-byte plaintext: stored",
+          List.of("Symmetric", "ExternalContext", "Signed", "PerMessageSignature", "Compressed", "PackStored"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED, List.of(To.x25519("consumer-b")), NONE, NONE, new byte[0], payments2(dek),
+          SpecWriter.stored(new byte[0]), "CHACHA20_POLY1305_SIGNED_COMPRESSED, per-DEK signature, X25519 HPKE, empty plaintext: stored",
+          List.of("X25519", "EmptyPlaintext", "Signed", "PerDekSignature", "Compressed", "PackStored"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED, orders, STORED, EXTERNAL, ev, payments2(msg), zstd,
+          "CHACHA20_POLY1305_SIGNED_COMPRESSED, per-message signature, JSON packed with zstd",
+          List.of("Symmetric", "StoredContext", "ExternalContext", "Signed", "PerMessageSignature", "Compressed", "PackZstd",
+              "CompressorOutput"));
+      add(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED, orders, NONE, EXTERNAL, random, payments2(dek), SpecWriter.stored(random),
+          "CHACHA20_POLY1305_SIGNED_COMPRESSED, per-DEK signature, 64 random bytes: stored",
+          List.of("Symmetric", "ExternalContext", "Signed", "PerDekSignature", "Compressed", "PackStored", "Incompressible"));
+    }
+
     private void add(SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external,
         byte[] plaintext, SpecWriter.Signer signer, String comment, List<String> flags) throws GeneralSecurityException {
-      Built b = encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext, signer);
+      add(suite, to, stored, external, plaintext, signer, null, comment, flags);
+    }
+
+    private void add(SuiteSpec suite, List<To> to, Map<String, String> stored, Map<String, String> external,
+        byte[] plaintext, SpecWriter.Signer signer, byte[] packed, String comment, List<String> flags)
+        throws GeneralSecurityException {
+      Built b = packed == null
+          ? encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext, signer)
+          : encryptCase("encrypt " + tcId, suite, to, stored, external, plaintext, signer, packed);
       ObjectNode t = JSON.createObjectNode();
       t.put("tcId", tcId++);
       t.put("comment", comment);
@@ -682,6 +766,44 @@ public final class VectorGenerator {
       flags.forEach(fl::add);
       t.setAll(b.encryptTest);
       tests.add(t);
+    }
+  }
+
+  /**
+   * Payloads for SPEC.md section 18. The compressor outputs were made once, by zstd-jni 1.5.7-17
+   * at level 3 and lz4-java 1.11.2's fast compressor from {@link #EVENTS}, and are kept as bytes:
+   * compressors are not specified bit for bit, and the vectors must not move with them.
+   */
+  static final class Compressed {
+    /** 276 bytes of repetitive JSON, as a broker topic of events holds. */
+    static final byte[] EVENTS;
+
+    static {
+      StringBuilder sb = new StringBuilder("{\"events\":[");
+      for (int i = 1; i <= 4; i++) {
+        sb.append(i > 1 ? "," : "").append("{\"type\":\"page_view\",\"path\":\"/checkout\",\"user\":\"u-100").append(i)
+            .append("\",\"ok\":true}");
+      }
+      EVENTS = text(sb.append("]}").toString());
+    }
+
+    /** One zstd frame (single segment, frame content size 276, compressed blocks, no checksum). */
+    static final byte[] ZSTD_EVENTS = HEX.parseHex("28b52ffd601400cd0200224512198039e9fd4676972d76737c623160484cbb03fa8ca9a8a3a8"
+        + "8f4f612008d8d35cf04e94ed845032f27b2993db984a72143900df08aab5ad28a231f4a0d677d702770837838936dd090400801303e90c12"
+        + "6b529c210a");
+    /** One LZ4 block. */
+    static final byte[] LZ4_EVENTS = HEX.parseHex("ff3e7b226576656e7473223a5b7b2274797065223a22706167655f76696577222c2270617468"
+        + "223a222f636865636b6f7574222c2275736572223a22752d31303031222c226f6b223a747275657d2c4200211f3242002e1f3342002e1534"
+        + "42005075657d5d7d");
+
+    private Compressed() {}
+
+    static byte[] zstdEvents() {
+      return SpecWriter.packed(SpecWriter.ZSTD, EVENTS.length, ZSTD_EVENTS);
+    }
+
+    static byte[] lz4Events() {
+      return SpecWriter.packed(SpecWriter.LZ4, EVENTS.length, LZ4_EVENTS);
     }
   }
 
@@ -754,6 +876,17 @@ public final class VectorGenerator {
     NOTES.put("EmptyLastSegment", "An empty last segment after other segments, though both authenticate: authentication-failed [SEG-2].");
     NOTES.put("FinalFlagMidStream", "A segment before the last written with f = 01 [SEG-2], [SEG-6].");
     NOTES.put("ForgedDeterministic", "A forgery for another deterministic identity with a DEK learned from one's own envelope [SIV-1].");
+    // Issue 9: SPEC.md section 18.
+    NOTES.put("Compressed", "A compressed suite (04xx, 05xx): the AEAD's plaintext is the packed payload method || u32(length) || data (SPEC.md section 18). Encryption tests give the plaintext and `packed` as inputs; the envelope is byte-exact from `packed` [CMP-2].");
+    NOTES.put("PackStored", "Packing method 00: data is the plaintext itself. Encryption tests with it are byte-exact from the plaintext alone: no compressor shortens it [CMP-2].");
+    NOTES.put("PackZstd", "Packing method 01: data is exactly one Zstandard frame (RFC 8878 3.1.1) without a dictionary [CMP-4].");
+    NOTES.put("PackLz4", "Packing method 02: data is exactly one raw LZ4 block (the lz4 project's LZ4 Block Format) [CMP-4].");
+    NOTES.put("CompressorOutput", "The data is what a compressor wrote: zstd-jni 1.5.7-17 at level 3, or lz4-java 1.11.2's fast compressor. Another compressor may write other data for the same plaintext; any data [CMP-4] accepts is valid.");
+    NOTES.put("HandBuilt", "A zstd frame or LZ4 block written field by field from RFC 8878 or the LZ4 Block Format, to reach the cases a compressor does not write: raw and RLE blocks, checksums, a Dictionary_ID field, a frame content size, overlapping matches.");
+    NOTES.put("Incompressible", "Random bytes: compression would not shorten them, so the writer stores them (method 00) [CMP-2].");
+    NOTES.put("MalformedPayload", "The body authenticates, but its packed payload cannot be unpacked: shorter than 5 bytes, an unknown method, or data that is not exactly what the method says: malformed-payload (section 11, step 14) [CMP-4].");
+    NOTES.put("DeclaredLength", "The packed payload's length field exceeds the reader's plaintext limit: limit-exceeded before any allocation or decompression, whatever the data [CMP-3].");
+    NOTES.put("DecompressionBomb", "A few bytes of data that would decompress to far more than the reader's limit: refused from the declared length alone [CMP-3].");
   }
 
   // =============================================================================================
@@ -837,6 +970,7 @@ public final class VectorGenerator {
       reusedDeterministicHeader();
       signed(pt);
       segmented(pt);
+      compressed();
 
       ObjectNode root = fileRoot("sealpost_v1_decrypt.schema.json",
           "Decryption: one envelope, the group's keys, the contexts, and exactly one expected outcome.");
@@ -1666,6 +1800,229 @@ public final class VectorGenerator {
       byte[] emptyLastNoKey = cat(two.header, s0, Arrays.copyOf(s1, 16));
       invalid("two segments, the last cut to its 16-byte tag, no key held: step 11 first [SEG-8]", emptyLastNoKey, EXTERNAL,
           "no-matching-key", "Segmented", "MultiSegment", "ErrorOrder", "NoMatchingKey", "EmptyLastSegment");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // SPEC.md section 18: compressed payloads.
+
+    private int packedCount;
+
+    /** An envelope of {@code suite} for 'orders' v2 and the external context {@link #EXTERNAL}, sealing {@code packed}. */
+    private byte[] sealPacked(SuiteSpec suite, byte[] packed) throws GeneralSecurityException {
+      return sealPacked(suite, packed, null);
+    }
+
+    private byte[] sealPacked(SuiteSpec suite, byte[] packed, SpecWriter.Signer signer) throws GeneralSecurityException {
+      return encryptCase("decrypt compressed " + packedCount++, suite, List.of(To.sym("orders", 2)), NONE, EXTERNAL, new byte[0],
+          signer, packed).envelope;
+    }
+
+    private void packedValid(String comment, SuiteSpec suite, byte[] packed, byte[] pt, String... flags)
+        throws GeneralSecurityException {
+      test(comment, sealPacked(suite, packed), EXTERNAL, null, flags).put("plaintext", HEX.formatHex(pt));
+    }
+
+    private ObjectNode packedInvalid(String comment, SuiteSpec suite, byte[] packed, String error, String... flags)
+        throws GeneralSecurityException {
+      return test(comment, sealPacked(suite, packed), EXTERNAL, error, flags);
+    }
+
+    private static byte[] repeat(int b, int n) {
+      byte[] out = new byte[n];
+      Arrays.fill(out, (byte) b);
+      return out;
+    }
+
+    /**
+     * Step 14 of SPEC.md section 11 and [CMP-3], [CMP-4], [CMP-6]. Every envelope authenticates;
+     * the outcome follows from the packed payload built here, field by field: its length, method,
+     * declared length and data. Hand-built frames and blocks are checked against nothing but
+     * RFC 8878 and the LZ4 Block Format.
+     */
+    private void compressed() throws GeneralSecurityException {
+      SuiteSpec gcm = SuiteSpec.AES_256_GCM_COMPRESSED;
+      SuiteSpec chacha = SuiteSpec.CHACHA20_POLY1305_COMPRESSED;
+      byte[] ev = Compressed.EVENTS;
+      byte[] zstd = Compressed.zstdEvents();
+      byte[] lz4 = Compressed.lz4Events();
+      String c = "Compressed";
+      String mp = "malformed-payload";
+      String bad = "MalformedPayload";
+      String hb = "HandBuilt";
+
+      group("Compressed suites (SPEC.md section 18); the reader holds every key.", allKeys());
+      // Valid: each suite and method.
+      packedValid("0401, stored empty plaintext", gcm, SpecWriter.stored(new byte[0]), new byte[0], c, "PackStored", "EmptyPlaintext");
+      packedValid("0401, stored JSON", gcm, SpecWriter.stored(ev), ev, c, "PackStored");
+      packedValid("0401, JSON in one zstd frame", gcm, zstd, ev, c, "PackZstd", "CompressorOutput");
+      packedValid("0401, JSON in one LZ4 block", gcm, lz4, ev, c, "PackLz4", "CompressorOutput");
+      packedValid("0402, JSON in one zstd frame", chacha, zstd, ev, c, "PackZstd", "CompressorOutput");
+      packedValid("0402, JSON in one LZ4 block", chacha, lz4, ev, c, "PackLz4", "CompressorOutput");
+      packedValid("0402, stored 1-byte plaintext", chacha, SpecWriter.stored(new byte[] {0x42}), new byte[] {0x42}, c, "PackStored");
+      List<Trust> pay1 = List.of(PAY1);
+      List<Trust> pay2 = List.of(PAY2);
+      signedValid("0501, per-DEK signature, trusted writer, zstd", sealPacked(SuiteSpec.AES_256_GCM_SIGNED_COMPRESSED, zstd,
+          payments1(SpecWriter.PER_DEK)), EXTERNAL, ev, pay1, payments1(SpecWriter.PER_DEK), c, "PackZstd", "Signed",
+          "PerDekSignature", "TrustedWriter");
+      signedValid("0501, per-message signature, trusted writer, LZ4", sealPacked(SuiteSpec.AES_256_GCM_SIGNED_COMPRESSED, lz4,
+          payments1(SpecWriter.PER_MESSAGE)), EXTERNAL, ev, pay1, payments1(SpecWriter.PER_MESSAGE), c, "PackLz4", "Signed",
+          "PerMessageSignature", "TrustedWriter");
+      signedValid("0502, per-DEK signature, trusted writer, stored", sealPacked(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED,
+          SpecWriter.stored(ev), payments2(SpecWriter.PER_DEK)), EXTERNAL, ev, pay2, payments2(SpecWriter.PER_DEK), c, "PackStored",
+          "Signed", "PerDekSignature", "TrustedWriter");
+      signedValid("0502, per-message signature, no trusted writer required, zstd",
+          sealPacked(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED, zstd, payments2(SpecWriter.PER_MESSAGE)), EXTERNAL, ev, null, null,
+          c, "PackZstd", "Signed", "PerMessageSignature", "NoTrustRequired");
+      signedInvalid("0502, per-message signature, an untrusted signer: step 10a before unpacking",
+          sealPacked(SuiteSpec.CHACHA20_POLY1305_SIGNED_COMPRESSED, SpecWriter.packed(3, 0, new byte[0]), payments2(SpecWriter.PER_MESSAGE)),
+          EXTERNAL, "untrusted-writer", pay1, c, "Signed", "PerMessageSignature", "UntrustedWriter", "ErrorOrder");
+
+      // Valid frames and blocks written by hand.
+      byte[] hello = text("hello, zstd raw block");
+      packedValid("zstd: one raw block, frame content size and content checksum", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, hello.length, new SpecWriter.ZstdFrame().contentSize(hello.length).checksum(hello)
+              .raw(hello, true).build()), hello, c, "PackZstd", hb);
+      packedValid("zstd: one RLE block of 1000 bytes, no frame content size (window descriptor)", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, 1000, new SpecWriter.ZstdFrame().rle('a', 1000, true).build()), repeat('a', 1000),
+          c, "PackZstd", hb);
+      byte[] abcz = cat(text("abc"), repeat('z', 100));
+      packedValid("zstd: a raw block, then an RLE block, frame content size and checksum", chacha,
+          SpecWriter.packed(SpecWriter.ZSTD, abcz.length, new SpecWriter.ZstdFrame().contentSize(abcz.length).checksum(abcz)
+              .raw(text("abc"), false).rle('z', 100, true).build()), abcz, c, "PackZstd", hb);
+      packedValid("zstd: an empty frame (content size 0, one empty raw block) for the empty plaintext", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, 0, new SpecWriter.ZstdFrame().contentSize(0).raw(new byte[0], true).build()), new byte[0],
+          c, "PackZstd", hb, "EmptyPlaintext");
+      packedValid("zstd: a 4-byte Dictionary_ID field holding 0, which names no dictionary", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, hello.length, new SpecWriter.ZstdFrame().contentSize(hello.length).dictId(4, 0)
+              .raw(hello, true).build()), hello, c, "PackZstd", hb);
+      packedValid("zstd: a 2-byte frame content size field (300 = 256 + 44)", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, 300, new SpecWriter.ZstdFrame().contentSize(300).rle(0, 300, true).build()), new byte[300],
+          c, "PackZstd", hb);
+      byte[] lit = text("hello, lz4");
+      packedValid("LZ4: a block of literals only", gcm, SpecWriter.packed(SpecWriter.LZ4, lit.length, SpecWriter.lz4Last(lit)), lit,
+          c, "PackLz4", hb);
+      byte[] overlap = cat(text("ab"), text("abababababababababab"), text("XYZWV"));
+      byte[] overlapBlock = cat(SpecWriter.lz4Sequence(text("ab"), 2, 20), SpecWriter.lz4Last(text("XYZWV")));
+      packedValid("LZ4: a match overlapping its own output (offset 2, length 20), then 5 literals", chacha,
+          SpecWriter.packed(SpecWriter.LZ4, overlap.length, overlapBlock), overlap, c, "PackLz4", hb);
+      packedValid("LZ4: the empty block (one zero token) for the empty plaintext", gcm,
+          SpecWriter.packed(SpecWriter.LZ4, 0, new byte[] {0}), new byte[0], c, "PackLz4", hb, "EmptyPlaintext");
+      byte[] longLit = Drbg.bytes("lz4 long literals", 300);
+      packedValid("LZ4: 300 literals, their length in extra bytes (15 + 255 + 30)", gcm,
+          SpecWriter.packed(SpecWriter.LZ4, 300, SpecWriter.lz4Last(longLit)), longLit, c, "PackLz4", hb);
+
+      // [CMP-4]: too short, unknown method.
+      packedInvalid("packed payload of 0 bytes: the body is the tag alone", gcm, new byte[0], mp, c, bad, "EmptyPlaintext");
+      packedInvalid("packed payload of 4 bytes: the length field is cut", gcm, new byte[] {0, 0, 0, 0}, mp, c, bad);
+      packedInvalid("packed payload of 1 byte: method 00 alone", chacha, new byte[] {0}, mp, c, bad);
+      packedInvalid("method 03 (unassigned)", gcm, SpecWriter.packed(3, 5, text("hello")), mp, c, bad);
+      packedInvalid("method FF (unassigned)", chacha, SpecWriter.packed(0xFF, 0, new byte[0]), mp, c, bad);
+      // Method 00.
+      packedInvalid("stored: one data byte more than the declared length", gcm, SpecWriter.packed(0, ev.length - 1, ev), mp, c, bad,
+          "PackStored");
+      packedInvalid("stored: one data byte fewer than the declared length", gcm, SpecWriter.packed(0, ev.length + 1, ev), mp, c, bad,
+          "PackStored");
+      packedInvalid("stored: declared length 1, no data", chacha, SpecWriter.packed(0, 1, new byte[0]), mp, c, bad, "PackStored");
+      // Method 01.
+      byte[] helloFrame = new SpecWriter.ZstdFrame().contentSize(hello.length).raw(hello, true).build();
+      int h = hello.length;
+      packedInvalid("zstd: no data", gcm, SpecWriter.packed(1, 0, new byte[0]), mp, c, bad, "PackZstd");
+      packedInvalid("zstd: an LZ4 block as data", gcm, SpecWriter.packed(1, ev.length, Compressed.LZ4_EVENTS), mp, c, bad, "PackZstd");
+      packedInvalid("zstd: a skippable frame alone", gcm, SpecWriter.packed(1, 0, SpecWriter.zstdSkippable(text("meta"))), mp, c, bad,
+          "PackZstd", hb);
+      packedInvalid("zstd: a skippable frame, then the frame", gcm,
+          SpecWriter.packed(1, h, cat(SpecWriter.zstdSkippable(text("meta")), helloFrame)), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: the frame, then a skippable frame", gcm,
+          SpecWriter.packed(1, h, cat(helloFrame, SpecWriter.zstdSkippable(text("meta")))), mp, c, bad, "PackZstd", hb);
+      byte[] half1 = new SpecWriter.ZstdFrame().contentSize(7).raw(Arrays.copyOf(hello, 7), true).build();
+      byte[] half2 = new SpecWriter.ZstdFrame().contentSize(h - 7).raw(Arrays.copyOfRange(hello, 7, h), true).build();
+      packedInvalid("zstd: two frames that together give the declared length", gcm, SpecWriter.packed(1, h, cat(half1, half2)), mp,
+          c, bad, "PackZstd", hb);
+      packedInvalid("zstd: the compressor's frame, then a zero byte", gcm,
+          SpecWriter.packed(1, ev.length, cat(Compressed.ZSTD_EVENTS, new byte[] {0})), mp, c, bad, "PackZstd");
+      packedInvalid("zstd: Dictionary_ID 1 in a 1-byte field", gcm, SpecWriter.packed(1, h,
+          new SpecWriter.ZstdFrame().contentSize(h).dictId(1, 1).raw(hello, true).build()), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: Dictionary_ID 0x12345678 in a 4-byte field, no frame content size", chacha, SpecWriter.packed(1, h,
+          new SpecWriter.ZstdFrame().dictId(4, 0x12345678L).raw(hello, true).build()), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: frame content size one more than the declared length, which the data gives", gcm, SpecWriter.packed(1, h,
+          new SpecWriter.ZstdFrame().contentSize(h + 1).raw(hello, true).build()), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: no frame content size, the data gives one byte fewer than declared", gcm, SpecWriter.packed(1, h + 1,
+          new SpecWriter.ZstdFrame().raw(hello, true).build()), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: no frame content size, the data gives one byte more than declared", gcm, SpecWriter.packed(1, h - 1,
+          new SpecWriter.ZstdFrame().raw(hello, true).build()), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: the compressor's frame, declared length one more than it gives", gcm,
+          SpecWriter.packed(1, ev.length + 1, Compressed.ZSTD_EVENTS), mp, c, bad, "PackZstd");
+      byte[] badSum = new SpecWriter.ZstdFrame().contentSize(h).checksum(hello).raw(hello, true).build();
+      badSum[badSum.length - 1] ^= 1;
+      packedInvalid("zstd: content checksum with one bit flipped", gcm, SpecWriter.packed(1, h, badSum), mp, c, bad, "PackZstd", hb);
+      packedInvalid("zstd: the last block cut by one byte", gcm,
+          SpecWriter.packed(1, h, Arrays.copyOf(helloFrame, helloFrame.length - 1)), mp, c, bad, "PackZstd", hb, "Truncated");
+      packedInvalid("zstd: no last block (Last_Block never set)", gcm, SpecWriter.packed(1, h,
+          new SpecWriter.ZstdFrame().contentSize(h).raw(hello, false).build()), mp, c, bad, "PackZstd", hb, "Truncated");
+      byte[] reserved = cat(new SpecWriter.ZstdFrame().contentSize(h).build(), SpecWriter.ZstdFrame.blockHeader(3, h, true), hello);
+      packedInvalid("zstd: a block of the reserved Block_Type 3", gcm, SpecWriter.packed(1, h, reserved), mp, c, bad, "PackZstd", hb);
+      // Method 02.
+      packedInvalid("LZ4: no data, declared length 0", gcm, SpecWriter.packed(2, 0, new byte[0]), mp, c, bad, "PackLz4");
+      packedInvalid("LZ4: no data, declared length 5", gcm, SpecWriter.packed(2, 5, new byte[0]), mp, c, bad, "PackLz4");
+      packedInvalid("LZ4: the compressor's block, then a zero byte", gcm,
+          SpecWriter.packed(2, ev.length, cat(Compressed.LZ4_EVENTS, new byte[] {0})), mp, c, bad, "PackLz4");
+      packedInvalid("LZ4: the compressor's block, declared length one more than it gives", gcm,
+          SpecWriter.packed(2, ev.length + 1, Compressed.LZ4_EVENTS), mp, c, bad, "PackLz4");
+      packedInvalid("LZ4: the compressor's block, declared length one less than it gives", chacha,
+          SpecWriter.packed(2, ev.length - 1, Compressed.LZ4_EVENTS), mp, c, bad, "PackLz4");
+      packedInvalid("LZ4: literals, declared length one more than they give", gcm,
+          SpecWriter.packed(2, lit.length + 1, SpecWriter.lz4Last(lit)), mp, c, bad, "PackLz4", hb);
+      packedInvalid("LZ4: a literal length beyond the end of the data", gcm,
+          SpecWriter.packed(2, lit.length, Arrays.copyOf(SpecWriter.lz4Last(lit), lit.length)), mp, c, bad, "PackLz4", hb, "Truncated");
+      packedInvalid("LZ4: a match before the start of the output (offset 100 after 4 literals)", gcm, SpecWriter.packed(2, 33,
+          cat(SpecWriter.lz4Sequence(text("abcd"), 100, 24), SpecWriter.lz4Last(text("VWXYZ")))), mp, c, bad, "PackLz4", hb);
+      packedInvalid("LZ4: a zstd frame as data", chacha, SpecWriter.packed(2, ev.length, Compressed.ZSTD_EVENTS), mp, c, bad, "PackLz4");
+
+      // [CMP-3]: the declared length against the limit, before allocating or decompressing.
+      byte[] tenA = new SpecWriter.ZstdFrame().rle('a', 10, true).build();
+      packedInvalid("zstd: declared length 2^30 + 1, data of 10 bytes", gcm, SpecWriter.packed(1, (1 << 30) + 1, tenA),
+          "limit-exceeded", c, "LimitExceeded", "DeclaredLength", "PackZstd");
+      packedInvalid("LZ4: declared length FFFFFFFF", gcm, SpecWriter.packed(2, 0xFFFFFFFFL, SpecWriter.lz4Last(lit)), "limit-exceeded", c,
+          "LimitExceeded", "DeclaredLength", "PackLz4");
+      packedInvalid("stored: declared length 2^30 + 1 and 5 data bytes: the limit first", chacha,
+          SpecWriter.packed(0, (1 << 30) + 1, text("hello")), "limit-exceeded", c, "LimitExceeded", "DeclaredLength", "PackStored",
+          "ErrorOrder");
+      packedInvalid("method 03 and declared length FFFFFFFF: the method first", gcm, SpecWriter.packed(3, 0xFFFFFFFFL, new byte[0]), mp,
+          c, bad, "ErrorOrder");
+      SpecWriter.ZstdFrame bomb = new SpecWriter.ZstdFrame().contentSize(2 << 20);
+      for (int i = 0; i < 16; i++) {
+        bomb.rle(0, 128 * 1024, i == 15);
+      }
+      packedInvalid("zstd: 2 MiB of zeros in 16 RLE blocks (75 bytes), the reader's limit 1024", gcm,
+          SpecWriter.packed(1, 2 << 20, bomb.build()), "limit-exceeded", c, "LimitExceeded", "DeclaredLength", "DecompressionBomb",
+          "PackZstd", hb).put("maxPlaintextLength", 1024);
+      packedInvalid("zstd: RLE 1025 zeros, the reader's limit 1024", gcm,
+          SpecWriter.packed(1, 1025, new SpecWriter.ZstdFrame().rle(0, 1025, true).build()), "limit-exceeded", c, "LimitExceeded",
+          "DeclaredLength", "PackZstd", hb).put("maxPlaintextLength", 1024);
+      test("zstd: RLE 1024 zeros, the reader's limit 1024", sealPacked(gcm,
+          SpecWriter.packed(1, 1024, new SpecWriter.ZstdFrame().rle(0, 1024, true).build())), EXTERNAL, null, c, "AtLimit", "PackZstd", hb)
+          .put("maxPlaintextLength", 1024).put("plaintext", HEX.formatHex(new byte[1024]));
+      packedInvalid("JSON in one zstd frame, the reader's limit one byte less: the declared length", gcm, zstd, "limit-exceeded", c,
+          "LimitExceeded", "DeclaredLength", "PackZstd").put("maxPlaintextLength", ev.length - 1);
+      test("JSON in one zstd frame, the reader's limit exactly its length", sealPacked(gcm, zstd), EXTERNAL, null, c, "AtLimit",
+          "PackZstd").put("maxPlaintextLength", ev.length).put("plaintext", HEX.formatHex(ev));
+      // [LIM-3]: the body limit of a compressed suite is the plaintext limit + 5 + 16.
+      test("stored JSON, the reader's limit exactly its length: a body of limit + 21 bytes", sealPacked(gcm, SpecWriter.stored(ev)),
+          EXTERNAL, null, c, "AtLimit", "PackStored").put("maxPlaintextLength", ev.length).put("plaintext", HEX.formatHex(ev));
+      packedInvalid("stored JSON, the reader's limit one byte less: a body of limit + 22 bytes (step 9)", gcm, SpecWriter.stored(ev),
+          "limit-exceeded", c, "LimitExceeded", "PackStored").put("maxPlaintextLength", ev.length - 1);
+      packedInvalid("stored, 20 data bytes declared as 5, the reader's limit 10: the body limit (step 9) first", gcm,
+          SpecWriter.packed(0, 5, repeat('x', 20)), "limit-exceeded", c, "LimitExceeded", "ErrorOrder", "PackStored")
+          .put("maxPlaintextLength", 10);
+      // [CMP-6], [ERR-2]: authentication (step 13) before unpacking (step 14).
+      byte[] m3 = sealPacked(gcm, SpecWriter.packed(3, 5, text("hello")));
+      invalid("method 03, a tag bit flipped: authentication-failed before unpacking", flip(m3, m3.length - 1, 0), EXTERNAL,
+          "authentication-failed", c, "BitFlip", "ErrorOrder");
+      byte[] g = sealPacked(gcm, zstd);
+      invalid("JSON in one zstd frame, another external context", g, Map.of("topic", "refunds"), "authentication-failed", c,
+          "ExternalContextMismatch");
+      invalid("0401 read as 0001 (suite id flipped): the commitment binds the suite", withByte(g, 4, 0), EXTERNAL, "commitment-mismatch",
+          c, "SuiteSwap");
     }
 
     private static byte[] rawCtx(byte[] k, byte[] v) {

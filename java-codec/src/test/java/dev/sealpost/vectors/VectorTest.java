@@ -72,6 +72,10 @@ class VectorTest {
   /** [SIV-3], [NONCE-2], [ENC-1]: the public encryptor writes exactly the vector's bytes. */
   private static void checkEncrypt(JsonNode keys, JsonNode t) throws Exception {
     Suite suite = Suite.valueOf(t.get("suite").asText());
+    if (suite.compressed()) {
+      checkCompressedEncrypt(keys, t);
+      return;
+    }
     ScriptedRandom random = new ScriptedRandom();
     ScriptedRandom kmsRandom = new ScriptedRandom();
     Encryptor encryptor = scriptedEncryptor(keys, t, random, kmsRandom);
@@ -102,9 +106,63 @@ class VectorTest {
     }
   }
 
-  /** The vector's inputs through the public builder, with its randomness scripted in the order the codec draws it. */
+  /**
+   * SPEC.md sections 15 and 18: the vector's envelope is the AEAD of its {@code packed} input,
+   * which unpacks to its plaintext. The public encryptor, packing with its own compressor, writes
+   * the same header and an envelope that decrypts back; when its packing equals the vector's
+   * (always for method 00 [CMP-2]; for 01 and 02 with the compressor versions that made them),
+   * it writes exactly the vector's envelope.
+   */
+  private static void checkCompressedEncrypt(JsonNode keys, JsonNode t) throws Exception {
+    Suite suite = Suite.valueOf(t.get("suite").asText());
+    byte[] plaintext = plaintext(t);
+    byte[] packed = HEX.parseHex(t.get("packed").asText());
+    byte[] expected = HEX.parseHex(t.get("envelope").asText());
+    EncryptionContext external = VectorFiles.context(t.get("externalContext"));
+    assertArrayEquals(plaintext, dev.sealpost.codec.compress.Packing.unpack(packed, 0, packed.length, 1 << 30));
+    dev.sealpost.codec.format.EnvelopeHeader h = dev.sealpost.codec.format.EnvelopeHeader.parse(expected);
+    // The body is the AEAD of exactly the packed payload (SPEC.md 18), sealed here from the spec alone.
+    SpecWriter.SuiteSpec spec = SpecWriter.SuiteSpec.valueOf(suite.name());
+    boolean perMessage = t.has("signer") && t.get("signer").get("mode").asText().equals("PER_MESSAGE");
+    int trailer = perMessage ? 64 : 0;
+    byte[] header = java.util.Arrays.copyOf(expected, h.headerLength());
+    byte[] body = SpecWriter.body(spec, SpecWriter.kMsg(spec, HEX.parseHex(t.get("dek").asText())), h.nonce(), header,
+        external.encode(), packed);
+    assertEquals(HEX.formatHex(expected, 0, expected.length - trailer), HEX.formatHex(header) + HEX.formatHex(body));
+    checkIntermediates(keys, t, expected);
+    assertArrayEquals(plaintext, decryptBack(keys, t, expected, external));
+    int method = packed[0];
+    List<dev.sealpost.codec.Compression> writers = method == 0
+        ? List.of(dev.sealpost.codec.Compression.ZSTD, dev.sealpost.codec.Compression.LZ4)
+        : List.of(method == 1 ? dev.sealpost.codec.Compression.ZSTD : dev.sealpost.codec.Compression.LZ4);
+    for (dev.sealpost.codec.Compression compression : writers) {
+      ScriptedRandom random = new ScriptedRandom();
+      ScriptedRandom kmsRandom = new ScriptedRandom();
+      Encryptor encryptor = scriptedEncryptor(keys, t, random, kmsRandom, compression);
+      assertEquals(suite, encryptor.suite());
+      byte[] envelope = encryptor.encrypt(plaintext, external);
+      assertTrue(random.exhausted() && kmsRandom.exhausted(), "the codec drew fewer random values than the vector gives");
+      assertEquals(HEX.formatHex(expected, 0, h.headerLength()), HEX.formatHex(envelope, 0, Math.min(envelope.length, h.headerLength())));
+      assertArrayEquals(plaintext, decryptBack(keys, t, envelope, external));
+      if (java.util.Arrays.equals(packed, dev.sealpost.codec.compress.Packing.pack(compression, plaintext, 0, plaintext.length))) {
+        assertEnvelope(t, envelope);
+      } else {
+        assertTrue(method != 0, "a stored vector must be byte-exact from the plaintext: " + compression + " packed it otherwise");
+      }
+      // The JDK refuses a key and nonce twice in a row on one Cipher, which the codec keeps per
+      // thread; the next writer repeats them on purpose, so move the Cipher on first.
+      encryptor.encrypt(new byte[0], external);
+    }
+  }
+
   private static Encryptor scriptedEncryptor(JsonNode keys, JsonNode t, ScriptedRandom random, ScriptedRandom kmsRandom)
       throws Exception {
+    return scriptedEncryptor(keys, t, random, kmsRandom, dev.sealpost.codec.Compression.NONE);
+  }
+
+  /** The vector's inputs through the public builder, with its randomness scripted in the order the codec draws it. */
+  private static Encryptor scriptedEncryptor(JsonNode keys, JsonNode t, ScriptedRandom random, ScriptedRandom kmsRandom,
+      dev.sealpost.codec.Compression compression) throws Exception {
     Suite suite = Suite.valueOf(t.get("suite").asText());
     if (suite.randomized()) {
       random.then(HEX.parseHex(t.get("dek").asText()));
@@ -114,7 +172,7 @@ class VectorTest {
       kmsKeys.put(k.get("keyUri").asText(), HEX.parseHex(k.get("key").asText()));
     }
     TestKms kms = TestKms.of(kmsKeys, kmsRandom);
-    Encryptor.Builder b = Encryptor.builder().suite(suite.base()).segmented(suite.segmented())
+    Encryptor.Builder b = Encryptor.builder().suite(suite.base()).segmented(suite.segmented()).compression(compression)
         .storedContext(VectorFiles.context(t.get("storedContext")));
     SignerSupport.configure(b, t);
     for (JsonNode r : t.get("recipients")) {
@@ -213,7 +271,10 @@ class VectorTest {
     }
     boolean segmented = envelope.length >= 6
         && Suite.fromId(((envelope[4] & 0xFF) << 8) | (envelope[5] & 0xFF)).map(Suite::segmented).orElse(false);
-    if (segmented && !t.has("maxPlaintextLength") && required.isEmpty()) {
+    // SPEC.md 17: a streaming reader reads a compressed envelope whole, and unpacks it (step 14).
+    boolean compressed = envelope.length >= 6
+        && Suite.fromId(((envelope[4] & 0xFF) << 8) | (envelope[5] & 0xFF)).map(Suite::compressed).orElse(false);
+    if ((segmented && !t.has("maxPlaintextLength") || compressed) && required.isEmpty()) {
       // [SEG-3], [SEG-4], [SEG-6]: the streaming reader, fed in uneven pieces, reaches the same outcome;
       // a failure is an exception from read, never an early end of the stream.
       java.io.InputStream in = SignerSupport.decryptingStream(decryptor, t, StreamReads.chunked(envelope, new int[] {5, 65552, 1, 3000}),

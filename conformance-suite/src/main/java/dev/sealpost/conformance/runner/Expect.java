@@ -14,7 +14,8 @@ public final class Expect {
   public static final Set<String> CATEGORIES = Set.of(
       "not-an-envelope", "unsupported-version", "unsupported-suite", "malformed-header", "limit-exceeded",
       "no-matching-key", "unwrap-failed", "commitment-mismatch", "authentication-failed", "context-mismatch",
-      "invalid-key-material", "key-service-failure", "untrusted-writer", "signature-invalid");
+      "invalid-key-material", "key-service-failure", "untrusted-writer", "signature-invalid",
+      "malformed-payload");
 
   private Expect() {}
 

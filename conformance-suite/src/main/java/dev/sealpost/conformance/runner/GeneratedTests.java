@@ -153,7 +153,40 @@ final class GeneratedTests {
     large(tests);
     limits(bases, tests);
     tests.addAll(new SignedSegmentedTests(f, seed).all());
+    compressedRoundTrips(tests); // last, so that the fixtures of the tests before are unchanged
     return tests;
+  }
+
+  /**
+   * Issue 9 (SPEC.md 18): compressed suites across implementations, each compressor, JSON-like
+   * plaintexts that compress and random ones that are stored [CMP-2]. Compressors may differ
+   * between implementations; whatever one packs, the other must unpack [CMP-4].
+   */
+  private void compressedRoundTrips(List<ConformanceTest> tests) {
+    Suite[] suites = {Suite.AES_256_GCM_COMPRESSED, Suite.CHACHA20_POLY1305_COMPRESSED};
+    dev.sealpost.conformance.proto.Compression[] methods = {
+      dev.sealpost.conformance.proto.Compression.ZSTD, dev.sealpost.conformance.proto.Compression.LZ4};
+    for (int i = 0; i < 8; i++) {
+      Suite s = suites[i % 2];
+      dev.sealpost.conformance.proto.Compression c = methods[(i / 2) % 2];
+      List<KeyRef> refs = randomRecipients(s);
+      byte[] pt = i < 4 ? compressible(i) : randomPlaintext();
+      EncryptRequest e = Fixtures.randomEncrypt(s, refs, randomContext(2), randomContext(2), pt).toBuilder().setCompression(c).build();
+      String id = String.format("%02d.%s.%s", i, c, label(s, refs));
+      tests.add(testeeEncrypts(Level.REQUIRED, "RoundTrip.Compressed.TesteeEncrypts", id, e, refs));
+      tests.addAll(referenceEncrypts(Level.REQUIRED, "RoundTrip.Compressed.ReferenceEncrypts", id, f.fixed(e), refs));
+    }
+  }
+
+  /** Repetitive JSON records of some kilobytes, as a topic of events holds. */
+  private byte[] compressible(int i) {
+    StringBuilder sb = new StringBuilder("[");
+    int n = 5 + f.nextInt(200);
+    for (int k = 0; k < n; k++) {
+      sb.append(k == 0 ? "" : ",").append("{\"seq\":").append(k).append(",\"kind\":\"event-").append(i)
+          .append("\",\"user\":\"u-").append(f.nextInt(50)).append("\",\"ok\":true}");
+    }
+    return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   // --------------------------------------------------------------------------------- tamper

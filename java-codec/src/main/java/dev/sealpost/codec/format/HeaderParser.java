@@ -93,7 +93,7 @@ final class HeaderParser {
     // Step 3 [SUITE-2]
     int suiteId = u16("suite id");
     Optional<Suite> suite = suite(suiteId);
-    if (suite.isEmpty()) {
+    if (suite.isEmpty() || !dev.sealpost.codec.compress.Packing.implemented(suite.get())) { // [CMP-5]
       throw new SealpostException(
           ErrorCategory.UNSUPPORTED_SUITE, String.format("suite id 0x%04x is not supported", suiteId));
     }

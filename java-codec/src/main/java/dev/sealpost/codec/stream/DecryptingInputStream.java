@@ -232,7 +232,8 @@ public final class DecryptingInputStream extends InputStream {
   /** A suite that is not segmented: the whole envelope, authenticated before any release [AUTH-3]. */
   private void readWhole() throws IOException, SealpostException {
     // Body limit of step 9 plus room for a message signature; decryptWhole applies the exact rule.
-    long cap = (long) headerLength + opener.maxPlaintextLength() + SegmentCipher.TAG_LENGTH + 64;
+    long cap = (long) headerLength + opener.maxPlaintextLength() + SegmentCipher.TAG_LENGTH + 64
+        + dev.sealpost.codec.compress.Packing.overhead(header.suite()); // compressed: + 5 [LIM-3]
     while (!sourceEnded) {
       if (end == buf.length) {
         if (buf.length >= cap) {
