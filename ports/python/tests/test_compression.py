@@ -522,3 +522,35 @@ def test_dek6_fork_child_of_a_compressing_writer() -> None:
     assert a.commitment != b.commitment
     assert Decryptor([ORDERS]).decrypt(child, EXT) == DOC
     assert len(child) < len(DOC) // 3
+
+
+# ------------------------------------------------------------------------- broker bindings ([CMP-1])
+
+
+def test_cmp1_kafka_compresses_only_named_topics() -> None:
+    """[CMP-1]: per topic, by name or pattern; other topics keep the uncompressed suite."""
+    from sealpost.kafka import KafkaBinding
+
+    binding = KafkaBinding(
+        topics={"events": [ORDERS], "logs.app": [ORDERS], "payments": [ORDERS]},
+        keys=[ORDERS], compression_topics=["events"], compression_pattern=r"logs\..*", compression="lz4",
+    )
+    for topic, suite in (("events", 0x0401), ("logs.app", 0x0401), ("payments", 0x0001)):
+        key, value, headers = binding.write_record(topic, b"k", DOC, [])
+        assert int(sealpost.inspect(value).suite) == suite, topic
+        _, back, _ = binding.read_record(topic, key, value, headers)
+        assert back == DOC
+    assert len(binding.write_record("events", b"k", DOC, [])[1]) < len(DOC) // 3
+    with pytest.raises(ValueError):
+        KafkaBinding(topics={"t": [ORDERS]}, compression="gzip")
+
+
+def test_cmp1_nats_compresses_only_named_subjects() -> None:
+    from sealpost.nats import NatsBinding
+
+    binding = NatsBinding(subjects={"logs.>": [ORDERS], "orders.*": [ORDERS]}, keys=[ORDERS],
+                          compression_subjects=["logs.>"])
+    for subject, suite in (("logs.app.1", 0x0401), ("orders.new", 0x0001)):
+        data, headers = binding.seal(subject, None, DOC)
+        assert int(sealpost.inspect(data).suite) == suite, subject
+        assert binding.open(subject, headers, data)[0] == DOC
