@@ -138,6 +138,7 @@ class KafkaBinding:
         if overlap:
             raise ValueError(f"topics both encrypted and plaintext: {sorted(overlap)}")
         self._keys = list(keys)
+        self._decryptor: Optional[_envelope.Decryptor] = None
         self._headers = HeaderSelector(secret_headers, authenticated_headers)
         self.key_mode = key_mode
         self.bind_key = bind_key
@@ -149,6 +150,14 @@ class KafkaBinding:
         self._max = max_plaintext_length
         self._encryptors: dict[str, _envelope.Encryptor] = {}
         self._sealer = _value_sealer
+
+    def _reader(self) -> "_envelope.Decryptor":
+        """One reader for every record: envelopes under one DEK cost one unwrap and one header
+        parse (its key cache), each still checked as SPEC.md section 11 says."""
+        d = self._decryptor
+        if d is None:
+            d = self._decryptor = _envelope.Decryptor(self._keys, max_plaintext_length=self._max)
+        return d
 
     # ---- configuration lookups ------------------------------------------------------------
 
@@ -298,7 +307,7 @@ class KafkaBinding:
 
     def _open(self, data: bytes, context: Mapping[str, str], part: str) -> bytes:
         try:
-            return _envelope.decrypt(data, self._keys, external_context=context, max_plaintext_length=self._max)
+            return self._reader().decrypt(data, context)
         except BindingError:
             raise
         except SealpostError as e:

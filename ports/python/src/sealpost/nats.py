@@ -117,6 +117,7 @@ class NatsBinding:
         self._entries += [(p, None) for p in plaintext_subjects]
         self._consume_plaintext = list(consume_plaintext_subjects)
         self._keys = list(keys)
+        self._decryptor: Optional[_envelope.Decryptor] = None
         self._headers = HeaderSelector(secret_headers, authenticated_headers)
         self._suite = Suite[value_suite] if isinstance(value_suite, str) else Suite(value_suite)
         if self._suite.deterministic:
@@ -125,6 +126,14 @@ class NatsBinding:
         self._max = max_plaintext_length
         self._sealer = _value_sealer
         self._encryptors: dict[str, _envelope.Encryptor] = {}
+
+    def _reader(self) -> "_envelope.Decryptor":
+        """One reader for every record: envelopes under one DEK cost one unwrap and one header
+        parse (its key cache), each still checked as SPEC.md section 11 says."""
+        d = self._decryptor
+        if d is None:
+            d = self._decryptor = _envelope.Decryptor(self._keys, max_plaintext_length=self._max)
+        return d
 
     # ---- subjects ([NB-13]) ---------------------------------------------------------------
 
@@ -157,7 +166,7 @@ class NatsBinding:
 
     def _open_envelope(self, data: bytes, context: Mapping[str, str], reason: str, part: str) -> bytes:
         try:
-            return _envelope.decrypt(data, self._keys, external_context=context, max_plaintext_length=self._max)
+            return self._reader().decrypt(data, context)
         except SealpostError as e:
             raise BindingError(e.category, reason, e.message, part) from None
 
