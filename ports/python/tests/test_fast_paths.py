@@ -3,8 +3,8 @@
 A Decryptor that knows an envelope's header prefix (the header before the nonce, from an
 earlier envelope of the same DEK) skips steps 1 to 8 and the unwrap; every fault it could meet
 must still be reported with the category of the full procedure ([ERR-2]), the commitment still
-compared ([COM-3]). A writer seals large bodies in a per-thread buffer; its envelopes must be the
-bytes SPEC.md gives (tests/spec_writer.py), whatever that buffer held before.
+compared ([COM-3]). A writer seals large bodies in place after the header; its envelopes must be
+the bytes SPEC.md gives (tests/spec_writer.py), for every size on both sides of that path.
 """
 
 from __future__ import annotations
@@ -213,8 +213,8 @@ def test_external_context_of_str_subclass_is_not_cached() -> None:
 
 @pytest.mark.parametrize("suite", [0x0001, 0x0002])
 def test_large_bodies_are_the_spec_bytes(suite: int) -> None:
-    """Section 8: large plaintexts (sealed in the thread's buffer) give exactly the SPEC's
-    envelope; a smaller one after a larger one carries nothing of it."""
+    """Section 8: large plaintexts (sealed in place) and small ones (joined) give exactly the
+    SPEC's envelope, one after another in any order."""
     for n in (300_000, 65_536, 70_000, 65_535, 1_000):
         pt = pattern(n)
         env = encrypt_fixed(pt, [ORDERS], suite=Suite(suite), external_context=EXT, dek=DEK, nonce=NONCE)
@@ -223,7 +223,7 @@ def test_large_bodies_are_the_spec_bytes(suite: int) -> None:
 
 
 def test_large_bodies_from_threads() -> None:
-    """Each thread seals in its own buffer: concurrent large envelopes all decrypt."""
+    """Concurrent large envelopes from one writer all decrypt."""
     enc = Encryptor([ORDERS])
     reader = Decryptor([ORDERS])
     failures: list[str] = []
