@@ -780,7 +780,7 @@ class _Known:
     commitment, and the keys step 12 accepted for it."""
 
     __slots__ = ("prefix", "prefix_length", "header_end", "header", "suite", "nonce_length", "trailer", "overhead",
-                 "commitment_offset", "commitment", "decrypt", "compressed")
+                 "commitment_offset", "commitment", "decrypt", "compressed", "fast")
 
     def __init__(self, prefix: bytes, header: Header, derived: DerivedKeys, payload: PayloadCipher) -> None:
         suite = header.suite
@@ -800,6 +800,8 @@ class _Known:
         self.commitment = derived.commitment
         self.decrypt = payload.decrypt_function()
         self.compressed = suite.compressed
+        self.fast = (prefix, self.prefix_length, self.header_end, self.trailer, self.overhead, self.commitment_offset,
+                     self.commitment, self.decrypt, self.compressed, suite, header)
 
 
 class _KeyCache:
@@ -822,8 +824,9 @@ class _KeyCache:
         self._entries: dict[bytes, tuple[DerivedKeys, Optional[PayloadCipher]]] = {}
         self._known: dict[bytes, _Known] = {}
         self._lengths: tuple[int, ...] = ()
-        # The prefix of the last envelope opened: a consumer mostly reads one DEK's messages in a row.
-        self._last: Optional[_Known] = None
+        # The prefix of the last envelope opened (its _Known.fast): a consumer mostly reads one
+        # DEK's messages in a row.
+        self._last: Optional[tuple[Any, ...]] = None
         self._limit = limit
         self._lock = threading.Lock()
 
@@ -856,8 +859,8 @@ class _KeyCache:
         knows, for a reader that requires no trusted writer: the plaintext and the suite.
         ``None`` when the prefix is unknown or anything is out of the ordinary (a short or long
         body, ...): the full procedure then runs, and reports the first fault ([ERR-2])."""
-        k = self._last
-        if k is None or not data.startswith(k.prefix):
+        fast = self._last
+        if fast is None or not data.startswith(fast[0]):
             known = self._known
             for n in self._lengths:
                 k = known.get(data[:n])
@@ -865,33 +868,32 @@ class _KeyCache:
                     break
             else:
                 return None
-            self._last = k
-        n = k.prefix_length
-        header_end = k.header_end
-        end = len(data) - k.trailer
+            fast = self._last = k.fast
+        # One tuple, unpacked at once: attribute loads are a good part of a small message's cost.
+        prefix, n, header_end, trailer, overhead, off, commitment, decrypt, compressed, suite, header = fast
+        end = len(data) - trailer
         size = end - header_end
         # Step 9: what falls outside these bounds takes the full path, for its category.
-        if size < TAG_LENGTH or size > limit + k.overhead:
+        if size < TAG_LENGTH or size > limit + overhead:
             return None
         # Step 10 ([CTX-4]); 10a is skipped: no trusted writer is required.
         if required_context:
-            _check_required(k.header, required_context)
+            _check_required(header, required_context)
         # Step 12, [COM-3]: the commitment is compared for every envelope, cached keys or not.
-        off = k.commitment_offset
-        if not _compare_digest(k.commitment, data[off : off + 32]):
+        if not _compare_digest(commitment, data[off : off + 32]):
             return None
         # Step 13: the body is decrypted where it lies; a large one is not copied first.
         try:
-            plaintext = k.decrypt(
+            plaintext = decrypt(
                 data[n:header_end],
                 data[header_end:end] if size <= _COPY_LIMIT else memoryview(data)[header_end:end],
                 data[:header_end] + external,
             )
         except InvalidTag:
             raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
-        if k.compressed:
+        if compressed:
             plaintext = _compression.unpack(plaintext, limit)  # step 14
-        return plaintext, k.suite
+        return plaintext, suite
 
 
 _compare_digest = hmac.compare_digest
