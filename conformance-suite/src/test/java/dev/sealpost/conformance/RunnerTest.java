@@ -80,6 +80,18 @@ class RunnerTest {
     assertEquals(1, run.testeeStarts);
   }
 
+  /**
+   * Issue 9: the reference codec passes the compressed round trips (its vectors run in
+   * {@link #javaTesteePasses}), streamed compressed vectors included.
+   */
+  @Test
+  void javaTesteePassesCompressed() {
+    Runner.Run run = run(java(JavaTestee.class), "RoundTrip\\.Compressed|Vector\\.Decrypt\\.tc[0-9]+\\.Streamed", KnownFailures.none(), 10_000);
+    assertTrue(run.results.stream().filter(r -> r.test().name().contains("Compressed.TesteeEncrypts")).count() == 8, "ran " + run.results.size());
+    assertTrue(run.results.size() > 60, "ran " + run.results.size());
+    assertEquals(List.of(), failed(run).stream().map(r -> r.test().name() + ": " + r.verdict().headline()).collect(Collectors.toList()));
+  }
+
   /** Issue 10: the reference codec passes the signature and segmented-body groups. */
   @Test
   void javaTesteePassesSignedAndSegmented() {

@@ -264,7 +264,8 @@ public final class Decryptor {
    * {@link SealpostStreamException} from {@code read}, never an early end of the stream
    * [SEG-4]; {@code -1} means the last segment was authenticated with nothing after it
    * [SEG-6]. Memory is constant for segmented suites; an envelope of another suite is read
-   * whole within the plaintext limit and released once authenticated. Closing the returned
+   * whole within the plaintext limit and released once authenticated (and, for a compressed
+   * suite, unpacked: SPEC.md 18). Closing the returned
    * stream closes {@code source}. With a non-empty {@code trust}, the writer is checked from the
    * header before the first byte is released (step 10a; segmented suites sign per DEK only).
    */

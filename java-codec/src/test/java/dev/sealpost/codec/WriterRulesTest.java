@@ -38,7 +38,7 @@ class WriterRulesTest {
     EnvelopeHeader h = EnvelopeHeader.parse(byDefault.encrypt(PLAINTEXT));
     assertEquals(0x0001, h.suite().id());
     Set<Integer> registeredSuites =
-        Set.of(0x0001, 0x0002, 0x0003, 0x0101, 0x0102, 0x0103, 0x0201, 0x0202, 0x0301, 0x0302);
+        Set.of(0x0001, 0x0002, 0x0003, 0x0101, 0x0102, 0x0103, 0x0201, 0x0202, 0x0301, 0x0302, 0x0401, 0x0402, 0x0501, 0x0502);
     Set<Integer> registeredTypes = Set.of(0x01, 0x02, 0x03);
     for (Suite s : Suite.values()) {
       assertTrue(registeredSuites.contains(s.id()), s + " is not registered in SPEC.md section 4");

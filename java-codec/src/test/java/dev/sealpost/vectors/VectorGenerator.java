@@ -2021,6 +2021,12 @@ public final class VectorGenerator {
       byte[] g = sealPacked(gcm, zstd);
       invalid("JSON in one zstd frame, another external context", g, Map.of("topic", "refunds"), "authentication-failed", c,
           "ExternalContextMismatch");
+      // Added after the first cut of this group, so that the tcIds before stay as they were.
+      packedInvalid("LZ4: a match with offset 0, which the LZ4 Block Format declares invalid", gcm, SpecWriter.packed(2, 13,
+          cat(SpecWriter.lz4Sequence(text("abcd"), 0, 4), SpecWriter.lz4Last(text("VWXYZ")))), mp, c, bad, "PackLz4", hb);
+      // liblz4 itself accepts this one (a match of 8 or more), copying from output it never wrote.
+      packedInvalid("LZ4: a match of 8 bytes with offset 0", gcm, SpecWriter.packed(2, 17,
+          cat(SpecWriter.lz4Sequence(text("abcd"), 0, 8), SpecWriter.lz4Last(text("VWXYZ")))), mp, c, bad, "PackLz4", hb);
       invalid("0401 read as 0001 (suite id flipped): the commitment binds the suite", withByte(g, 4, 0), EXTERNAL, "commitment-mismatch",
           c, "SuiteSwap");
     }

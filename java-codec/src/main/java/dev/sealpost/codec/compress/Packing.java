@@ -193,8 +193,17 @@ public final class Packing {
     return new SealpostException(ErrorCategory.MALFORMED_PAYLOAD, message + " [CMP-4]");
   }
 
-  /** Every use of zstd-jni; loaded only when a zstd payload is met. */
+  /**
+   * Every use of zstd-jni; loaded only when a zstd payload is met. One compression and one
+   * decompression context per thread: making a context per call costs more than compressing a
+   * record of a few hundred bytes. Each call starts a new frame, so no state carries over.
+   */
   private static final class ZstdMethod {
+    private static final ThreadLocal<com.github.luben.zstd.ZstdCompressCtx> COMPRESS =
+        ThreadLocal.withInitial(() -> new com.github.luben.zstd.ZstdCompressCtx().setLevel(ZSTD_LEVEL));
+    private static final ThreadLocal<com.github.luben.zstd.ZstdDecompressCtx> DECOMPRESS =
+        ThreadLocal.withInitial(com.github.luben.zstd.ZstdDecompressCtx::new);
+
     private ZstdMethod() {}
 
     static void probe() {
@@ -204,8 +213,7 @@ public final class Packing {
     /** The data length, or -1 when it does not fit in {@code max} bytes. */
     static int compress(byte[] src, int off, int len, byte[] dst, int dstOff, int max) {
       try {
-        long r = com.github.luben.zstd.Zstd.compressByteArray(dst, dstOff, max, src, off, len, ZSTD_LEVEL);
-        return com.github.luben.zstd.Zstd.isError(r) ? -1 : (int) r;
+        return COMPRESS.get().compressByteArray(dst, dstOff, max, src, off, len);
       } catch (com.github.luben.zstd.ZstdException e) {
         return -1; // would not fit in max bytes (dstSize_tooSmall)
       }
@@ -218,12 +226,9 @@ public final class Packing {
       try {
         // One-shot decompression into exactly length bytes: a frame that would give more fails
         // (dstSize_tooSmall) as soon as it reaches the end; checksums are verified.
-        r = com.github.luben.zstd.Zstd.decompressByteArray(out, 0, length, src, off, len);
+        r = DECOMPRESS.get().decompressByteArray(out, 0, length, src, off, len);
       } catch (RuntimeException e) {
         throw malformed("zstd data does not decompress: " + e.getMessage());
-      }
-      if (com.github.luben.zstd.Zstd.isError(r)) {
-        throw malformed("zstd data does not decompress: " + com.github.luben.zstd.Zstd.getErrorName(r));
       }
       if (r != length) {
         throw malformed("zstd data gives " + r + " bytes, declared length " + length);
@@ -306,6 +311,7 @@ public final class Packing {
     }
 
     static byte[] decompress(byte[] src, int off, int len, int length) throws SealpostException {
+      checkOffsets(src, off, len);
       byte[] out = new byte[length];
       int r;
       try {
@@ -319,6 +325,50 @@ public final class Packing {
         throw malformed("lz4 block gives " + r + " bytes, declared length " + length);
       }
       return out;
+    }
+
+    /**
+     * Walks the block's sequences without decoding them and refuses a match offset of 0, which
+     * the LZ4 Block Format declares invalid: the C library refuses it, lz4-java's pure-Java
+     * decoder would copy from the unwritten output. Everything else is left to the decoder.
+     */
+    private static void checkOffsets(byte[] src, int off, int len) throws SealpostException {
+      int p = off;
+      int end = off + len;
+      while (p < end) {
+        int token = src[p++] & 0xFF;
+        long literals = token >>> 4;
+        if (literals == 15) {
+          int b;
+          do {
+            if (p >= end) {
+              return; // truncated: the decoder reports it
+            }
+            b = src[p++] & 0xFF;
+            literals += b;
+          } while (b == 255);
+        }
+        if (literals >= end - p) {
+          return; // the last sequence (literals only), or literals past the end for the decoder
+        }
+        p += (int) literals;
+        if (end - p < 2) {
+          return;
+        }
+        if ((src[p] | src[p + 1]) == 0) {
+          throw malformed("lz4 match with offset 0");
+        }
+        p += 2;
+        if ((token & 0x0F) == 15) {
+          int b;
+          do {
+            if (p >= end) {
+              return;
+            }
+            b = src[p++] & 0xFF;
+          } while (b == 255);
+        }
+      }
     }
   }
 }
