@@ -554,3 +554,27 @@ def test_cmp1_nats_compresses_only_named_subjects() -> None:
         data, headers = binding.seal(subject, None, DOC)
         assert int(sealpost.inspect(data).suite) == suite, subject
         assert binding.open(subject, headers, data)[0] == DOC
+
+
+def _lz4_with_match(offset: int, match_length: int) -> tuple[bytes, bytes]:
+    """An LZ4 block (lz4_Block_format.md): 12 literals, a match of ``match_length`` (4..18) at
+    ``offset``, then 8 literals (a block ends with 5 or more, and its last match starts 12 or more
+    bytes before the end). Returns (block, what it decodes to, for offset > 0)."""
+    literals = b"abcdefghijkl"
+    token = (len(literals) << 4) | (match_length - 4)
+    block = bytes([token]) + literals + offset.to_bytes(2, "little") + bytes([8 << 4]) + b"12345678"
+    out = bytearray(literals)
+    for _ in range(match_length):
+        out.append(out[-offset] if offset else 0)
+    return block, bytes(out) + b"12345678"
+
+
+@pytest.mark.parametrize("match_length", [4, 8, 12, 18])
+def test_cmp4_lz4_match_offset_zero(match_length: int) -> None:
+    """[CMP-4]: the LZ4 Block Format declares offset 0 invalid; such a block is malformed-payload,
+    whatever liblz4's decoder would make of it. With offset 8 the same block is valid."""
+    good, expected = _lz4_with_match(8, match_length)
+    packed = b"\x02" + struct.pack(">I", len(expected)) + good
+    assert Decryptor([ORDERS]).decrypt(spec(packed).envelope(), EXT) == expected
+    bad, _ = _lz4_with_match(0, match_length)
+    fails(C.MALFORMED_PAYLOAD, spec(b"\x02" + struct.pack(">I", len(expected)) + bad).envelope())

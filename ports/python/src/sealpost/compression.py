@@ -212,9 +212,45 @@ def _lz4_decompress(data: memoryview, length: int) -> bytes:
         raise SealpostError(ErrorCategory.UNSUPPORTED_SUITE, "lz4 is not installed")
     if not data:
         raise _malformed("method 02 data is empty: not an LZ4 block")
+    _lz4_check_offsets(data)
     try:
         # A raw block decoded into exactly `length` bytes: the decoder fails when the block
         # would write beyond them or does not end exactly at the end of `data`.
         return lz4.decompress(data, uncompressed_size=length)  # type: ignore[no-any-return]
     except lz4.LZ4BlockError:
         raise _malformed("method 02 data is not one valid LZ4 block of the declared length") from None
+
+
+def _lz4_check_offsets(data: memoryview) -> None:
+    """Refuse a match offset of 0, which the LZ4 Block Format declares invalid but liblz4's
+    decoder lets through on some paths, copying from output it has not written ([CMP-4]).
+    Walks the sequences without decoding them (a Python loop per sequence: the price of
+    reading LZ4 here); anything else wrong is the decoder's to find."""
+    src = bytes(data)
+    p = 0
+    end = len(src)
+    while p < end:
+        token = src[p]
+        p += 1
+        literals = token >> 4
+        if literals == 15:
+            b = 255
+            while b == 255:
+                if p >= end:
+                    return  # truncated: the decoder reports it
+                b = src[p]
+                p += 1
+                literals += b
+        p += literals
+        if p + 2 > end:
+            return  # the last sequence (literals only), or literals past the end: the decoder's
+        if not (src[p] or src[p + 1]):
+            raise _malformed("an LZ4 match with offset 0")
+        p += 2
+        if token & 0x0F == 15:
+            b = 255
+            while b == 255:
+                if p >= end:
+                    return
+                b = src[p]
+                p += 1
