@@ -14,7 +14,7 @@ venv="${SEALPOST_VENV:-ports/python/.venv}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install -q --disable-pip-version-check -e 'ports/python[test,kafka,nats]'
+"$venv/bin/pip" install -q --disable-pip-version-check -e 'ports/python[test,kafka,nats,compression]'
 "$venv/bin/python" -m pytest -q ports/python
 
 echo "== Cross-language: Java <-> Python through a Kafka broker and nats-server (real servers)"

@@ -56,7 +56,10 @@ def _sealer(randomness: Optional[dict]) -> Optional[Callable[..., bytes]]:
     dek, nonce = _unb64(randomness.get("dek")), _unb64(randomness.get("nonce"))
 
     def seal(_target: Any, recipients: Any, suite: Any, plaintext: bytes, context: Any) -> bytes:
-        return encrypt_fixed(plaintext, recipients, suite=suite, external_context=context, dek=dek, nonce=nonce)
+        return encrypt_fixed(
+            plaintext, recipients, suite=suite, external_context=context, dek=dek, nonce=nonce,
+            compression="zstd" if suite.compressed else None,
+        )
 
     return seal
 

@@ -25,6 +25,7 @@ import traceback
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
 import sealpost  # noqa: E402
+import sealpost.compression  # noqa: E402
 from sealpost._testing import encrypt_fixed, encrypting_writer_fixed, x25519_recipient_fixed  # noqa: E402
 
 MAX_PLAINTEXT = 1 << 30
@@ -176,10 +177,33 @@ def writer_key(req: dict):
     return key, sealpost.SignMode[mode]
 
 
+def compression(req: dict, suite: "sealpost.Suite") -> dict:
+    """Issue 9 (SPEC section 18): the compressor of a compressed suite, and with fixed
+    randomness the request's packed payload, sealed as given (SPEC section 15). Unspecified:
+    the method the packed payload names, else zstd."""
+    name = req.get("compression", "COMPRESSION_UNSPECIFIED")
+    packed = unb64(req.get("packed"))
+    if not suite.compressed:
+        if name != "COMPRESSION_UNSPECIFIED" or packed:
+            raise RequestError(f"compression or a packed payload for the uncompressed suite {suite.name}")
+        return {}
+    if name not in ("ZSTD", "LZ4", "COMPRESSION_UNSPECIFIED"):
+        raise RequestError(f"unknown compression {name}")
+    if name == "COMPRESSION_UNSPECIFIED":
+        name = "LZ4" if packed[:1] == b"\x02" else "ZSTD"
+    out: dict = {"compression": name.lower()}
+    if packed and req.get("fixedRandomness", False):
+        out["packed"] = packed
+    return out
+
+
 def encrypt(req: dict) -> dict:
     suite = sealpost.Suite[req.get("suite", "SUITE_UNSPECIFIED")]
     fixed = req.get("fixedRandomness", False)
     signer, mode = writer_key(req)
+    packing = compression(req, suite)
+    if "packed" in packing and sealpost.compression.unpack(packing["packed"], MAX_PLAINTEXT) != unb64(req.get("plaintext")):
+        raise RequestError("the packed payload does not unpack to the plaintext")
     envelope = encrypt_fixed(
         unb64(req.get("plaintext")),
         writer_recipients(req),
@@ -190,6 +214,7 @@ def encrypt(req: dict) -> dict:
         nonce=unb64(req.get("nonce")) if fixed and not suite.deterministic else None,
         signer=signer,
         sign_mode=mode,
+        **packing,
     )
     return {"envelope": b64(envelope)}
 

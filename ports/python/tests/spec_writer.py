@@ -90,7 +90,7 @@ class Spec:
 
     @property
     def signed(self) -> bool:
-        return self.suite >> 8 in (1, 3)
+        return self.suite >> 8 in (1, 3, 5)
 
     @property
     def segmented(self) -> bool:

@@ -367,12 +367,13 @@ def test_invalid_key_material() -> None:
 
 
 def test_error_category_ids_are_the_spec_identifiers() -> None:
-    """[ERR-1]: the 14 categories of section 9 (with issue 10's untrusted-writer and
-    signature-invalid, [SIG-5], [SIG-6]), exposed as an enum."""
+    """[ERR-1]: the 15 categories of section 9 (with issue 10's untrusted-writer and
+    signature-invalid, [SIG-5], [SIG-6], and malformed-payload, [CMP-4]), exposed as an enum."""
     assert {c.value for c in C} == {
         "not-an-envelope", "unsupported-version", "unsupported-suite", "malformed-header",
         "limit-exceeded", "no-matching-key", "unwrap-failed", "commitment-mismatch",
         "authentication-failed", "context-mismatch", "untrusted-writer", "signature-invalid",
+        "malformed-payload",
         "invalid-key-material", "key-service-failure",
     }
     e = SealpostError(C.UNWRAP_FAILED, "x")

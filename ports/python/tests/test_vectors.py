@@ -29,6 +29,8 @@ from sealpost import (
 from sealpost import Decryptor, SealpostStreamError, SignerRef, SignMode, TrustedWriter, WriterKey
 from sealpost._testing import encrypt_fixed, encrypting_writer_fixed, x25519_recipient_fixed
 from sealpost.context import canonical_entries, encode_context, encode_entries
+from sealpost.compression import unpack
+from sealpost.header import MAX_PLAINTEXT_LENGTH
 from sealpost.hpke import _dh, _extract_and_expand, x25519_public_key
 from sealpost.kdf import (
     derive_deterministic_dek,
@@ -192,6 +194,18 @@ def writer_recipients(group: dict[str, Any], test: dict[str, Any]) -> list[Recip
     return out
 
 
+def _packing(test: dict[str, Any]) -> dict[str, Any]:
+    """Compressed suites (SPEC.md sections 15 and 18): the vector's packed payload is an input,
+    sealed as given; it must unpack to the plaintext ([CMP-4]). The compression named for the
+    writer is the one of the packing's method (00: either)."""
+    if "packed" not in test:
+        assert "COMPRESSED" not in test["suite"], "a compressed-suite vector gives its packed payload"
+        return {}
+    packed = _hex(test["packed"])
+    assert unpack(packed, MAX_PLAINTEXT_LENGTH) == _plaintext(test)
+    return {"compression": "lz4" if packed[0] == 0x02 else "zstd", "packed": packed}
+
+
 @pytest.mark.parametrize(("group", "test", "problem"), _ENC_PARAMS, ids=_ENC_IDS)
 def test_encrypt_vector(group: Any, test: Any, problem: str | None) -> None:
     if problem is not None:
@@ -211,6 +225,7 @@ def test_encrypt_vector(group: Any, test: Any, problem: str | None) -> None:
         nonce=_hex(test.get("nonce")) if not suite.deterministic else None,
         signer=signer,
         sign_mode=mode,
+        **_packing(test),
     )
     assert sealpost.inspect(envelope).suite is suite
     _check_envelope(envelope, test)
@@ -305,7 +320,7 @@ def test_encrypt_vector_intermediates(group: Any, test: Any, problem: str | None
         _plaintext(test), writer_recipients(group, test), suite=suite,
         stored_context=test.get("storedContext") or {}, external_context=test.get("externalContext") or {},
         dek=None if suite.deterministic else dek, nonce=None if suite.deterministic else _hex(test["nonce"]),
-        signer=signer, sign_mode=mode,
+        signer=signer, sign_mode=mode, **_packing(test),
     )
     header = sealpost.inspect(envelope).header
     assert (header.raw + external).hex() == inter["aad"]
@@ -319,6 +334,62 @@ def test_encrypt_vector_intermediates(group: Any, test: Any, problem: str | None
         # "sealpost/v1 signed message" || E || encode(external), E = all but the last 64 bytes.
         assert (b"sealpost/v1 signed message" + envelope[:-64] + external).hex() == inter["signedMessage"]
         assert envelope[-64:].hex() == inter["signature"]
+
+
+_STORED_ENC = [p for p in _ENC_PARAMS if p.values[1] is not None and "PackStored" in p.values[1]["flags"]]
+_STORED_ENC_IDS = [i for p, i in zip(_ENC_PARAMS, _ENC_IDS) if p.values[1] is not None and "PackStored" in p.values[1]["flags"]]
+if not _STORED_ENC:  # a failure, never a silent skip
+    _STORED_ENC = [pytest.param(None, None, f"{ENCRYPT_FILE} holds no method-00 compressed vector")]
+    _STORED_ENC_IDS = [f"{ENCRYPT_FILE}-no-stored"]
+
+
+@pytest.mark.parametrize(("group", "test", "problem"), _STORED_ENC, ids=_STORED_ENC_IDS)
+@pytest.mark.parametrize("compression", ["zstd", "lz4"])
+def test_encrypt_vector_stored_from_plaintext(group: Any, test: Any, problem: str | None, compression: str) -> None:
+    """[CMP-2], SPEC.md 15: method 00 vectors are byte-exact from the plaintext alone; this
+    port's packing, with either compressor, falls back to 00 for them."""
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    suite = sealpost.Suite.from_name(test["suite"])
+    signer, mode = _signer(test)
+    envelope = encrypt_fixed(
+        _plaintext(test), writer_recipients(group, test), suite=suite.base,
+        stored_context=test.get("storedContext") or {}, external_context=test.get("externalContext") or {},
+        dek=_hex(test["dek"]), nonce=_hex(test["nonce"]), signer=signer, sign_mode=mode, compression=compression,
+    )
+    _check_envelope(envelope, test)
+
+
+_PACKED_ENC = [p for p in _ENC_PARAMS if p.values[1] is not None and "CompressorOutput" in p.values[1]["flags"]]
+_PACKED_ENC_IDS = [i for p, i in zip(_ENC_PARAMS, _ENC_IDS) if p.values[1] is not None and "CompressorOutput" in p.values[1]["flags"]]
+if not _PACKED_ENC:
+    _PACKED_ENC = [pytest.param(None, None, f"{ENCRYPT_FILE} holds no method-01/02 vector")]
+    _PACKED_ENC_IDS = [f"{ENCRYPT_FILE}-no-compressed"]
+
+
+@pytest.mark.parametrize(("group", "test", "problem"), _PACKED_ENC, ids=_PACKED_ENC_IDS)
+def test_encrypt_vector_own_compressor(group: Any, test: Any, problem: str | None) -> None:
+    """[CMP-2]: with this port's own compressor (the vector's method) the envelope is not the
+    vector's bytes in general, but it has the vector's header and is shorter than storing."""
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    suite = sealpost.Suite.from_name(test["suite"])
+    signer, mode = _signer(test)
+    packed = _hex(test["packed"])
+    plaintext = _plaintext(test)
+    external = test.get("externalContext") or {}
+    envelope = encrypt_fixed(
+        plaintext, writer_recipients(group, test), suite=suite.base,
+        stored_context=test.get("storedContext") or {}, external_context=external,
+        dek=_hex(test["dek"]), nonce=_hex(test["nonce"]), signer=signer, sign_mode=mode,
+        compression="lz4" if packed[0] == 0x02 else "zstd",
+    )
+    expected = _hex(test["envelope"])
+    header_length = len(sealpost.inspect(expected).header.raw)
+    assert envelope[:header_length] == expected[:header_length]
+    assert len(envelope) < len(expected) - len(packed) + 5 + len(plaintext)
+    trusted = None if signer is None else [signer.trusted()]
+    assert Decryptor(reader_keys(group), trusted_writers=trusted).decrypt(envelope, external) == plaintext
 
 
 @pytest.mark.parametrize(("group", "test", "problem"), _DEC_PARAMS, ids=_DEC_IDS)

@@ -11,6 +11,7 @@ Typical use::
 Every failure raises :class:`SealpostError`, whose ``category`` is an :class:`ErrorCategory`.
 """
 
+from .compression import Compression
 from .envelope import Decrypted, Decryptor, Encryptor, EnvelopeInfo, decrypt, encrypt, inspect, is_envelope
 from .errors import ErrorCategory, SealpostError
 from .header import Header, RecipientEntry, RecipientType, SignerField
@@ -51,6 +52,7 @@ __all__ = [
     "KmsAllowList",
     "TestKms",
     "Suite",
+    "Compression",
     "Decryptor",
     "Decrypted",
     "SignMode",

@@ -44,11 +44,16 @@ def encrypt_fixed(
     signer: Optional[WriterKey] = None,
     sign_mode: SignMode = SignMode.PER_DEK,
     segmented: bool = False,
+    compression: Optional[str] = None,
+    packed: Optional[bytes] = None,
 ) -> bytes:
     """``sealpost.encrypt`` with the given DEK and nonce (``None``: drawn as usual). For
-    ``AES_256_SIV`` the DEK is always derived ([SIV-1]) and the nonce is empty."""
+    ``AES_256_SIV`` the DEK is always derived ([SIV-1]) and the nonce is empty. For a
+    compressed suite, ``packed`` is the packed payload to encrypt instead of packing
+    ``plaintext`` (section 15: compressors are not specified bit for bit)."""
     return _encrypt(
-        plaintext, recipients, suite, stored_context, external_context, dek, nonce, signer, sign_mode, segmented
+        plaintext, recipients, suite, stored_context, external_context, dek, nonce, signer, sign_mode, segmented,
+        compression, packed,
     )
 
 
@@ -75,7 +80,7 @@ def encrypting_writer_fixed(
     sign_mode: SignMode = SignMode.PER_DEK,
 ) -> EncryptingWriter:
     """``Encryptor(...).writer(sink, ...)`` for a segmented suite, under this DEK and nonce."""
-    s, sig = _writer_suite(suite, signer, sign_mode, True)
+    s, sig, _ = _writer_suite(suite, signer, sign_mode, True)
     recips = _check_recipients(recipients, s)
     _check_signer(sig, s)
     stored = canonical_entries(stored_context, "stored context")

@@ -30,6 +30,7 @@ class ErrorCategory(str, Enum):
     CONTEXT_MISMATCH = "context-mismatch"
     UNTRUSTED_WRITER = "untrusted-writer"
     SIGNATURE_INVALID = "signature-invalid"
+    MALFORMED_PAYLOAD = "malformed-payload"
     # Failures that come from keys or key services, never from envelope bytes.
     INVALID_KEY_MATERIAL = "invalid-key-material"
     KEY_SERVICE_FAILURE = "key-service-failure"

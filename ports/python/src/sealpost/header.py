@@ -14,6 +14,7 @@ from .context import (
     encode_entries,
 )
 from .errors import ErrorCategory, SealpostError, describe_key_id
+from .compression import PACKED_PREFIX_LENGTH
 from .suites import TAG_LENGTH, Suite
 
 __all__ = [
@@ -348,9 +349,12 @@ def parse_header(data: bytes, complete: bool = True) -> Header:
 
 def max_body_length(suite: Suite, max_plaintext_length: int) -> int:
     """The longest body a plaintext of ``max_plaintext_length`` bytes gives: one tag, or for a
-    segmented suite one tag per segment ([LIM-3], [SEG-8])."""
+    segmented suite one tag per segment ([LIM-3], [SEG-8]); a compressed suite's packed payload
+    is 5 bytes longer than the plaintext ([LIM-3])."""
     if suite.segmented:
         return max_plaintext_length + TAG_LENGTH * segment_count(max_plaintext_length)
+    if suite.compressed:
+        return max_plaintext_length + PACKED_PREFIX_LENGTH + TAG_LENGTH
     return max_plaintext_length + TAG_LENGTH
 
 
@@ -399,7 +403,7 @@ def parse_envelope(
         return header, body, signature
     if len(body) < TAG_LENGTH:
         raise _fail(ErrorCategory.AUTHENTICATION_FAILED, "body shorter than the 16-byte tag")
-    if len(body) > max_plaintext_length + TAG_LENGTH:
+    if len(body) > max_body_length(header.suite, max_plaintext_length):  # [LIM-3]
         raise _fail(
             ErrorCategory.LIMIT_EXCEEDED,
             f"body of {len(body)} bytes exceeds the plaintext limit of {max_plaintext_length} bytes",

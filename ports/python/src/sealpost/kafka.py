@@ -54,6 +54,8 @@ from .bindings import (
 from .errors import ErrorCategory, SealpostError
 from .header import MAX_PLAINTEXT_LENGTH
 from .recipients import DecryptionKey, Recipient, SymmetricKek
+from . import compression as _compression
+from .compression import Compression
 from .suites import Suite
 
 __all__ = [
@@ -91,6 +93,11 @@ class KafkaBinding:
     ``"clear"``; ``bind_key=False`` drops the key digest from value contexts ([KB-8]);
     ``store_topics`` is a pattern of state-store topics bound to topic and part only ([KB-9]);
     ``tombstone_policy`` is ``"drop-unauthenticated"`` or ``"accept"`` ([KB-12]).
+    ``compression_topics`` and ``compression_pattern`` (a regex matched against whole topic
+    names) name the topics whose values are compressed inside the envelope (SPEC.md section 18)
+    with ``compression`` (``"zstd"`` or ``"lz4"``); nothing is compressed unless named there
+    ([CMP-1]). Compression reveals information about the value through the envelope's length:
+    never name a topic whose records mix secrets with data others choose ([CMP-7]).
     """
 
     def __init__(
@@ -108,8 +115,18 @@ class KafkaBinding:
         store_topics: Optional[str] = None,
         tombstone_policy: str = "drop-unauthenticated",
         max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
+        compression_topics: Iterable[str] = (),
+        compression_pattern: Optional[str] = None,
+        compression: str = "zstd",
         _value_sealer: Optional[ValueSealer] = None,
     ) -> None:
+        self._compress_topics = frozenset(compression_topics)
+        self._compress_pattern = re.compile(compression_pattern) if compression_pattern else None
+        self._compression = Compression.of(compression)
+        if self._compression is Compression.NONE:
+            raise ValueError("compression must be 'zstd' or 'lz4'")
+        if self._compress_topics or self._compress_pattern is not None:
+            _compression.require(self._compression)  # a missing compressor fails here, not per record
         if key_mode not in ("encrypt", "clear"):
             raise ValueError("key_mode must be 'encrypt' or 'clear'")
         if tombstone_policy not in ("drop-unauthenticated", "accept"):
@@ -121,6 +138,7 @@ class KafkaBinding:
         if overlap:
             raise ValueError(f"topics both encrypted and plaintext: {sorted(overlap)}")
         self._keys = list(keys)
+        self._decryptor: Optional[_envelope.Decryptor] = None
         self._headers = HeaderSelector(secret_headers, authenticated_headers)
         self.key_mode = key_mode
         self.bind_key = bind_key
@@ -132,6 +150,14 @@ class KafkaBinding:
         self._max = max_plaintext_length
         self._encryptors: dict[str, _envelope.Encryptor] = {}
         self._sealer = _value_sealer
+
+    def _reader(self) -> "_envelope.Decryptor":
+        """One reader for every record: envelopes under one DEK cost one unwrap and one header
+        parse (its key cache), each still checked as SPEC.md section 11 says."""
+        d = self._decryptor
+        if d is None:
+            d = self._decryptor = _envelope.Decryptor(self._keys, max_plaintext_length=self._max)
+        return d
 
     # ---- configuration lookups ------------------------------------------------------------
 
@@ -157,12 +183,20 @@ class KafkaBinding:
             )
         return r
 
+    def compresses(self, topic: str) -> bool:
+        """True when the values of ``topic`` are compressed ([CMP-1]: only topics named so)."""
+        return topic in self._compress_topics or (
+            self._compress_pattern is not None and self._compress_pattern.fullmatch(topic) is not None
+        )
+
     def _seal_value(self, topic: str, recipients: list[Recipient], plaintext: bytes, context: Mapping[str, str]) -> bytes:
+        compress = self.compresses(topic)
         if self._sealer is not None:
-            return self._sealer(topic, recipients, self._suite, plaintext, context)
+            suite = Suite.of(self._suite, signed=self._suite.signed, compressed=True) if compress else self._suite
+            return self._sealer(topic, recipients, suite, plaintext, context)
         enc = self._encryptors.get(topic)
         if enc is None:
-            enc = _envelope.Encryptor(recipients, suite=self._suite)
+            enc = _envelope.Encryptor(recipients, suite=self._suite, compression=self._compression if compress else None)
             self._encryptors[topic] = enc
         return enc.encrypt(plaintext, context)
 
@@ -273,7 +307,7 @@ class KafkaBinding:
 
     def _open(self, data: bytes, context: Mapping[str, str], part: str) -> bytes:
         try:
-            return _envelope.decrypt(data, self._keys, external_context=context, max_plaintext_length=self._max)
+            return self._reader().decrypt(data, context)
         except BindingError:
             raise
         except SealpostError as e:

@@ -26,6 +26,8 @@ from .bindings import EMPTY_SHA256, BindingError, HeaderSelector, encode_headers
 from .errors import ErrorCategory, SealpostError
 from .header import MAX_PLAINTEXT_LENGTH
 from .recipients import DecryptionKey, Recipient, SymmetricKek
+from . import compression as _compression
+from .compression import Compression
 from .suites import Suite
 
 __all__ = ["NatsBinding", "SealpostNats", "SealpostKeyValue", "subject_matches"]
@@ -82,6 +84,11 @@ class NatsBinding:
     ``consume_plaintext_subjects`` lists those whose readers accept plaintext (migration).
     ``kv_buckets`` maps Key-Value bucket names to recipients (keys use the symmetric ones).
     ``keys`` are the reader's keys.
+    ``compression_subjects`` lists subjects and patterns whose message data is compressed
+    inside the envelope (SPEC.md section 18) with ``compression`` (``"zstd"`` or ``"lz4"``);
+    nothing is compressed unless named there ([CMP-1]). Compression reveals information about
+    the data through the envelope's length: never name a subject whose messages mix secrets
+    with data others choose ([CMP-7]).
     """
 
     def __init__(
@@ -96,12 +103,21 @@ class NatsBinding:
         value_suite: Union[Suite, str] = Suite.AES_256_GCM,
         kv_buckets: Optional[Mapping[str, Sequence[Recipient]]] = None,
         max_plaintext_length: int = MAX_PLAINTEXT_LENGTH,
+        compression_subjects: Iterable[str] = (),
+        compression: str = "zstd",
         _value_sealer: Optional[ValueSealer] = None,
     ) -> None:
+        self._compress_subjects = list(compression_subjects)
+        self._compression = Compression.of(compression)
+        if self._compression is Compression.NONE:
+            raise ValueError("compression must be 'zstd' or 'lz4'")
+        if self._compress_subjects:
+            _compression.require(self._compression)  # a missing compressor fails here, not per message
         self._entries: list[tuple[str, Optional[list[Recipient]]]] = [(p, list(r)) for p, r in (subjects or {}).items()]
         self._entries += [(p, None) for p in plaintext_subjects]
         self._consume_plaintext = list(consume_plaintext_subjects)
         self._keys = list(keys)
+        self._decryptor: Optional[_envelope.Decryptor] = None
         self._headers = HeaderSelector(secret_headers, authenticated_headers)
         self._suite = Suite[value_suite] if isinstance(value_suite, str) else Suite(value_suite)
         if self._suite.deterministic:
@@ -110,6 +126,14 @@ class NatsBinding:
         self._max = max_plaintext_length
         self._sealer = _value_sealer
         self._encryptors: dict[str, _envelope.Encryptor] = {}
+
+    def _reader(self) -> "_envelope.Decryptor":
+        """One reader for every record: envelopes under one DEK cost one unwrap and one header
+        parse (its key cache), each still checked as SPEC.md section 11 says."""
+        d = self._decryptor
+        if d is None:
+            d = self._decryptor = _envelope.Decryptor(self._keys, max_plaintext_length=self._max)
+        return d
 
     # ---- subjects ([NB-13]) ---------------------------------------------------------------
 
@@ -121,18 +145,28 @@ class NatsBinding:
             return None
         return max(matching, key=lambda e: _specificity(e[0]))
 
-    def _seal(self, key: str, recipients: list[Recipient], plaintext: bytes, context: Mapping[str, str]) -> bytes:
+    def compresses(self, subject: str) -> bool:
+        """True when the data of ``subject`` is compressed ([CMP-1]: only subjects named so)."""
+        return any(subject_matches(p, subject) for p in self._compress_subjects)
+
+    def _seal(
+        self, key: str, recipients: list[Recipient], plaintext: bytes, context: Mapping[str, str], compress: bool = False
+    ) -> bytes:
+        suite = Suite.of(self._suite, signed=self._suite.signed, compressed=compress) if compress else self._suite
         if self._sealer is not None:
-            return self._sealer(key, recipients, self._suite, plaintext, context)
-        enc = self._encryptors.get(key)
+            return self._sealer(key, recipients, suite, plaintext, context)
+        cache_key = key + "\x00compressed" if compress else key
+        enc = self._encryptors.get(cache_key)
         if enc is None:
-            enc = _envelope.Encryptor(recipients, suite=self._suite)
-            self._encryptors[key] = enc
+            enc = _envelope.Encryptor(
+                recipients, suite=self._suite, compression=self._compression if compress else None
+            )
+            self._encryptors[cache_key] = enc
         return enc.encrypt(plaintext, context)
 
     def _open_envelope(self, data: bytes, context: Mapping[str, str], reason: str, part: str) -> bytes:
         try:
-            return _envelope.decrypt(data, self._keys, external_context=context, max_plaintext_length=self._max)
+            return self._reader().decrypt(data, context)
         except SealpostError as e:
             raise BindingError(e.category, reason, e.message, part) from None
 
@@ -162,7 +196,9 @@ class NatsBinding:
                 )
             return bytes(data), hs
         auth = _sort_headers(h for h in clear if self._headers.is_authenticated(h[0]))
-        sealed = self._seal(entry[0], recipients, frame(_b(secret), bytes(data)), self.data_context(subject, auth))
+        sealed = self._seal(
+            entry[0], recipients, frame(_b(secret), bytes(data)), self.data_context(subject, auth), self.compresses(subject)
+        )
         return sealed, clear
 
     def open(self, subject: str, headers: Optional[Iterable[StrHeader]], data: bytes) -> tuple[bytes, list[StrHeader]]:

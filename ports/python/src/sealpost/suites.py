@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from enum import IntEnum
 
 from cryptography.exceptions import InvalidTag
@@ -10,6 +11,7 @@ from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV, ChaCha20Poly1305
 from cryptography.hazmat.primitives.cmac import CMAC
 
+from . import compression
 from .errors import ErrorCategory, SealpostError
 
 __all__ = ["Suite", "TAG_LENGTH", "PayloadCipher", "seal", "open_body"]
@@ -22,8 +24,9 @@ class Suite(IntEnum):
     """The v1 algorithm suites; the integer value is the u16 suite id of the header.
 
     The low byte of every registered id names the AEAD, the high byte whether the header has a
-    signer field (section 16) and whether the body is segmented (section 17); the properties
-    below come from this table, never from the structure of an unknown id ([SUITE-2])::
+    signer field (section 16), whether the body is segmented (section 17) and whether the
+    payload is packed (section 18); the properties below come from this table, never from the
+    structure of an unknown id ([SUITE-2])::
 
         >>> Suite.AES_256_GCM_SIGNED_SEGMENTED.base, Suite.AES_256_GCM_SIGNED_SEGMENTED.signed
         (<Suite.AES_256_GCM: 1>, True)
@@ -41,6 +44,10 @@ class Suite(IntEnum):
     CHACHA20_POLY1305_SEGMENTED = 0x0202
     AES_256_GCM_SIGNED_SEGMENTED = 0x0301
     CHACHA20_POLY1305_SIGNED_SEGMENTED = 0x0302
+    AES_256_GCM_COMPRESSED = 0x0401
+    CHACHA20_POLY1305_COMPRESSED = 0x0402
+    AES_256_GCM_SIGNED_COMPRESSED = 0x0501
+    CHACHA20_POLY1305_SIGNED_COMPRESSED = 0x0502
 
     @property
     def base(self) -> "Suite":
@@ -58,6 +65,11 @@ class Suite(IntEnum):
         return self in _SEGMENTED
 
     @property
+    def compressed(self) -> bool:
+        """True when the AEAD's plaintext is a packed payload (section 18)."""
+        return self in _COMPRESSED
+
+    @property
     def key_length(self) -> int:
         """Length ``L`` of ``K_msg`` in bytes (5.2)."""
         return 64 if self.deterministic else 32
@@ -73,26 +85,38 @@ class Suite(IntEnum):
         return self in _DETERMINISTIC
 
     @classmethod
-    def of(cls, base: "Suite", signed: bool = False, segmented: bool = False) -> "Suite":
-        """The registered suite with ``base``'s AEAD, signed and/or segmented as asked; a
-        ``ValueError`` for a combination SPEC.md section 4 does not register (AES-SIV is never
-        segmented)."""
+    def of(
+        cls, base: "Suite", signed: bool = False, segmented: bool = False, compressed: bool = False
+    ) -> "Suite":
+        """The registered suite with ``base``'s AEAD, signed, segmented and/or compressed as
+        asked; a ``ValueError`` for a combination SPEC.md section 4 does not register (AES-SIV
+        is never segmented or compressed, no suite is both segmented and compressed)."""
         suite_id = int(Suite(base).base) | (0x0100 if signed else 0) | (0x0200 if segmented else 0)
+        if compressed:
+            suite_id = -1 if segmented else suite_id | 0x0400
         try:
             return cls(suite_id)
         except ValueError:
             raise ValueError(f"no registered suite is {Suite(base).base.name} with signed={signed}, "
-                             f"segmented={segmented}") from None
+                             f"segmented={segmented}, compressed={compressed}") from None
 
     @classmethod
     def from_id(cls, suite_id: int) -> "Suite":
-        """The suite with this id, or ``unsupported-suite`` ([SUITE-2])."""
+        """The suite with this id, or ``unsupported-suite`` ([SUITE-2]); a compressed suite
+        is not implemented without both decompressors installed ([CMP-5])."""
         try:
-            return cls(suite_id)
+            suite = cls(suite_id)
         except ValueError:
             raise SealpostError(
                 ErrorCategory.UNSUPPORTED_SUITE, f"suite id {suite_id:#06x} is not supported"
             ) from None
+        if suite in _COMPRESSED and not compression.available():
+            raise SealpostError(
+                ErrorCategory.UNSUPPORTED_SUITE,
+                f"suite {suite.name} needs the packages 'zstandard' and 'lz4' "
+                "(the extra sealpost-envelope[compression])",
+            )
+        return suite
 
     @classmethod
     def from_name(cls, name: str) -> "Suite":
@@ -106,8 +130,9 @@ class Suite(IntEnum):
 
 
 _BASE = {s: Suite(int(s) & 0x00FF) for s in Suite}
-_SIGNED = frozenset(s for s in Suite if int(s) >> 8 in (0x01, 0x03))
+_SIGNED = frozenset(s for s in Suite if int(s) >> 8 in (0x01, 0x03, 0x05))
 _SEGMENTED = frozenset(s for s in Suite if int(s) >> 8 in (0x02, 0x03))
+_COMPRESSED = frozenset(s for s in Suite if int(s) >> 8 in (0x04, 0x05))
 _DETERMINISTIC = frozenset({Suite.AES_256_SIV, Suite.AES_256_SIV_SIGNED})
 
 
@@ -135,6 +160,24 @@ class PayloadCipher:
                 return _siv_s2v_empty(self._key[:32], aad)
             return self._aead.encrypt(plaintext, [aad])  # type: ignore[call-arg,arg-type]
         return self._aead.encrypt(nonce, plaintext, aad)  # type: ignore[call-arg,arg-type]
+
+    @property
+    def can_seal_into(self) -> bool:
+        """True when :meth:`seal_into` works: AES-GCM and ChaCha20-Poly1305 with a
+        ``cryptography`` release that has ``encrypt_into``."""
+        return self._base is not Suite.AES_256_SIV and hasattr(self._aead, "encrypt_into")
+
+    def seal_into(self, nonce: bytes, aad: bytes, plaintext: bytes, out: memoryview) -> None:
+        """:meth:`seal` into ``out``, exactly ``len(plaintext) + 16`` bytes: a writer puts the
+        body after the header in one buffer, never copying a large body again."""
+        self._aead.encrypt_into(nonce, plaintext, aad, out)  # type: ignore[union-attr]
+
+    def decrypt_function(self) -> "Callable[[bytes, bytes, bytes], bytes]":
+        """The AEAD's own ``decrypt(nonce, body, aad)`` (AES-GCM, ChaCha20-Poly1305), raising
+        ``InvalidTag``: a reader's hot path calls it with no layer between."""
+        if self._base is Suite.AES_256_SIV:
+            raise ValueError("AES-SIV has no nonce: use open()")
+        return self._aead.decrypt  # type: ignore[return-value]
 
     def open(self, nonce: bytes, aad: bytes, body: bytes) -> bytes:
         """Authenticate and decrypt a body; ``authentication-failed`` if the AEAD rejects it
