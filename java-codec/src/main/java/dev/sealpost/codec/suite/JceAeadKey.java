@@ -40,7 +40,11 @@ final class JceAeadKey extends PayloadKey {
     }
 
     AlgorithmParameterSpec params(byte[] nonce) {
-      return this == AES_GCM ? new GCMParameterSpec(128, nonce) : new IvParameterSpec(nonce);
+      return params(nonce, 0, nonce.length);
+    }
+
+    AlgorithmParameterSpec params(byte[] buf, int off, int len) {
+      return this == AES_GCM ? new GCMParameterSpec(128, buf, off, len) : new IvParameterSpec(buf, off, len);
     }
   }
 
@@ -94,16 +98,27 @@ final class JceAeadKey extends PayloadKey {
       byte[] externalContext,
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
+    return decrypt(nonce, 0, nonce.length, header, headerOffset, headerLength, externalContext, body, offset, length);
+  }
+
+  @Override
+  public byte[] decrypt(
+      byte[] nonceBuf, int nonceOffset, int nonceLength,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] body, int offset, int length)
+      throws GeneralSecurityException {
+    AlgorithmParameterSpec params = algorithm.params(nonceBuf, nonceOffset, nonceLength); // copies the nonce
     Cipher c = algorithm.decryptCipher.get();
     try {
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+      c.init(Cipher.DECRYPT_MODE, key, params);
     } catch (java.security.InvalidKeyException e) {
       // JDK 17's ChaCha20-Poly1305 refuses the previous init's key and nonce even to decrypt
       // (fixed in JDK 21, JDK-8305091), e.g. for a redelivered message. A fresh cipher has no
       // previous init.
       c = Algorithm.newCipher(algorithm.transformation);
       algorithm.decryptCipher.set(c);
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+      c.init(Cipher.DECRYPT_MODE, key, params);
     }
     updateAad(c, header, headerOffset, headerLength, externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.

@@ -35,6 +35,22 @@ public abstract class PayloadKey {
       byte[] out, int outOffset)
       throws GeneralSecurityException;
 
+  /**
+   * As {@link #decrypt(byte[], byte[], int, int, byte[], byte[], int, int)}, the nonce being
+   * {@code nonceLength} bytes of {@code nonceBuf} from {@code nonceOffset}: the envelope itself,
+   * so that a reader needs no copy of it.
+   */
+  public byte[] decrypt(
+      byte[] nonceBuf, int nonceOffset, int nonceLength,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] body, int offset, int length)
+      throws GeneralSecurityException {
+    return decrypt(
+        java.util.Arrays.copyOfRange(nonceBuf, nonceOffset, nonceOffset + nonceLength),
+        header, headerOffset, headerLength, externalContext, body, offset, length);
+  }
+
   /** Returns the plaintext, or throws without releasing any of it [AUTH-3]. */
   public abstract byte[] decrypt(
       byte[] nonce,
