@@ -136,6 +136,55 @@ public final class Encryptor {
   }
 
   /**
+   * Suites whose envelope is header, AEAD body and nothing else, so that {@link #encrypt(byte[],
+   * byte[], int, int, EncryptionContext)} can feed its two parts to the cipher one after the
+   * other. Any other suite (and any suite added later) joins the parts and takes {@link
+   * #encrypt(byte[], int, int, EncryptionContext)}.
+   */
+  private static final java.util.Set<Suite> PARTS_IN_PLACE = java.util.EnumSet.of(
+      Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_GCM_SIGNED, Suite.CHACHA20_POLY1305_SIGNED);
+
+  /**
+   * Encrypts {@code head || plaintext[offset, offset + length)} as one message: the same envelope
+   * as encrypting the two joined, without the copy that joining makes (e.g. a frame header and
+   * the payload it frames). The plaintext limit applies to both together.
+   */
+  public byte[] encrypt(byte[] head, byte[] plaintext, int offset, int length, EncryptionContext externalContext)
+      throws SealpostException {
+    Objects.requireNonNull(head, "head");
+    Objects.checkFromIndexSize(offset, length, plaintext.length);
+    Objects.requireNonNull(externalContext, "externalContext");
+    long total = (long) head.length + length;
+    if (total > maxPlaintextLength) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "plaintext of " + total + " bytes exceeds the limit of " + maxPlaintextLength);
+    }
+    if (!PARTS_IN_PLACE.contains(suite) || trailer() != 0) {
+      byte[] joined = new byte[head.length + length];
+      System.arraycopy(head, 0, joined, 0, head.length);
+      System.arraycopy(plaintext, offset, joined, head.length, length);
+      return encrypt(joined, 0, joined.length, externalContext);
+    }
+    ActiveDek dek = active.get();
+    long index;
+    while (true) {
+      if (dek != null) {
+        index = dek.nextIndex();
+        if (index < policy.maxMessages() && !expired(dek)) {
+          break;
+        }
+      }
+      dek = rotate(active, suite, dek);
+    }
+    try {
+      return EnvelopeSealer.seal(
+          dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), head, plaintext, offset, length);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
+    }
+  }
+
+  /**
    * Returns a stream that writes one envelope of the segmented form of this encryptor's suite
    * (SPEC.md section 17) to {@code sink}: the header, then one 65552-byte segment per 65536
    * plaintext bytes; {@link EncryptingOutputStream#finish()} writes the last segment, and

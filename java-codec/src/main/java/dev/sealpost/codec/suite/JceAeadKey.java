@@ -75,6 +75,21 @@ final class JceAeadKey extends PayloadKey {
       byte[] plaintext, int offset, int length,
       byte[] out, int outOffset)
       throws GeneralSecurityException {
+    encrypt(nonce, header, headerOffset, headerLength, externalContext, NO_HEAD, plaintext, offset, length, out, outOffset);
+  }
+
+  private static final byte[] NO_HEAD = new byte[0];
+
+  /** One AEAD over {@code head || plaintext}: the head goes through {@code update}, nothing is joined. */
+  @Override
+  public void encrypt(
+      byte[] nonce,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] head,
+      byte[] plaintext, int offset, int length,
+      byte[] out, int outOffset)
+      throws GeneralSecurityException {
     Cipher c = algorithm.encryptCipher.get();
     c.init(Cipher.ENCRYPT_MODE, key, algorithm.params(nonce));
     updateAad(c, header, headerOffset, headerLength, externalContext);
@@ -83,6 +98,9 @@ final class JceAeadKey extends PayloadKey {
     // intrinsics. The output bytes are identical.
     int p = offset;
     int o = outOffset;
+    if (head.length > 0) {
+      o += c.update(head, 0, head.length, out, o);
+    }
     int end = offset + length;
     while (end - p > ENCRYPT_CHUNK) {
       o += c.update(plaintext, p, ENCRYPT_CHUNK, out, o);
