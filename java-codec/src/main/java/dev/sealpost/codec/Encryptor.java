@@ -48,6 +48,8 @@ public final class Encryptor {
   private final int maxPlaintextLength;
   private final SecureRandom random;
   private final LongSupplier nanoClock;
+  /** {@code policy.maxAge()} in nanoseconds, once: per message it is one subtraction [DEK-4]. */
+  private final long maxAgeNanos;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
   /**
    * The DEK of {@link #encryptingStream} when {@link #suite} is not segmented: its segmented
@@ -70,6 +72,13 @@ public final class Encryptor {
     this.maxPlaintextLength = b.maxPlaintextLength;
     this.random = b.random;
     this.nanoClock = b.nanoClock;
+    long age;
+    try {
+      age = b.policy.maxAge().toNanos();
+    } catch (ArithmeticException e) {
+      age = Long.MAX_VALUE; // beyond 292 years: never reached
+    }
+    this.maxAgeNanos = age;
   }
 
   public static Builder builder() {
@@ -288,7 +297,7 @@ public final class Encryptor {
     while (true) {
       if (gen != null) {
         long index = gen.counter.getAndIncrement();
-        if (index < policy.maxMessages() && nanoClock.getAsLong() - gen.createdNanos < policy.maxAge().toNanos()) {
+        if (index < policy.maxMessages() && nanoClock.getAsLong() - gen.createdNanos < maxAgeNanos) {
           break;
         }
       }
@@ -410,7 +419,7 @@ public final class Encryptor {
   private static final int SIGNATURE_LENGTH = 64;
 
   private boolean expired(ActiveDek dek) {
-    return nanoClock.getAsLong() - dek.createdNanos() >= policy.maxAge().toNanos();
+    return nanoClock.getAsLong() - dek.createdNanos() >= maxAgeNanos;
   }
 
   /** Replaces {@code stale} in {@code ref} with a new DEK for {@code suite}, unless another thread already did. */
