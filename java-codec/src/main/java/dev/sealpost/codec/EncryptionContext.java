@@ -207,13 +207,14 @@ public final class EncryptionContext {
       }
       for (String v : values) {
         int n = Objects.requireNonNull(v, "context value").length();
-        if (n > Limits.MAX_CONTEXT_VALUE_LENGTH || !ascii(v)) {
+        if (n > Limits.MAX_CONTEXT_VALUE_LENGTH) {
           return slow(values);
         }
         size += 2 + n;
       }
       byte[] out = new byte[size];
       int p = 0;
+      int seen = 0; // every char OR-ed together: ASCII if below 0x80
       for (int i = 0; i < order.length; i++) {
         byte[] piece = pieces[i];
         System.arraycopy(piece, 0, out, p, piece.length);
@@ -223,8 +224,13 @@ public final class EncryptionContext {
         out[p++] = (byte) (n >>> 8);
         out[p++] = (byte) n;
         for (int j = 0; j < n; j++) {
-          out[p++] = (byte) v.charAt(j);
+          char c = v.charAt(j);
+          seen |= c;
+          out[p++] = (byte) c;
         }
+      }
+      if (seen >= 0x80) {
+        return slow(values); // not ASCII: UTF-8 lengths and checks as of() makes them
       }
       byte[] last = pieces[order.length];
       System.arraycopy(last, 0, out, p, last.length);
@@ -239,14 +245,6 @@ public final class EncryptionContext {
       return of(m);
     }
 
-    private static boolean ascii(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        if (s.charAt(i) >= 0x80) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   /** The canonical encoding; a fresh copy. */
