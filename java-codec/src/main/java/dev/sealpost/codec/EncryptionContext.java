@@ -244,7 +244,6 @@ public final class EncryptionContext {
       }
       return of(m);
     }
-
   }
 
   /** The canonical encoding; a fresh copy. */
