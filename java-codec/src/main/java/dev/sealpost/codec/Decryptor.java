@@ -38,7 +38,11 @@ import java.util.Set;
  * failure has the category the spec and the vectors name [ERR-2]. Immutable configuration,
  * thread-safe. Unwrapped DEKs are cached by their exact recipient entry; the commitment is
  * checked for every envelope all the same [COM-3], and so is a deterministic DEK from the first
- * entry [SIV-4], recomputed once per (header, external context) of the last entry used.
+ * entry [SIV-4], recomputed once per (header, external context) of the last entry used. A header
+ * prefix (everything before the nonce) that one envelope took through every step is remembered
+ * by its exact bytes (at most {@value VerifiedPrefixCache#DEFAULT_MAX_ENTRIES} prefixes and
+ * 64 KiB), and the next envelopes that start with it skip the parse and the unwrap, with the
+ * same outcome and error categories (see {@code Verified}).
  *
  * <pre>{@code
  * Decryptor dec = Decryptor.builder().kekSource(keyring).build();
