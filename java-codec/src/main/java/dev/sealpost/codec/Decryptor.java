@@ -9,6 +9,7 @@ import dev.sealpost.codec.format.RecipientEntry;
 import dev.sealpost.codec.internal.Bytes;
 import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.VerifiedHeaderCache;
+import dev.sealpost.codec.internal.VerifiedPrefixCache;
 import dev.sealpost.codec.internal.WriterSignatures;
 import dev.sealpost.codec.internal.SegmentCipher;
 import dev.sealpost.codec.internal.SegmentedBody;
@@ -38,7 +39,11 @@ import java.util.Set;
  * failure has the category the spec and the vectors name [ERR-2]. Immutable configuration,
  * thread-safe. Unwrapped DEKs are cached by their exact recipient entry; the commitment is
  * checked for every envelope all the same [COM-3], and so is a deterministic DEK from the first
- * entry [SIV-4], recomputed once per (header, external context) of the last entry used.
+ * entry [SIV-4], recomputed once per (header, external context) of the last entry used. A header
+ * prefix (everything before the nonce) that one envelope took through every step is remembered
+ * by its exact bytes (at most {@value VerifiedPrefixCache#DEFAULT_MAX_ENTRIES} prefixes and
+ * 64 KiB), and the next envelopes that start with it skip the parse and the unwrap, with the
+ * same outcome and error categories (see {@code Verified}).
  *
  * <pre>{@code
  * Decryptor dec = Decryptor.builder().kekSource(keyring).build();
@@ -70,6 +75,57 @@ public final class Decryptor {
    * message. Same semantics as the cache (exact entry and suite); unused when caching is off.
    */
   private volatile LastEntry last;
+  /** Header prefixes that went through every step to a plaintext; see {@link Verified}. */
+  private final VerifiedPrefixCache<Verified> verifiedPrefixes;
+
+  /**
+   * What a header prefix (magic up to the nonce: recipients, commitment, stored context, signer
+   * field and mode 01 signature) gave when an envelope that starts with it was opened in full:
+   * its parse, the entry and keys that opened it, and the trust it was verified under.
+   *
+   * <p>An envelope that starts with the same bytes takes a shorter road, and every step of
+   * SPEC.md section 11 still gives what it gave before, in the same order, so every failure keeps
+   * its category [ERR-2]:
+   *
+   * <ul>
+   *   <li>Steps 1 to 7a read only these bytes and read them forward, so their outcome is the
+   *       remembered parse; step 8 and the first check of step 9 depend on the length, and an
+   *       input too short for the nonce or a mode 02 signature takes the full road.
+   *   <li>Step 9 (body length and plaintext limit) and step 10 (required stored context) are
+   *       checked for every envelope, as they depend on the call.
+   *   <li>Step 10a: a mode 01 signature over {@code P} verified under this very {@link
+   *       TrustedWriters} (immutable, compared by identity) is the verification [SIG-7] remembers
+   *       by exact bytes; any other trust, and every mode 02 signature, is checked in full.
+   *   <li>Step 11: the reader's key sources are asked again which entry is the first one held;
+   *       only if it is the remembered one are its keys reused (what the last-entry shortcut of
+   *       step 11 does too), otherwise step 11 runs in full.
+   *   <li>Step 12: the commitment is compared with the keys' for every envelope [COM-3], and a
+   *       deterministic suite's DEK is checked against the external context [SIV-4].
+   *   <li>Step 13: the AEAD covers the whole header of this envelope, nonce included, and this
+   *       call's external context [AUTH-1].
+   * </ul>
+   */
+  private static final class Verified {
+    final EnvelopeHeader header;
+    /** Sign mode 02: the envelope's last 64 bytes are the message signature [HDR-5]. */
+    final boolean perMessage;
+    final byte[] commitment;
+    final int heldIndex;
+    final LastEntry found;
+    /** The trust that verified the mode 01 signature, and the signer it gave; null otherwise. */
+    final TrustedWriters trust;
+    final SignerRef signer;
+
+    Verified(EnvelopeHeader header, int heldIndex, LastEntry found, TrustedWriters trust, SignerRef signer) {
+      this.header = header;
+      this.perMessage = header.signer().isPresent() && header.signer().get().mode() == SignMode.PER_MESSAGE;
+      this.commitment = header.commitment();
+      this.heldIndex = heldIndex;
+      this.found = found;
+      this.trust = trust;
+      this.signer = signer;
+    }
+  }
 
   private static final class LastEntry {
     final int suiteId;
@@ -113,6 +169,9 @@ public final class Decryptor {
     this.cache = new UnwrappedDekCache(b.cacheCapacity);
     this.trustedWriters = b.trustedWriters;
     this.verifiedHeaders = new VerifiedHeaderCache(b.cacheCapacity == 0 ? 0 : SIGNATURE_CACHE_CAPACITY);
+    this.verifiedPrefixes = b.cacheCapacity == 0
+        ? new VerifiedPrefixCache<>(0, 0)
+        : new VerifiedPrefixCache<>(VerifiedPrefixCache.DEFAULT_MAX_ENTRIES, VerifiedPrefixCache.DEFAULT_MAX_BYTES);
     this.failures = new UnwrapFailureCache(
         b.cacheCapacity == 0 ? 0 : FAILURE_CACHE_CAPACITY, FAILURE_CACHE_TTL_NANOS, b.nanoClock);
   }
@@ -177,19 +236,39 @@ public final class Decryptor {
     Objects.requireNonNull(externalContext, "externalContext");
     Objects.requireNonNull(requiredStoredContext, "requiredStoredContext");
     Objects.requireNonNull(trust, "trust");
-    // Steps 1-8.
-    EnvelopeHeader header = EnvelopeHeader.parse(envelope, offset, length);
+    // Steps 1-8: a prefix opened before gives its parse; only the nonce and the body are new.
+    VerifiedPrefixCache.Entry<Verified> hit = verifiedPrefixes.find(envelope, offset, length);
+    Verified verified = null;
+    EnvelopeHeader header = null;
+    int headerLength = 0;
+    int body = 0;
+    if (hit != null) {
+      Verified v = hit.value();
+      headerLength = hit.length() + v.header.suite().nonceLength();
+      body = length - headerLength;
+      int trailer = v.perMessage ? SIGNATURE_LENGTH : 0;
+      if (body >= trailer) {
+        verified = v;
+        header = v.header;
+        body -= trailer;
+      }
+    }
+    if (verified == null) {
+      header = EnvelopeHeader.parse(envelope, offset, length);
+      headerLength = header.headerLength();
+      body = header.bodyLength();
+    }
+    Suite suite = header.suite();
     // Step 9 [AUTH-4], [LIM-3]. Segmented suites read whole apply only the plaintext limit here,
     // before any decryption, counting 16 bytes per segment of the body [SEG-8]; their segment
     // lengths (an empty body, a short last segment) are checked at step 13 [SEG-2], so that a
     // whole and a streamed reader report the same category.
-    int body = header.bodyLength();
-    if (!header.suite().segmented() && body < Suite.TAG_LENGTH) {
+    if (!suite.segmented() && body < Suite.TAG_LENGTH) {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "body of " + body + " bytes is shorter than the tag");
     }
-    long plaintextLength = header.suite().segmented()
+    long plaintextLength = suite.segmented()
         ? SegmentedBody.plaintextLength(body)
-        : (long) body - Suite.TAG_LENGTH - Packing.overhead(header.suite()); // compressed: + 5 [LIM-3]
+        : (long) body - Suite.TAG_LENGTH - Packing.overhead(suite); // compressed: + 5 [LIM-3]
     if (plaintextLength > maxPlaintextLength) {
       throw new SealpostException(
           ErrorCategory.LIMIT_EXCEEDED, "body of " + body + " bytes exceeds the plaintext limit of " + maxPlaintextLength);
@@ -197,29 +276,83 @@ public final class Decryptor {
     // Step 10 [CTX-4].
     checkStoredContext(header, requiredStoredContext);
     // Step 10a [SIG-5], [SIG-6]: before any unwrap.
-    SignerRef signer = checkWriter(header, envelope, offset, length, externalContext, trust);
+    SignerRef signer = verified != null && verified.trust == trust
+        ? verified.signer
+        : checkWriter(header, envelope, offset, length, externalContext, trust);
     // Steps 11-12.
-    DekKeys keys = checkedKeys(header, envelope, offset, externalContext);
+    LastEntry found = verified != null && firstHeld(header) == verified.heldIndex ? verified.found : keysFor(header);
+    DekKeys keys = found.keys;
+    if (!keys.commitmentMatches(verified != null ? verified.commitment : header.commitment())) {
+      throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
+    }
+    if (!suite.randomized()) {
+      found = checkDeterministicDek(found, header, envelope, offset, headerLength, externalContext);
+    }
     // Step 13 [AUTH-2], [AUTH-3]; segmented: every segment authenticated before any release.
+    int nonceLength = suite.nonceLength();
+    int nonceOffset = offset + headerLength - nonceLength;
     byte[] plaintext;
-    if (header.suite().segmented()) {
+    if (suite.segmented()) {
       plaintext = SegmentedBody.open(
-          keys, header.nonce(), envelope, offset, header.headerLength(), externalContext.encodedView(), body);
+          keys, Arrays.copyOfRange(envelope, nonceOffset, nonceOffset + nonceLength),
+          envelope, offset, headerLength, externalContext.encodedView(), body);
     } else {
       try {
         plaintext = keys.payloadKey().decrypt(
-            header.nonce(),
-            envelope, offset, header.headerLength(),
+            envelope, nonceOffset, nonceLength,
+            envelope, offset, headerLength,
             externalContext.encodedView(),
-            envelope, offset + header.headerLength(), body);
+            envelope, offset + headerLength, body);
       } catch (GeneralSecurityException e) {
         throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED, "the envelope failed authentication", e);
       }
-      if (header.suite().compressed()) { // step 14 [CMP-3], [CMP-4]; nothing released before [CMP-6]
+      if (suite.compressed()) { // step 14 [CMP-3], [CMP-4]; nothing released before [CMP-6]
         plaintext = Packing.unpack(plaintext, 0, plaintext.length, maxPlaintextLength);
       }
     }
-    return new Decrypted(plaintext, signer, header.suite());
+    if (verified == null) {
+      remember(header, envelope, offset, found, trust, signer);
+    }
+    return new Decrypted(plaintext, signer, suite);
+  }
+
+  /**
+   * After a full open: remembers the header prefix for {@link Verified}, when the keys came from
+   * the first held entry (the only case step 11 can repeat without unwrapping). Nothing is kept
+   * when caching is off.
+   */
+  private void remember(
+      EnvelopeHeader header, byte[] envelope, int offset, LastEntry found, TrustedWriters trust, SignerRef signer)
+      throws SealpostException {
+    if (!verifiedPrefixes.enabled()) {
+      return;
+    }
+    int held = firstHeld(header);
+    if (held < 0 || !header.recipients().get(held).equals(found.entry)) {
+      return;
+    }
+    boolean perDek = signer != null && signer.mode() == SignMode.PER_DEK;
+    verifiedPrefixes.put(
+        envelope, offset, header.headerLength() - header.suite().nonceLength(),
+        // Without a [SIV-4] check of its own: that stays with the last entry, once per (header, context).
+        new Verified(header, held, found.sivHeader == null ? found : new LastEntry(found.suiteId, found.entry, found.keys),
+            perDek ? trust : null, perDek ? signer : null));
+  }
+
+  /**
+   * Step 11's choice of entry without unwrapping: the index of the first entry whose key the
+   * reader holds, asking the key sources in the order step 11 does, or -1.
+   */
+  private int firstHeld(EnvelopeHeader header) throws SealpostException {
+    List<RecipientEntry> rs = header.recipients();
+    for (int i = 0; i < rs.size(); i++) {
+      RecipientEntry r = rs.get(i);
+      Optional<RecipientType> type = r.type();
+      if (type.isPresent() && holds(type.get(), r)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Step 10 of SPEC.md section 11 [CTX-4]. */
@@ -247,7 +380,7 @@ public final class Decryptor {
       throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");
     }
     if (!header.suite().randomized()) {
-      checkDeterministicDek(found, header, envelope, offset, externalContext);
+      checkDeterministicDek(found, header, envelope, offset, header.headerLength(), externalContext);
     }
     return keys;
   }
@@ -368,16 +501,21 @@ public final class Decryptor {
    * header and wrote under its DEK for another context. Derived by the writer's own function.
    * A reader that got the DEK from a later entry cannot recompute it and skips the check.
    */
-  private void checkDeterministicDek(
-      LastEntry found, EnvelopeHeader header, byte[] envelope, int offset, EncryptionContext externalContext)
+  private LastEntry checkDeterministicDek(
+      LastEntry found, EnvelopeHeader header, byte[] envelope, int offset, int headerLength,
+      EncryptionContext externalContext)
       throws SealpostException {
     RecipientEntry first = header.recipients().get(0);
     if (!found.entry.equals(first)) {
-      return; // entries are unique by key reference [RCP-7]: an equal entry is the first one
+      return found; // entries are unique by key reference [RCP-7]: an equal entry is the first one
     }
     byte[] context = externalContext.encodedView();
-    if (found.sivVerified(envelope, offset, header.headerLength(), context)) {
-      return;
+    if (found.sivVerified(envelope, offset, headerLength, context)) {
+      return found;
+    }
+    LastEntry l = last; // a prefix remembered whole keeps no check of its own: the last one is here
+    if (l != null && l.keys == found.keys && l.sivVerified(envelope, offset, headerLength, context)) {
+      return l;
     }
     byte[] kek = firstKek(first);
     byte[] recomputed = null;
@@ -399,10 +537,13 @@ public final class Decryptor {
       throw new SealpostException(ErrorCategory.AUTHENTICATION_FAILED,
           "the DEK is not the one the header and external context give for the deterministic suite [SIV-4]");
     }
-    if (cache.size() > 0 && last == found) {
-      last = new LastEntry(found.suiteId, found.entry, found.keys,
-          Arrays.copyOfRange(envelope, offset, offset + header.headerLength()), context.clone());
+    if (cache.size() == 0) {
+      return found;
     }
+    LastEntry checked = new LastEntry(found.suiteId, found.entry, found.keys,
+        Arrays.copyOfRange(envelope, offset, offset + headerLength), context.clone());
+    last = checked;
+    return checked;
   }
 
   /** KEK_1, which gave the DEK moments ago (step 11). */
@@ -419,6 +560,11 @@ public final class Decryptor {
   /** Header inspection without decryption; a signer field is shown as claimed, unverified. */
   public static EnvelopeHeader inspect(byte[] envelope) throws SealpostException {
     return EnvelopeHeader.parse(envelope);
+  }
+
+  /** Remembered verified header prefixes; for tests. */
+  int verifiedPrefixCount() {
+    return verifiedPrefixes.size();
   }
 
   /** Remembered mode 01 verifications; for tests. */

@@ -4,8 +4,10 @@ import dev.sealpost.codec.internal.LogSafe;
 import dev.sealpost.codec.internal.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +31,8 @@ public final class EncryptionContext {
   private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
   private static final EncryptionContext EMPTY = new EncryptionContext(Collections.emptyMap(), new byte[] {0});
 
-  private final Map<String, String> entries;
+  /** Null for a context filled from a {@link Template}: decoded from {@link #encoded} on first use. */
+  private volatile Map<String, String> entries;
   private final byte[] encoded;
 
   private EncryptionContext(Map<String, String> entries, byte[] encoded) {
@@ -99,11 +102,148 @@ public final class EncryptionContext {
 
   /** Entries in canonical order. */
   public Map<String, String> asMap() {
-    return entries;
+    Map<String, String> m = entries;
+    if (m == null) {
+      m = decode(encoded);
+      entries = m;
+    }
+    return m;
   }
 
   public boolean isEmpty() {
-    return entries.isEmpty();
+    return encoded[0] == 0;
+  }
+
+  /** The entries of a canonical encoding this class made (so well-formed, nothing to check). */
+  private static Map<String, String> decode(byte[] enc) {
+    Map<String, String> m = new LinkedHashMap<>();
+    int n = enc[0] & 0xFF;
+    int p = 1;
+    for (int i = 0; i < n; i++) {
+      int kl = enc[p++] & 0xFF;
+      String k = new String(enc, p, kl, StandardCharsets.UTF_8);
+      p += kl;
+      int vl = ((enc[p] & 0xFF) << 8) | (enc[p + 1] & 0xFF);
+      p += 2;
+      m.put(k, new String(enc, p, vl, StandardCharsets.UTF_8));
+      p += vl;
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * A template for contexts whose keys are always the same, with some values fixed and the others
+   * ({@code slotKeys}) given per use, e.g. a Kafka record's topic fixed and its digests per record.
+   * The keys and fixed values are validated and put in canonical order once; {@link
+   * Template#with} then assembles the canonical encoding by copying, and gives a context equal,
+   * byte for byte, to {@link #of(Map)} of the same entries, with the same failures.
+   *
+   * @throws SealpostException as {@link #of(Map)} for the fixed entries and slot keys
+   * @throws IllegalArgumentException if a slot key is repeated or also a fixed key
+   */
+  public static Template template(Map<String, String> fixed, String... slotKeys) throws SealpostException {
+    return new Template(fixed, slotKeys);
+  }
+
+  /** See {@link EncryptionContext#template}. Immutable, thread-safe. */
+  public static final class Template {
+    private final Map<String, String> fixed;
+    private final String[] slotKeys;
+    /** Encoded bytes before slot i (after slot i-1's value): {@code pieces.length == slots + 1}. */
+    private final byte[][] pieces;
+    /** For each slot in canonical order, the index of its value in {@link #with}'s arguments. */
+    private final int[] order;
+
+    private Template(Map<String, String> fixed, String[] slotKeys) throws SealpostException {
+      this.fixed = Map.copyOf(fixed);
+      this.slotKeys = slotKeys.clone();
+      Map<String, String> all = new LinkedHashMap<>(this.fixed);
+      for (String k : this.slotKeys) {
+        if (all.put(Objects.requireNonNull(k, "slot key"), "") != null) {
+          throw new IllegalArgumentException("slot key '" + LogSafe.escape(k) + "' is repeated or fixed");
+        }
+      }
+      // Canonical order and every check of the keys and fixed values, as of() does them; empty
+      // slot values are always valid, so any failure here is the template's own.
+      EncryptionContext probe = of(all);
+      List<byte[]> parts = new ArrayList<>();
+      int[] ord = new int[slotKeys.length];
+      ByteArrayOutputStream piece = new ByteArrayOutputStream();
+      piece.write(probe.encoded[0]);
+      int slot = 0;
+      for (Map.Entry<String, String> e : probe.asMap().entrySet()) {
+        byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+        piece.write(k.length);
+        piece.writeBytes(k);
+        int index = Arrays.asList(this.slotKeys).indexOf(e.getKey());
+        if (index < 0) {
+          byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+          piece.write(v.length >>> 8);
+          piece.write(v.length);
+          piece.writeBytes(v);
+        } else {
+          parts.add(piece.toByteArray()); // the value's u16 length and bytes come per use
+          piece.reset();
+          ord[slot++] = index;
+        }
+      }
+      parts.add(piece.toByteArray());
+      this.pieces = parts.toArray(new byte[0][]);
+      this.order = ord;
+    }
+
+    /**
+     * The context of the fixed entries and these slot values, in the order of the slot keys.
+     * ASCII values within the length limit are copied into place; any other value goes through
+     * {@link #of(Map)}, so its checks and failures are exactly those of {@code of}.
+     */
+    public EncryptionContext with(String... values) throws SealpostException {
+      if (values.length != order.length) {
+        throw new IllegalArgumentException("expected " + order.length + " slot values, got " + values.length);
+      }
+      int size = 0;
+      for (byte[] p : pieces) {
+        size += p.length;
+      }
+      for (String v : values) {
+        int n = Objects.requireNonNull(v, "context value").length();
+        if (n > Limits.MAX_CONTEXT_VALUE_LENGTH) {
+          return slow(values);
+        }
+        size += 2 + n;
+      }
+      byte[] out = new byte[size];
+      int p = 0;
+      int seen = 0; // every char OR-ed together: ASCII if below 0x80
+      for (int i = 0; i < order.length; i++) {
+        byte[] piece = pieces[i];
+        System.arraycopy(piece, 0, out, p, piece.length);
+        p += piece.length;
+        String v = values[order[i]];
+        int n = v.length();
+        out[p++] = (byte) (n >>> 8);
+        out[p++] = (byte) n;
+        for (int j = 0; j < n; j++) {
+          char c = v.charAt(j);
+          seen |= c;
+          out[p++] = (byte) c;
+        }
+      }
+      if (seen >= 0x80) {
+        return slow(values); // not ASCII: UTF-8 lengths and checks as of() makes them
+      }
+      byte[] last = pieces[order.length];
+      System.arraycopy(last, 0, out, p, last.length);
+      return new EncryptionContext(null, out);
+    }
+
+    private EncryptionContext slow(String[] values) throws SealpostException {
+      Map<String, String> m = new LinkedHashMap<>(fixed);
+      for (int i = 0; i < values.length; i++) {
+        m.put(slotKeys[i], values[i]);
+      }
+      return of(m);
+    }
   }
 
   /** The canonical encoding; a fresh copy. */
@@ -130,7 +270,7 @@ public final class EncryptionContext {
   public String toString() {
     // A stored context comes from the header: escaped, so logging it injects nothing.
     StringBuilder sb = new StringBuilder("{");
-    for (Map.Entry<String, String> e : entries.entrySet()) {
+    for (Map.Entry<String, String> e : asMap().entrySet()) {
       if (sb.length() > 1) {
         sb.append(", ");
       }

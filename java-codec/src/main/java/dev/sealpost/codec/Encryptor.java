@@ -50,6 +50,8 @@ public final class Encryptor {
   private final int maxPlaintextLength;
   private final SecureRandom random;
   private final LongSupplier nanoClock;
+  /** {@code policy.maxAge()} in nanoseconds, once: per message it is one subtraction [DEK-4]. */
+  private final long maxAgeNanos;
   private final AtomicReference<ActiveDek> active = new AtomicReference<>();
   /**
    * The DEK of {@link #encryptingStream} when {@link #suite} is not segmented: its segmented
@@ -73,6 +75,13 @@ public final class Encryptor {
     this.maxPlaintextLength = b.maxPlaintextLength;
     this.random = b.random;
     this.nanoClock = b.nanoClock;
+    long age;
+    try {
+      age = b.policy.maxAge().toNanos();
+    } catch (ArithmeticException e) {
+      age = Long.MAX_VALUE; // beyond 292 years: never reached
+    }
+    this.maxAgeNanos = age;
   }
 
   public static Builder builder() {
@@ -147,6 +156,55 @@ public final class Encryptor {
       return signMessage(
           EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length, trailer()),
           external);
+    } catch (GeneralSecurityException e) {
+      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
+    }
+  }
+
+  /**
+   * Suites whose envelope is header, AEAD body and nothing else, so that {@link #encrypt(byte[],
+   * byte[], int, int, EncryptionContext)} can feed its two parts to the cipher one after the
+   * other. Any other suite (and any suite added later) joins the parts and takes {@link
+   * #encrypt(byte[], int, int, EncryptionContext)}.
+   */
+  private static final java.util.Set<Suite> PARTS_IN_PLACE = java.util.EnumSet.of(
+      Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_GCM_SIGNED, Suite.CHACHA20_POLY1305_SIGNED);
+
+  /**
+   * Encrypts {@code head || plaintext[offset, offset + length)} as one message: the same envelope
+   * as encrypting the two joined, without the copy that joining makes (e.g. a frame header and
+   * the payload it frames). The plaintext limit applies to both together.
+   */
+  public byte[] encrypt(byte[] head, byte[] plaintext, int offset, int length, EncryptionContext externalContext)
+      throws SealpostException {
+    Objects.requireNonNull(head, "head");
+    Objects.checkFromIndexSize(offset, length, plaintext.length);
+    Objects.requireNonNull(externalContext, "externalContext");
+    long total = (long) head.length + length;
+    if (total > maxPlaintextLength) {
+      throw new SealpostException(
+          ErrorCategory.LIMIT_EXCEEDED, "plaintext of " + total + " bytes exceeds the limit of " + maxPlaintextLength);
+    }
+    if (!PARTS_IN_PLACE.contains(suite) || trailer() != 0) {
+      byte[] joined = new byte[head.length + length];
+      System.arraycopy(head, 0, joined, 0, head.length);
+      System.arraycopy(plaintext, offset, joined, head.length, length);
+      return encrypt(joined, 0, joined.length, externalContext);
+    }
+    ActiveDek dek = active.get();
+    long index;
+    while (true) {
+      if (dek != null) {
+        index = dek.nextIndex();
+        if (index < policy.maxMessages() && !expired(dek)) {
+          break;
+        }
+      }
+      dek = rotate(active, suite, dek);
+    }
+    try {
+      return EnvelopeSealer.seal(
+          dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), head, plaintext, offset, length);
     } catch (GeneralSecurityException e) {
       throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
     }
@@ -266,7 +324,7 @@ public final class Encryptor {
     while (true) {
       if (gen != null) {
         long index = gen.counter.getAndIncrement();
-        if (index < policy.maxMessages() && nanoClock.getAsLong() - gen.createdNanos < policy.maxAge().toNanos()) {
+        if (index < policy.maxMessages() && nanoClock.getAsLong() - gen.createdNanos < maxAgeNanos) {
           break;
         }
       }
@@ -388,7 +446,7 @@ public final class Encryptor {
   private static final int SIGNATURE_LENGTH = 64;
 
   private boolean expired(ActiveDek dek) {
-    return nanoClock.getAsLong() - dek.createdNanos() >= policy.maxAge().toNanos();
+    return nanoClock.getAsLong() - dek.createdNanos() >= maxAgeNanos;
   }
 
   /** Replaces {@code stale} in {@code ref} with a new DEK for {@code suite}, unless another thread already did. */

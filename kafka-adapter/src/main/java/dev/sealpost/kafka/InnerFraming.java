@@ -84,12 +84,30 @@ public final class InnerFraming {
     }
   }
 
+  /** The frame of a value with no secret headers, before its payload. */
+  private static final byte[] EMPTY_HEAD = {VERSION, 0, 0};
+
   public static byte[] encode(List<Header> headers, byte[] payload) {
     Objects.requireNonNull(payload, "payload");
+    byte[] head = head(headers);
+    byte[] out = Arrays.copyOf(head, head.length + payload.length);
+    System.arraycopy(payload, 0, out, head.length, payload.length);
+    return out;
+  }
+
+  /**
+   * Everything {@link #encode} writes before the payload: {@code encode(h, p)} is {@code head(h)}
+   * followed by {@code p}. The writer passes the two to the cipher apart, so the payload is not
+   * copied. The returned array must not be changed (with no headers it is shared).
+   */
+  static byte[] head(List<Header> headers) {
+    if (headers.isEmpty()) {
+      return EMPTY_HEAD;
+    }
     if (headers.size() > 0xFFFF) {
       throw new IllegalArgumentException("at most 65535 secret headers per record");
     }
-    int size = 3 + payload.length;
+    int size = 3;
     List<byte[]> names = new ArrayList<>(headers.size());
     for (Header h : headers) {
       byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
@@ -98,6 +116,9 @@ public final class InnerFraming {
       }
       names.add(name);
       size += 2 + name.length + 4 + (h.value() == null ? 0 : h.value().length);
+      if (size < 0) {
+        throw new IllegalArgumentException("secret headers longer than 2 GiB");
+      }
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put((byte) VERSION);
@@ -114,7 +135,6 @@ public final class InnerFraming {
         out.put(value);
       }
     }
-    out.put(payload);
     return out.array();
   }
 

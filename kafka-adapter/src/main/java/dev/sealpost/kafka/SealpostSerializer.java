@@ -239,7 +239,8 @@ public class SealpostSerializer<T> implements Serializer<T> {
       context = context(() -> valueContexts.of(topic, k, h), topic);
     }
     // [KB-1], [KB-10]: secret headers travel in the frame and leave the record.
-    byte[] envelope = encrypt(target.get(), InnerFraming.encode(secret, plain), context, topic);
+    // The frame's head and the payload go to the cipher one after the other, never joined.
+    byte[] envelope = encrypt(target.get(), InnerFraming.head(secret), plain, context, topic);
     for (Header h : secret) {
       own.remove(h.key());
     }
@@ -268,6 +269,16 @@ public class SealpostSerializer<T> implements Serializer<T> {
   private byte[] encrypt(SealpostSettings.Target target, byte[] plain, EncryptionContext context, String topic) {
     try {
       return encryptor(target).encrypt(plain, context);
+    } catch (SealpostException e) {
+      throw new SealpostRecordException(SealpostRecordException.Reason.ENCRYPTION_FAILED, e.category(), topic, key,
+          "cannot encrypt: " + e.getMessage(), e);
+    }
+  }
+
+  /** As above, the plaintext being {@code head || plain}. */
+  private byte[] encrypt(SealpostSettings.Target target, byte[] head, byte[] plain, EncryptionContext context, String topic) {
+    try {
+      return encryptor(target).encrypt(head, plain, 0, plain.length, context);
     } catch (SealpostException e) {
       throw new SealpostRecordException(SealpostRecordException.Reason.ENCRYPTION_FAILED, e.category(), topic, key,
           "cannot encrypt: " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealpost.codec.EncryptionContext;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -145,5 +146,44 @@ class BufferReadPathTest {
     assertEquals(RecordBinding.valueContext("t", k, h), c.of("t", k, h), "keyed records get their own");
     String other = RecordBinding.headersDigest(java.util.List.of(new RecordHeader("a", new byte[] {1})));
     assertEquals(RecordBinding.valueContext("t", RecordBinding.NULL_KEY, other), c.of("t", RecordBinding.NULL_KEY, other));
+  }
+
+  // [KB-4], [KB-8]: the per-record contexts filled from a topic's template are byte for byte those
+  // EncryptionContext.of builds (RecordBinding.valueContext), for many topics (ASCII, Unicode,
+  // the 249-character maximum of Kafka topic names), keys and header sets, bound and unbound.
+  @Test
+  void kb4_templateContextsEqualCanonicalEncodingForManyInputs() throws Exception {
+    ValueContexts c = new ValueContexts();
+    java.util.Random r = new java.util.Random(4242);
+    java.util.List<String> topics = new java.util.ArrayList<>(java.util.List.of(
+        "t", "orders", "a.b_c-d", "x".repeat(249), "caf\u00e9", "\u4e2d\u6587", "emoji-\uD83D\uDE00"));
+    for (int i = 0; i < 40; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + r.nextInt(60);
+      for (int j = 0; j < n; j++) {
+        sb.append((char) ('-' + r.nextInt('z' - '-')));
+      }
+      topics.add(sb.toString());
+    }
+    for (String topic : topics) {
+      for (int i = 0; i < 30; i++) {
+        byte[] key = new byte[r.nextInt(40)];
+        r.nextBytes(key);
+        String k = i % 5 == 0 ? RecordBinding.NULL_KEY : RecordBinding.keyDigest(key);
+        java.util.List<org.apache.kafka.common.header.Header> hs = new java.util.ArrayList<>();
+        for (int j = r.nextInt(3); j > 0; j--) {
+          byte[] v = new byte[r.nextInt(8)];
+          r.nextBytes(v);
+          hs.add(new RecordHeader("h" + r.nextInt(9), v));
+        }
+        String h = RecordBinding.headersDigest(hs);
+        for (String keyDigest : new String[] {k, null}) {
+          EncryptionContext expected = RecordBinding.valueContext(topic, keyDigest, h);
+          EncryptionContext actual = c.of(topic, keyDigest, h);
+          assertArrayEquals(expected.encode(), actual.encode(), topic + " " + keyDigest + " " + h);
+          assertEquals(expected.asMap(), actual.asMap());
+        }
+      }
+    }
   }
 }

@@ -22,6 +22,23 @@ public final class EnvelopeSealer {
   }
 
   /**
+   * One envelope whose plaintext is {@code head || plaintext[offset, offset + length)}, without
+   * joining the two first (e.g. a frame header and the payload it frames).
+   */
+  public static byte[] seal(
+      DekKeys keys, byte[] headerPrefix, byte[] nonce, byte[] externalContext, byte[] head,
+      byte[] plaintext, int offset, int length)
+      throws GeneralSecurityException {
+    int headerLength = headerPrefix.length + nonce.length;
+    byte[] out = new byte[headerLength + head.length + length + 16];
+    System.arraycopy(headerPrefix, 0, out, 0, headerPrefix.length);
+    System.arraycopy(nonce, 0, out, headerPrefix.length, nonce.length);
+    keys.payloadKey().encrypt(
+        nonce, out, 0, headerLength, externalContext, head, plaintext, offset, length, out, headerLength);
+    return out;
+  }
+
+  /**
    * As above, with {@code trailer} zero bytes of room after the body, for the caller to fill:
    * the 64-byte message signature of sign mode 02 (SPEC.md 16), without another copy.
    */

@@ -40,7 +40,11 @@ final class JceAeadKey extends PayloadKey {
     }
 
     AlgorithmParameterSpec params(byte[] nonce) {
-      return this == AES_GCM ? new GCMParameterSpec(128, nonce) : new IvParameterSpec(nonce);
+      return params(nonce, 0, nonce.length);
+    }
+
+    AlgorithmParameterSpec params(byte[] buf, int off, int len) {
+      return this == AES_GCM ? new GCMParameterSpec(128, buf, off, len) : new IvParameterSpec(buf, off, len);
     }
   }
 
@@ -71,6 +75,21 @@ final class JceAeadKey extends PayloadKey {
       byte[] plaintext, int offset, int length,
       byte[] out, int outOffset)
       throws GeneralSecurityException {
+    encrypt(nonce, header, headerOffset, headerLength, externalContext, NO_HEAD, plaintext, offset, length, out, outOffset);
+  }
+
+  private static final byte[] NO_HEAD = new byte[0];
+
+  /** One AEAD over {@code head || plaintext}: the head goes through {@code update}, nothing is joined. */
+  @Override
+  public void encrypt(
+      byte[] nonce,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] head,
+      byte[] plaintext, int offset, int length,
+      byte[] out, int outOffset)
+      throws GeneralSecurityException {
     Cipher c = algorithm.encryptCipher.get();
     c.init(Cipher.ENCRYPT_MODE, key, algorithm.params(nonce));
     updateAad(c, header, headerOffset, headerLength, externalContext);
@@ -79,6 +98,9 @@ final class JceAeadKey extends PayloadKey {
     // intrinsics. The output bytes are identical.
     int p = offset;
     int o = outOffset;
+    if (head.length > 0) {
+      o += c.update(head, 0, head.length, out, o);
+    }
     int end = offset + length;
     while (end - p > ENCRYPT_CHUNK) {
       o += c.update(plaintext, p, ENCRYPT_CHUNK, out, o);
@@ -94,16 +116,27 @@ final class JceAeadKey extends PayloadKey {
       byte[] externalContext,
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
+    return decrypt(nonce, 0, nonce.length, header, headerOffset, headerLength, externalContext, body, offset, length);
+  }
+
+  @Override
+  public byte[] decrypt(
+      byte[] nonceBuf, int nonceOffset, int nonceLength,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] body, int offset, int length)
+      throws GeneralSecurityException {
+    AlgorithmParameterSpec params = algorithm.params(nonceBuf, nonceOffset, nonceLength); // copies the nonce
     Cipher c = algorithm.decryptCipher.get();
     try {
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+      c.init(Cipher.DECRYPT_MODE, key, params);
     } catch (java.security.InvalidKeyException e) {
       // JDK 17's ChaCha20-Poly1305 refuses the previous init's key and nonce even to decrypt
       // (fixed in JDK 21, JDK-8305091), e.g. for a redelivered message. A fresh cipher has no
       // previous init.
       c = Algorithm.newCipher(algorithm.transformation);
       algorithm.decryptCipher.set(c);
-      c.init(Cipher.DECRYPT_MODE, key, algorithm.params(nonce));
+      c.init(Cipher.DECRYPT_MODE, key, params);
     }
     updateAad(c, header, headerOffset, headerLength, externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.

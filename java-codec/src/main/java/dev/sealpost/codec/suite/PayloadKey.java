@@ -35,6 +35,41 @@ public abstract class PayloadKey {
       byte[] out, int outOffset)
       throws GeneralSecurityException;
 
+  /**
+   * Encrypts {@code head || plaintext[offset, offset + length)} as one plaintext, writing
+   * {@code ciphertext || tag} at {@code out[outOffset]}: the same bytes as joining them first,
+   * which is what this default does.
+   */
+  public void encrypt(
+      byte[] nonce,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] head,
+      byte[] plaintext, int offset, int length,
+      byte[] out, int outOffset)
+      throws GeneralSecurityException {
+    byte[] joined = new byte[head.length + length];
+    System.arraycopy(head, 0, joined, 0, head.length);
+    System.arraycopy(plaintext, offset, joined, head.length, length);
+    encrypt(nonce, header, headerOffset, headerLength, externalContext, joined, 0, joined.length, out, outOffset);
+  }
+
+  /**
+   * As {@link #decrypt(byte[], byte[], int, int, byte[], byte[], int, int)}, the nonce being
+   * {@code nonceLength} bytes of {@code nonceBuf} from {@code nonceOffset}: the envelope itself,
+   * so that a reader needs no copy of it.
+   */
+  public byte[] decrypt(
+      byte[] nonceBuf, int nonceOffset, int nonceLength,
+      byte[] header, int headerOffset, int headerLength,
+      byte[] externalContext,
+      byte[] body, int offset, int length)
+      throws GeneralSecurityException {
+    return decrypt(
+        java.util.Arrays.copyOfRange(nonceBuf, nonceOffset, nonceOffset + nonceLength),
+        header, headerOffset, headerLength, externalContext, body, offset, length);
+  }
+
   /** Returns the plaintext, or throws without releasing any of it [AUTH-3]. */
   public abstract byte[] decrypt(
       byte[] nonce,
