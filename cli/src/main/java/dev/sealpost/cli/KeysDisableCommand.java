@@ -1,10 +1,7 @@
 package dev.sealpost.cli;
 
 import dev.sealpost.codec.keys.Keyring;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "disable", mixinStandardHelpOptions = true,
     description = {"Disable a version: it is never current, and readers that refuse disabled versions (decrypt "
@@ -17,38 +14,20 @@ import picocli.CommandLine.Option;
       "  sealpost keys disable --keyring app.keyring --key-id orders --key-version 1",
       "  sealpost decrypt --keyring app.keyring --no-disabled --in old.sp > /dev/null   # fails if still under v1"
     })
-final class KeysDisableCommand implements Callable<Integer> {
-  @Mixin KeyringOptions keyring;
-
-  @Option(names = "--key-id", required = true, paramLabel = "ID", description = "Key id.")
-  String keyId;
-
-  @Option(names = "--key-version", required = true, paramLabel = "N", description = "The version to disable.")
-  int version;
-
-  @Option(names = "--json", description = "JSON output.")
-  boolean json;
+final class KeysDisableCommand extends KeysVersionCommand {
+  KeysDisableCommand() {
+    super("disable");
+  }
 
   @Override
-  public Integer call() throws Exception {
-    KeyringOptions.Handle h = keyring.open();
-    try {
-      Keyring.Entry target = KeysCommand.requireVersion(h, keyId, version);
-      if (h.ring.currentVersion(keyId) == version) {
-        // Disabling the current version would silently move writers to another one.
-        throw new CliException("'" + keyId + "' version " + version + " is current; promote another version first");
-      }
-      Keyring after = target.disabled() ? h.ring
-          : KeysCommand.copy(h.ring, keyId, e -> new KeysCommand.State(e.primary(), e.disabled() || e.version() == version)).build();
-      if (!target.disabled()) {
-        h.save(after);
-      }
-      Session.get().text.println(json ? KeysCommand.json(h, "disable", keyId, version, after)
-          : "'" + keyId + "' version " + version + (target.disabled() ? " was already disabled in " : " is now disabled in ")
-              + h.path);
-      return 0;
-    } finally {
-      h.wipe();
+  Outcome edit(KeyringOptions.Handle h, Keyring.Entry target) throws Exception {
+    if (h.ring.currentVersion(keyId) == version) {
+      // Disabling the current version would silently move writers to another one.
+      throw new CliException("'" + keyId + "' version " + version + " is current; promote another version first");
     }
+    Keyring after = target.disabled() ? h.ring
+        : KeysCommand.copy(h.ring, keyId, e -> new KeysCommand.State(e.primary(), e.disabled() || e.version() == version)).build();
+    return new Outcome(after, "'" + keyId + "' version " + version
+        + (target.disabled() ? " was already disabled in " : " is now disabled in ") + h.path);
   }
 }

@@ -2,9 +2,7 @@ package dev.sealpost.cli;
 
 import dev.sealpost.codec.keys.Keyring;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "retire", mixinStandardHelpOptions = true,
@@ -13,41 +11,26 @@ import picocli.CommandLine.Option;
         + "(format v2) so that the number is never issued again. The current version cannot be retired.",
     footerHeading = "%nExamples:%n",
     footer = {"  sealpost keys retire --keyring app.keyring --key-id orders --key-version 1 --yes"})
-final class KeysRetireCommand implements Callable<Integer> {
-  @Mixin KeyringOptions keyring;
-
-  @Option(names = "--key-id", required = true, paramLabel = "ID", description = "Key id.")
-  String keyId;
-
-  @Option(names = "--key-version", required = true, paramLabel = "N", description = "The version to remove.")
-  int version;
-
+final class KeysRetireCommand extends KeysVersionCommand {
   @Option(names = "--yes", description = "Confirm: the KEK is destroyed.")
   boolean yes;
 
-  @Option(names = "--json", description = "JSON output.")
-  boolean json;
+  KeysRetireCommand() {
+    super("retire");
+  }
 
   @Override
-  public Integer call() throws Exception {
-    KeyringOptions.Handle h = keyring.open();
-    try {
-      KeysCommand.requireVersion(h, keyId, version);
-      if (h.ring.currentVersion(keyId) == version) {
-        throw new CliException("'" + keyId + "' version " + version + " is current; promote another version first");
-      }
-      if (!yes) {
-        throw CliException.usage("retiring destroys '" + keyId + "' version " + version + " in " + h.path
-            + ": envelopes still under it can no longer be decrypted (rewrap them first); repeat with --yes");
-      }
-      Keyring after = KeysCommand.copy(h.ring, keyId, e -> e.version() == version ? null : KeysCommand.primary(e, e.primary()))
-          .retire(keyId, version, Instant.now()).build();
-      h.save(after);
-      Session.get().text.println(json ? KeysCommand.json(h, "retire", keyId, version, after)
-          : "retired '" + keyId + "' version " + version + " in " + h.path + ": its KEK is deleted, its number stays used");
-      return 0;
-    } finally {
-      h.wipe();
+  Outcome edit(KeyringOptions.Handle h, Keyring.Entry target) throws Exception {
+    if (h.ring.currentVersion(keyId) == version) {
+      throw new CliException("'" + keyId + "' version " + version + " is current; promote another version first");
     }
+    if (!yes) {
+      throw CliException.usage("retiring destroys '" + keyId + "' version " + version + " in " + h.path
+          + ": envelopes still under it can no longer be decrypted (rewrap them first); repeat with --yes");
+    }
+    Keyring after = KeysCommand.copy(h.ring, keyId, e -> e.version() == version ? null : KeysCommand.primary(e, e.primary()))
+        .retire(keyId, version, Instant.now()).build();
+    return new Outcome(after, "retired '" + keyId + "' version " + version + " in " + h.path
+        + ": its KEK is deleted, its number stays used");
   }
 }

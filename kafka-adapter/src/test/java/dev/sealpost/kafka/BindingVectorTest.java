@@ -13,6 +13,7 @@ import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.vectors.ScriptedRandom;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.KeyringFile;
+import dev.sealpost.vectors.ScriptedRandom;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;

@@ -10,6 +10,7 @@ import dev.sealpost.codec.Encryptor;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.vectors.ScriptedRandom;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

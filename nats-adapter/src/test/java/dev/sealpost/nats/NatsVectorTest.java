@@ -11,6 +11,7 @@ import dev.sealpost.codec.Decryptor;
 import dev.sealpost.codec.ErrorCategory;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.keys.Keyring;
+import dev.sealpost.vectors.ScriptedRandom;
 import io.nats.client.Message;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.impl.Headers;

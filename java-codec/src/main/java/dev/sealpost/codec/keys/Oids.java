@@ -5,12 +5,13 @@ import java.util.Map;
 /** Names for the object identifiers an error message is likely to meet. */
 final class Oids {
   static final String X25519 = "1.3.101.110";
+  static final String ED25519 = "1.3.101.112";
 
   private static final Map<String, String> NAMES =
       Map.ofEntries(
           Map.entry(X25519, "X25519"),
           Map.entry("1.3.101.111", "X448"),
-          Map.entry("1.3.101.112", "Ed25519"),
+          Map.entry(ED25519, "Ed25519"),
           Map.entry("1.3.101.113", "Ed448"),
           Map.entry("1.2.840.113549.1.1.1", "RSA"),
           Map.entry("1.2.840.113549.1.1.10", "RSASSA-PSS"),
