@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealpost.vectors.ScriptedRandom;
 import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.Suite;
