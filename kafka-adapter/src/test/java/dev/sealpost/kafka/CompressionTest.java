@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealpost.vectors.ScriptedRandom;
 import dev.sealpost.codec.Compression;
 import dev.sealpost.codec.Recipient;
 import dev.sealpost.codec.Suite;
 import dev.sealpost.codec.format.EnvelopeHeader;
 import dev.sealpost.codec.keys.Ed25519PrivateKey;
 import dev.sealpost.codec.keys.PemKeys;
+import dev.sealpost.vectors.ScriptedRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
