@@ -141,6 +141,90 @@ class CompressedSuiteTest {
     }
   }
 
+  /**
+   * [CMP-2]: a packed payload is never longer than the plaintext plus 5 bytes: compressed data
+   * is kept only when shorter than the plaintext, else method 00. Every length from 0 to 300, for
+   * data that compresses (one repeated byte), data that does not (random), and half of each.
+   */
+  @Test
+  void packedPayloadIsNeverLongerThanThePlaintextPlusFive_CMP2() throws Exception {
+    Random random = new Random(7);
+    for (Compression c : List.of(Compression.ZSTD, Compression.LZ4)) {
+      Encryptor w = writer(Suite.AES_256_GCM, c).build();
+      for (int n = 0; n <= 300; n++) {
+        byte[] noise = new byte[n];
+        random.nextBytes(noise);
+        byte[] half = noise.clone();
+        Arrays.fill(half, 0, n / 2, (byte) 'x');
+        byte[] same = new byte[n];
+        Arrays.fill(same, (byte) 'x');
+        for (byte[] pt : List.of(same, noise, half)) {
+          byte[] env = w.encrypt(pt, NO_CONTEXT);
+          byte[] packed = packedOf(env);
+          String what = c + ", " + n + " bytes, method " + packed[0];
+          assertTrue(packed.length <= pt.length + 5, what);
+          assertEquals(pt.length, declaredLength(packed), what);
+          if (packed[0] == 0x00) {
+            assertArrayEquals(pt, Arrays.copyOfRange(packed, 5, packed.length), what);
+          } else {
+            assertTrue(packed.length - 5 < pt.length, what + ": compressed data kept only when shorter");
+          }
+          assertArrayEquals(pt, reader().decrypt(env), what);
+        }
+      }
+    }
+  }
+
+  /**
+   * [CMP-2]: the zstd writer (zstd-jni, level 3) never declares a Window_Size above 2^27, for
+   * 8 MiB of compressible JSON (larger than any window level 3 uses) and for 1 KiB. The header
+   * is parsed here from RFC 8878 3.1.1.1; libzstd's streaming decoder, which allocates the window
+   * and refuses one above its default limit of 2^27, decodes the frames too.
+   */
+  @Test
+  void zstdWriterNeverDeclaresAWindowAbove2To27_CMP2() throws Exception {
+    Encryptor w = writer(Suite.AES_256_GCM, Compression.ZSTD).build();
+    byte[] big = jsonOfAtLeast(8 << 20);
+    for (byte[] pt : List.of(big, Arrays.copyOf(big, 1024), JSON)) {
+      byte[] packed = packedOf(w.encrypt(pt, NO_CONTEXT));
+      assertEquals(0x01, packed[0], pt.length + " bytes of JSON compress");
+      byte[] frame = Arrays.copyOfRange(packed, 5, packed.length);
+      assertEquals(0xFD2FB528, frame[0] & 0xFF | (frame[1] & 0xFF) << 8 | (frame[2] & 0xFF) << 16 | (frame[3] & 0xFF) << 24);
+      int fhd = frame[4] & 0xFF;
+      long window;
+      if ((fhd & 0x20) == 0) {
+        int exponent = (frame[5] & 0xFF) >>> 3;
+        int mantissa = frame[5] & 0x07;
+        long base = 1L << (10 + exponent);
+        window = base + base / 8 * mantissa;
+      } else {
+        // Single segment: Window_Size is Frame_Content_Size, which must then be the plaintext length.
+        int fcsBytes = new int[] {1, 2, 4, 8}[fhd >>> 6];
+        int at = 5 + new int[] {0, 1, 2, 4}[fhd & 0x03];
+        long fcs = 0;
+        for (int i = fcsBytes - 1; i >= 0; i--) {
+          fcs = fcs << 8 | frame[at + i] & 0xFF;
+        }
+        window = fcsBytes == 2 ? fcs + 256 : fcs;
+        assertEquals(pt.length, window);
+      }
+      assertTrue(window <= 1L << 27, pt.length + " bytes: Window_Size " + window);
+      try (com.github.luben.zstd.ZstdInputStream in = new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(frame))) {
+        assertArrayEquals(pt, in.readAllBytes(), pt.length + " bytes, libzstd streaming");
+      }
+    }
+  }
+
+  /** Repetitive JSON records of at least {@code n} bytes. */
+  private static byte[] jsonOfAtLeast(int n) {
+    StringBuilder sb = new StringBuilder(n + 64).append('[');
+    for (int i = 0; sb.length() < n; i++) {
+      sb.append(i == 0 ? "" : ",").append("{\"seq\":").append(i).append(",\"kind\":\"page_view\",\"user\":\"u-")
+          .append(i * 7919 % 10007).append("\"}");
+    }
+    return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void everyCompressedSuiteMethodAndSignModeRoundTrips() throws Exception {
     Ed25519PrivateKey key = Ed25519PrivateKey.fromSeed(TestKeys.pattern(60, 32));

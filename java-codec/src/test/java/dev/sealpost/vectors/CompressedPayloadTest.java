@@ -13,6 +13,8 @@ import dev.sealpost.codec.compress.Packing;
 import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.vectors.SpecWriter.SuiteSpec;
 import dev.sealpost.vectors.SpecWriter.ZstdFrame;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -119,6 +121,88 @@ class CompressedPayloadTest {
     byte[] frame = com.github.luben.zstd.Zstd.compressUsingDict(record, dict, 3);
     assertEquals(dictId, com.github.luben.zstd.Zstd.getDictIdFromFrame(frame));
     assertMalformed(SpecWriter.packed(SpecWriter.ZSTD, record.length, frame), "a frame compressed with dictionary " + dictId);
+  }
+
+  /**
+   * [CMP-4]: a zstd frame's Window_Size (RFC 8878 3.1.1.1.2) is at most 2^27. Descriptor 0x88
+   * is Exponent 17, Mantissa 0: 2^(10+17) = 2^27; 0x89 adds Mantissa 1: 2^27 + 2^27/8 * 1 =
+   * 2^27 + 2^24. The two frames differ in that byte alone, and libzstd decodes both in one call,
+   * so the refusal is the rule's and not a corrupt frame's; libzstd's streaming decoder, at its
+   * default limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27), draws the same line for frames without a
+   * content size.
+   */
+  @Test
+  void zstdWindowSizeAbove2To27IsMalformedPayload_CMP4() throws Exception {
+    byte[] at = new ZstdFrame().window(0x88).contentSize(H).raw(HELLO, true).build();
+    byte[] over = new ZstdFrame().window(0x89).contentSize(H).raw(HELLO, true).build();
+    // Header as RFC 8878 lays it out: magic, descriptor (FCS flag 2, no Single_Segment_flag),
+    // Window_Descriptor, a 4-byte Frame_Content_Size; then the block.
+    assertEquals(0x80, at[4] & 0xFF);
+    assertEquals(0x88, at[5] & 0xFF);
+    assertEquals(H, at[6] & 0xFF);
+    assertEquals(0x89, over[5] & 0xFF);
+    byte[] sameButWindow = over.clone();
+    sameButWindow[5] = at[5];
+    assertArrayEquals(at, sameButWindow, "the frames differ in Window_Descriptor alone");
+    for (byte[] frame : List.of(at, over)) {
+      assertArrayEquals(HELLO, com.github.luben.zstd.Zstd.decompress(frame, H), "libzstd, one call");
+    }
+
+    assertArrayEquals(HELLO, open(SpecWriter.packed(SpecWriter.ZSTD, H, at), 1 << 30), "Window_Size exactly 2^27");
+    assertMalformed(SpecWriter.packed(SpecWriter.ZSTD, H, over), "Window_Size 2^27 + 2^24");
+    // Without a frame content size, which libzstd's streaming decoder needs to apply its window
+    // limit: given the content size and room for it, it decodes in one pass and checks nothing.
+    byte[] atNoSize = new ZstdFrame().window(0x88).raw(HELLO, true).build();
+    byte[] overNoSize = new ZstdFrame().window(0x89).raw(HELLO, true).build();
+    assertEquals(0x00, overNoSize[4] & 0xFF);
+    for (byte[] frame : List.of(atNoSize, overNoSize)) {
+      assertArrayEquals(HELLO, com.github.luben.zstd.Zstd.decompress(frame, H), "libzstd, one call");
+    }
+    assertArrayEquals(HELLO, streamed(atNoSize), "libzstd streaming, default window limit");
+    IOException streaming = assertThrows(IOException.class, () -> streamed(overNoSize));
+    // libzstd's text for frameParameter_windowTooLarge.
+    assertTrue(streaming.getMessage().contains("Frame requires too much memory for decoding"), streaming.getMessage());
+    assertArrayEquals(HELLO, open(SpecWriter.packed(SpecWriter.ZSTD, H, atNoSize), 1 << 30), "2^27, no content size");
+    assertMalformed(SpecWriter.packed(SpecWriter.ZSTD, H, overNoSize), "2^27 + 2^24, no content size");
+    // Exponent 18 (2^28), and the largest descriptor: Exponent 31, Mantissa 7 = 2^41 + 7 * 2^38.
+    assertMalformed(SpecWriter.packed(SpecWriter.ZSTD, H, new ZstdFrame().window(0x90).contentSize(H).raw(HELLO, true).build()),
+        "Window_Size 2^28");
+    assertMalformed(SpecWriter.packed(SpecWriter.ZSTD, H, new ZstdFrame().window(0xFF).contentSize(H).raw(HELLO, true).build()),
+        "Window_Size 2^41 + 7 * 2^38");
+    // Just below: Exponent 16, Mantissa 7 = 2^26 + 7 * 2^23 = 2^27 - 2^23.
+    assertArrayEquals(HELLO, open(SpecWriter.packed(SpecWriter.ZSTD, H,
+        new ZstdFrame().window(0x87).contentSize(H).raw(HELLO, true).build()), 1 << 30), "Window_Size 2^27 - 2^23");
+  }
+
+  /** libzstd's streaming decoder (ZSTD_decompressStream, default limits) over {@code frame}. */
+  private static byte[] streamed(byte[] frame) throws IOException {
+    try (com.github.luben.zstd.ZstdInputStream in = new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(frame))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * [CMP-4]: in a single-segment frame Window_Size is Frame_Content_Size (RFC 8878 3.1.1.1.2),
+   * so a frame of 2^27 + 1 bytes is refused though its declared length is within the reader's
+   * limit; refused from the header, before the 2^27 + 1 bytes are allocated. libzstd finds the
+   * frame well formed: 1024 RLE blocks of 128 KiB and one of 1 byte.
+   */
+  @Test
+  void singleSegmentFrameOfMoreThan2To27BytesIsMalformedPayload_CMP4() throws Exception {
+    long size = (1L << 27) + 1;
+    ZstdFrame big = new ZstdFrame().contentSize(size);
+    for (int i = 0; i < 1024; i++) {
+      big.rle(0, 128 * 1024, false);
+    }
+    byte[] frame = big.rle(0, 1, true).build();
+    assertEquals(0xA0, frame[4] & 0xFF, "FCS flag 2 (4 bytes), Single_Segment_flag");
+    assertEquals(frame.length, com.github.luben.zstd.Zstd.findFrameCompressedSize(frame));
+    assertEquals(size, com.github.luben.zstd.Zstd.getFrameContentSize(frame));
+    byte[] packed = SpecWriter.packed(SpecWriter.ZSTD, size, frame);
+    SealpostException e = assertThrows(SealpostException.class, () -> Packing.unpack(packed, 0, packed.length, 1 << 30));
+    assertEquals(ErrorCategory.MALFORMED_PAYLOAD, e.category(), e.getMessage());
+    assertTrue(e.getMessage().contains("Window_Size"), e.getMessage());
+    assertMalformed(packed, "single segment, 2^27 + 1 bytes");
   }
 
   @Test

@@ -421,6 +421,8 @@ final class SpecWriter {
     static final byte[] MAGIC = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
     /** Frame content size to declare, or -1 for none (then a window descriptor of 128 KiB). */
     long contentSize = -1;
+    /** Window_Descriptor byte to write (no Single_Segment_flag), or -1 for the default above. */
+    int windowDescriptor = -1;
     /** Dictionary_ID field size in bytes (0, 1, 2 or 4) and value. */
     int dictIdBytes;
     long dictId;
@@ -430,6 +432,16 @@ final class SpecWriter {
 
     ZstdFrame contentSize(long size) {
       this.contentSize = size;
+      return this;
+    }
+
+    /**
+     * A frame without Single_Segment_flag whose Window_Descriptor is {@code descriptor}
+     * (Exponent in the high 5 bits, Mantissa in the low 3, RFC 8878 3.1.1.1.2); a content size,
+     * when also given, then takes a 2-, 4- or 8-byte field, since flag 0 means no field.
+     */
+    ZstdFrame window(int descriptor) {
+      this.windowDescriptor = descriptor;
       return this;
     }
 
@@ -467,14 +479,14 @@ final class SpecWriter {
       out.writeBytes(MAGIC);
       int fcsBytes;
       int fcsFlag;
-      boolean single = contentSize >= 0;
-      if (!single) {
+      boolean single = contentSize >= 0 && windowDescriptor < 0;
+      if (contentSize < 0) {
         fcsFlag = 0;
         fcsBytes = 0;
-      } else if (contentSize < 256) {
+      } else if (single && contentSize < 256) {
         fcsFlag = 0; // with Single_Segment_flag set, flag 0 means a 1-byte field
         fcsBytes = 1;
-      } else if (contentSize < 65536 + 256) {
+      } else if (contentSize >= 256 && contentSize < 65536 + 256) {
         fcsFlag = 1;
         fcsBytes = 2;
       } else if (contentSize < (1L << 32)) {
@@ -487,7 +499,8 @@ final class SpecWriter {
       int dictFlag = dictIdBytes == 0 ? 0 : dictIdBytes == 1 ? 1 : dictIdBytes == 2 ? 2 : 3;
       out.write((fcsFlag << 6) | (single ? 0x20 : 0) | (checksumOf != null ? 0x04 : 0) | dictFlag);
       if (!single) {
-        out.write(0x38); // Window_Descriptor: exponent 7, mantissa 0: 2^17 bytes, the largest block size
+        // Default Window_Descriptor: exponent 7, mantissa 0: 2^17 bytes, the largest block size.
+        out.write(windowDescriptor < 0 ? 0x38 : windowDescriptor);
       }
       writeLe(out, dictId, dictIdBytes);
       writeLe(out, fcsBytes == 2 ? contentSize - 256 : contentSize, fcsBytes);

@@ -882,10 +882,11 @@ public final class VectorGenerator {
     NOTES.put("PackZstd", "Packing method 01: data is exactly one Zstandard frame (RFC 8878 3.1.1) without a dictionary [CMP-4].");
     NOTES.put("PackLz4", "Packing method 02: data is exactly one raw LZ4 block (the lz4 project's LZ4 Block Format) [CMP-4].");
     NOTES.put("CompressorOutput", "The data is what a compressor wrote: zstd-jni 1.5.7-17 at level 3, or lz4-java 1.11.2's fast compressor. Another compressor may write other data for the same plaintext; any data [CMP-4] accepts is valid.");
-    NOTES.put("HandBuilt", "A zstd frame or LZ4 block written field by field from RFC 8878 or the LZ4 Block Format, to reach the cases a compressor does not write: raw and RLE blocks, checksums, a Dictionary_ID field, a frame content size, overlapping matches.");
+    NOTES.put("HandBuilt", "A zstd frame or LZ4 block written field by field from RFC 8878 or the LZ4 Block Format, to reach the cases a compressor does not write: raw and RLE blocks, checksums, a Dictionary_ID field, a frame content size, a Window_Descriptor, overlapping matches.");
     NOTES.put("Incompressible", "Random bytes: compression would not shorten them, so the writer stores them (method 00) [CMP-2].");
     NOTES.put("MalformedPayload", "The body authenticates, but its packed payload cannot be unpacked: shorter than 5 bytes, an unknown method, or data that is not exactly what the method says: malformed-payload (section 11, step 14) [CMP-4].");
     NOTES.put("DeclaredLength", "The packed payload's length field exceeds the reader's plaintext limit: limit-exceeded before any allocation or decompression, whatever the data [CMP-3].");
+    NOTES.put("WindowSize", "A zstd frame's Window_Size (RFC 8878 3.1.1.1.2: from Window_Descriptor, or Frame_Content_Size in a single-segment frame) at most 2^27 bytes (valid) or above (malformed-payload), in frames libzstd decodes in one call [CMP-2], [CMP-4].");
     NOTES.put("DecompressionBomb", "A few bytes of data that would decompress to far more than the reader's limit: refused from the declared length alone [CMP-3].");
   }
 
@@ -2029,6 +2030,15 @@ public final class VectorGenerator {
           cat(SpecWriter.lz4Sequence(text("abcd"), 0, 8), SpecWriter.lz4Last(text("VWXYZ")))), mp, c, bad, "PackLz4", hb);
       invalid("0401 read as 0001 (suite id flipped): the commitment binds the suite", withByte(g, 4, 0), EXTERNAL, "commitment-mismatch",
           c, "SuiteSwap");
+      // [CMP-4]'s Window_Size bound, appended so that the tcIds before stay as they were. The two
+      // frames differ in the Window_Descriptor byte alone; libzstd decodes both in one call.
+      byte[] w = text("Window_Descriptor, then a 4-byte content size");
+      packedValid("zstd: Window_Descriptor 0x88 (Exponent 17, Mantissa 0): Window_Size exactly 2^27, one raw block", gcm,
+          SpecWriter.packed(SpecWriter.ZSTD, w.length, new SpecWriter.ZstdFrame().window(0x88).contentSize(w.length).raw(w, true)
+              .build()), w, c, "PackZstd", hb, "WindowSize");
+      packedInvalid("zstd: Window_Descriptor 0x89 (Exponent 17, Mantissa 1): Window_Size 2^27 + 2^24, one raw block", chacha,
+          SpecWriter.packed(SpecWriter.ZSTD, w.length, new SpecWriter.ZstdFrame().window(0x89).contentSize(w.length).raw(w, true)
+              .build()), mp, c, bad, "PackZstd", hb, "WindowSize");
     }
 
     private static byte[] rawCtx(byte[] k, byte[] v) {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * packed = method(1) || length(4, u32 big-endian) || data
  *   method 00 stored: data is the plaintext itself, exactly length bytes
  *   method 01 zstd:   data is exactly one Zstandard frame (RFC 8878 3.1.1), no dictionary id,
- *                     no skippable or second frame, no byte after it, giving exactly length bytes
+ *                     Window_Size at most 2^27, no skippable or second frame, no byte after it,
+ *                     giving exactly length bytes
  *   method 02 lz4:    data is exactly one raw LZ4 block (no frame, no size prefix), every byte
  *                     used, giving exactly length bytes
  * </pre>
@@ -44,6 +45,12 @@ public final class Packing {
   static final int ZSTD_LEVEL = 3;
 
   private static final int ZSTD_MAGIC = 0xFD2FB528;
+
+  /**
+   * The largest zstd Window_Size a packed payload may declare (SPEC.md 18): 2^27 bytes, the
+   * default limit of zstd's streaming decoders [CMP-2], [CMP-4].
+   */
+  public static final long MAX_ZSTD_WINDOW = 1L << 27;
 
   private static final boolean ZSTD_AVAILABLE = probe(Compression.ZSTD);
   private static final boolean LZ4_AVAILABLE = probe(Compression.LZ4);
@@ -204,28 +211,42 @@ public final class Packing {
     private static final ThreadLocal<com.github.luben.zstd.ZstdDecompressCtx> DECOMPRESS =
         ThreadLocal.withInitial(com.github.luben.zstd.ZstdDecompressCtx::new);
 
+    /** Field sizes by flag (RFC 8878 3.1.1.1.1): Dictionary_ID, and FCS when Single_Segment_flag is set. */
+    private static final int[] DICT_ID_SIZES = {0, 1, 2, 4};
+    private static final int[] SINGLE_SEGMENT_FCS_SIZES = {1, 2, 4, 8};
+
     private ZstdMethod() {}
 
     static void probe() {
       com.github.luben.zstd.Zstd.compressBound(1); // loads the native library
     }
 
-    /** The data length, or -1 when it does not fit in {@code max} bytes. */
+    /**
+     * The data length, or -1 when it does not fit in {@code max} bytes or its frame declares a
+     * Window_Size above 2^27, which [CMP-2] forbids writing: level 3 stays at 2^21 or below, so
+     * this only keeps a future change of level or library from writing what readers refuse.
+     */
     static int compress(byte[] src, int off, int len, byte[] dst, int dstOff, int max) {
+      int n;
       try {
-        return COMPRESS.get().compressByteArray(dst, dstOff, max, src, off, len);
+        n = COMPRESS.get().compressByteArray(dst, dstOff, max, src, off, len);
       } catch (com.github.luben.zstd.ZstdException e) {
         return -1; // would not fit in max bytes (dstSize_tooSmall)
       }
+      long window = windowSize(dst, dstOff, n);
+      return window >= 0 && window <= MAX_ZSTD_WINDOW ? n : -1;
     }
 
     static byte[] decompress(byte[] src, int off, int len, int length) throws SealpostException {
       checkFrame(src, off, len, length);
+      // Allocated once, from the declared length alone (checked against the limit by the caller).
       byte[] out = new byte[length];
       long r;
       try {
-        // One-shot decompression into exactly length bytes: a frame that would give more fails
-        // (dstSize_tooSmall) as soon as it reaches the end; checksums are verified.
+        // One-shot decompression (ZSTD_decompressDCtx) into exactly length bytes: the output is
+        // the window, so nothing is allocated from the frame's Window_Size; never the streaming
+        // API, which would. A frame that would give more fails (dstSize_tooSmall) as soon as it
+        // reaches the end; checksums are verified.
         r = DECOMPRESS.get().decompressByteArray(out, 0, length, src, off, len);
       } catch (RuntimeException e) {
         throw malformed("zstd data does not decompress: " + e.getMessage());
@@ -237,8 +258,9 @@ public final class Packing {
     }
 
     /**
-     * Exactly one zstd frame (not a skippable one), without a dictionary id, filling {@code len}
-     * bytes exactly, and a frame content size, when present, equal to {@code length}.
+     * Exactly one zstd frame (not a skippable one), without a dictionary id, with a Window_Size
+     * of at most 2^27, filling {@code len} bytes exactly, and a frame content size, when present,
+     * equal to {@code length}.
      */
     private static void checkFrame(byte[] src, int off, int len, int length) throws SealpostException {
       // Magic, then the frame header descriptor (RFC 8878 3.1.1.1); a skippable frame's magic
@@ -248,7 +270,7 @@ public final class Packing {
       }
       int fhd = src[off + 4] & 0xFF;
       boolean singleSegment = (fhd & 0x20) != 0;
-      int dictIdSize = new int[] {0, 1, 2, 4}[fhd & 0x03];
+      int dictIdSize = DICT_ID_SIZES[fhd & 0x03];
       int dictPos = off + 5 + (singleSegment ? 0 : 1);
       if (dictIdSize > 0) {
         if (dictPos + dictIdSize > off + len) {
@@ -261,6 +283,16 @@ public final class Packing {
         if (dictId != 0) {
           throw malformed("zstd frame names dictionary " + dictId + "; dictionaries are not allowed");
         }
+      }
+      long window = windowSize(src, off, len);
+      if (window < 0) {
+        throw malformed("zstd frame header is truncated");
+      }
+      if (window > MAX_ZSTD_WINDOW) {
+        // The one-shot decoding below would need no window, but a streaming reader would
+        // allocate it: the format bounds it so that every reader can decode every payload.
+        throw malformed("zstd frame declares a Window_Size of " + Long.toUnsignedString(window)
+            + " bytes, above 2^27");
       }
       long frameSize;
       long contentSize;
@@ -280,6 +312,42 @@ public final class Packing {
       if (contentSize >= 0 && contentSize != length) {
         throw malformed("zstd frame declares " + contentSize + " bytes, declared length " + length);
       }
+    }
+
+    /**
+     * Window_Size of the zstd frame header at {@code src[off, off+len)} (RFC 8878 3.1.1.1.2), or
+     * -1 when the header is cut short. Without Single_Segment_flag: from Window_Descriptor,
+     * {@code 2^(10 + Exponent) + 2^(10 + Exponent) / 8 * Mantissa}; with it, Frame_Content_Size
+     * (unsigned: an 8-byte one of 2^63 or more reads as Long.MAX_VALUE, still above any bound).
+     * The magic is the caller's to check.
+     */
+    static long windowSize(byte[] src, int off, int len) {
+      if (len < 5) {
+        return -1;
+      }
+      int fhd = src[off + 4] & 0xFF;
+      if ((fhd & 0x20) == 0) {
+        if (len < 6) {
+          return -1;
+        }
+        int wd = src[off + 5] & 0xFF;
+        long base = 1L << (10 + (wd >>> 3)); // Exponent <= 31: at most 2^41, no overflow
+        return base + (base >>> 3) * (wd & 0x07);
+      }
+      int dictIdSize = DICT_ID_SIZES[fhd & 0x03];
+      int fcsSize = SINGLE_SEGMENT_FCS_SIZES[fhd >>> 6];
+      int p = off + 5 + dictIdSize;
+      if (p + fcsSize > off + len) {
+        return -1;
+      }
+      long fcs = 0;
+      for (int i = fcsSize - 1; i >= 0; i--) {
+        fcs = (fcs << 8) | (src[p + i] & 0xFF);
+      }
+      if (fcsSize == 2) {
+        fcs += 256; // RFC 8878 3.1.1.1.4: the 2-byte field is offset by 256
+      }
+      return fcs < 0 ? Long.MAX_VALUE : fcs;
     }
 
     private static int leInt(byte[] b, int p) {
