@@ -578,3 +578,121 @@ def test_cmp4_lz4_match_offset_zero(match_length: int) -> None:
     assert Decryptor([ORDERS]).decrypt(spec(packed).envelope(), EXT) == expected
     bad, _ = _lz4_with_match(0, match_length)
     fails(C.MALFORMED_PAYLOAD, spec(b"\x02" + struct.pack(">I", len(expected)) + bad).envelope())
+
+
+# ------------------------------------------------------------------------- zstd Window_Size ([CMP-2], [CMP-4])
+
+
+def _raw_block_frame(window_descriptor: int, content: bytes = b"hello") -> bytes:
+    """A zstd frame (RFC 8878 3.1.1) with a Window_Descriptor, no Frame_Content_Size and one
+    last raw block: Window_Size = (1 << (10 + exponent)) * (1 + mantissa / 8)."""
+    return (b"\x28\xb5\x2f\xfd" + bytes([0x00, window_descriptor])
+            + ((len(content) << 3) | 0x01).to_bytes(3, "little") + content)
+
+
+def _window_size(descriptor: int) -> int:
+    base = 1 << (10 + (descriptor >> 3))
+    return base + (base // 8) * (descriptor & 7)
+
+
+WINDOW_2_27 = 17 << 3  # exponent 17, mantissa 0: 2^27
+WINDOW_2_27_PLUS_2_24 = (17 << 3) | 1  # mantissa 1: 2^27 + 2^24
+
+
+def test_cmp4_zstd_window_size_at_the_bound_is_valid() -> None:
+    """[CMP-4]: a Window_Descriptor of exactly 2^27 bytes is accepted, with or without a
+    checksum-free raw block of a few bytes."""
+    assert _window_size(WINDOW_2_27) == 1 << 27
+    packed = b"\x01" + struct.pack(">I", 5) + _raw_block_frame(WINDOW_2_27)
+    assert Decryptor([ORDERS]).decrypt(spec(packed).envelope(), EXT) == b"hello"
+
+
+def test_cmp4_zstd_window_size_above_the_bound_is_malformed() -> None:
+    """[CMP-4]: a Window_Descriptor of 2^27 + 2^24 bytes is malformed-payload, although the
+    frame is otherwise valid (zstandard alone decodes it when given room)."""
+    assert _window_size(WINDOW_2_27_PLUS_2_24) == (1 << 27) + (1 << 24)
+    frame = _raw_block_frame(WINDOW_2_27_PLUS_2_24)
+    big = zstd.ZstdDecompressor(max_window_size=1 << 28)
+    assert big.decompress(frame, max_output_size=5) == b"hello"
+    fails(C.MALFORMED_PAYLOAD, spec(b"\x01" + struct.pack(">I", 5) + frame).envelope())
+
+
+def test_cmp4_zstd_window_size_of_a_single_segment_frame_is_its_content_size() -> None:
+    """[CMP-4], RFC 8878 3.1.1.1.2: a single-segment frame's Window_Size is its
+    Frame_Content_Size; one of 2^27 + 1 bytes (RLE blocks of 128 KiB, valid otherwise) is
+    malformed-payload, refused before it is decoded."""
+    total = (1 << 27) + 1
+    blocks = []
+    left = total
+    while left:
+        n = min(left, 1 << 17)
+        left -= n
+        blocks.append(((n << 3) | (1 << 1) | (0 if left else 1)).to_bytes(3, "little") + b"z")
+    # Single_Segment_flag, FCS_Field_Size 2 (4 bytes)
+    frame = b"\x28\xb5\x2f\xfd" + bytes([0x80 | 0x20]) + struct.pack("<I", total) + b"".join(blocks)
+    params = zstd.get_frame_parameters(frame)
+    assert (params.window_size, params.content_size) == (total, total)
+    fails(C.MALFORMED_PAYLOAD, spec(b"\x01" + struct.pack(">I", total) + frame).envelope())
+
+
+def _context_size_after(packed: bytes) -> int:
+    """The size of zstd's decompression context (ZSTD_sizeof_DCtx: the context and the window
+    and input buffers it reserved) of a fresh thread after it unpacked ``packed``."""
+    sizes: list[int] = []
+
+    def run() -> None:
+        compression_module.unpack(packed, 1 << 30)
+        sizes.append(compression_module._local.dctx.memory_size())
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert len(sizes) == 1
+    return sizes[0]
+
+
+def test_cmp4_a_hostile_window_size_reserves_nothing() -> None:
+    """Section 18, [CMP-4]: a frame declaring a 2^27 window and no content size, holding 5
+    bytes, costs what an honest frame of the same 5 bytes costs: decoded in one call into the
+    declared length, zstd reserves no window. zstandard's own streaming decoder, given the same
+    frame, reserves the whole window (so the measure would see it)."""
+    hostile = _raw_block_frame(WINDOW_2_27)
+    honest = zstd.ZstdCompressor(write_content_size=True).compress(b"hello")
+    assert zstd.get_frame_parameters(honest).window_size < 1 << 20
+    streaming = zstd.ZstdDecompressor()
+    assert streaming.decompress(hostile, max_output_size=5) == b"hello"
+    assert streaming.memory_size() >= 1 << 27  # what the window would cost
+    honest_cost = _context_size_after(b"\x01" + struct.pack(">I", 5) + honest)
+    hostile_cost = _context_size_after(b"\x01" + struct.pack(">I", 5) + hostile)
+    assert hostile_cost <= 2 * honest_cost, (hostile_cost, honest_cost)
+    assert hostile_cost < 1 << 20
+
+
+@pytest.mark.parametrize("checksum", [False, True])
+def test_cmp4_sizeless_frames_give_exactly_the_declared_length(checksum: bool) -> None:
+    """[CMP-4]: a frame without Frame_Content_Size (the reader supplies `length`) decodes when
+    `length` is right, and is malformed-payload one byte either way; its checksum is still
+    checked."""
+    frame = zstd.ZstdCompressor(write_content_size=False, write_checksum=checksum).compress(DOC)
+    assert zstd.get_frame_parameters(frame).content_size == (1 << 64) - 1
+    assert compression_module.unpack(b"\x01" + N + frame, 1 << 30) == DOC
+    for n in (len(DOC) - 1, len(DOC) + 1):
+        with pytest.raises(SealpostError) as e:
+            compression_module.unpack(b"\x01" + struct.pack(">I", n) + frame, 1 << 30)
+        assert e.value.category is C.MALFORMED_PAYLOAD
+    if checksum:
+        bad = frame[:-1] + bytes([frame[-1] ^ 1])
+        with pytest.raises(SealpostError) as e:
+            compression_module.unpack(b"\x01" + N + bad, 1 << 30)
+        assert e.value.category is C.MALFORMED_PAYLOAD
+
+
+def test_cmp2_writer_window_size_stays_far_below_the_bound() -> None:
+    """[CMP-2]: the writer's zstd frames (level 3) have a Window_Size of at most 2^21 bytes,
+    also for a plaintext larger than that."""
+    plaintext = b"".join(b"%08d:" % i + os.urandom(8).hex().encode() for i in range(200_000))
+    assert len(plaintext) > 1 << 22
+    packed = compression_module.pack(plaintext, Compression.ZSTD)
+    assert packed[0] == 0x01
+    assert zstd.get_frame_parameters(packed[5:]).window_size <= 1 << 21
+    assert zstd.ZstdDecompressor().decompress(packed[5:]) == plaintext

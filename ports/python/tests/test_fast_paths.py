@@ -208,6 +208,39 @@ def test_external_context_of_str_subclass_is_not_cached() -> None:
     assert not any(type(k) is not str or type(v) is not str for key in _EXTERNAL_CACHE for k, v in key)
 
 
+def test_reader_remembers_the_last_context_by_its_items_not_its_identity() -> None:
+    """[AUTH-1]: a reader remembers the encoding of the last external context; the same dict
+    object mutated between calls is encoded anew, and a context holding a str subclass is not
+    remembered (it could compare equal to other text)."""
+    enc = Encryptor([ORDERS])
+    reader = Decryptor([ORDERS])
+    env_a = enc.encrypt(b"a", {"topic": "a"})
+    env_b = enc.encrypt(b"b", {"topic": "b"})
+    ctx = {"topic": "a"}
+    for _ in range(2):  # the second time with the prefix known
+        assert reader.decrypt(env_a, ctx) == b"a"
+    ctx["topic"] = "b"
+    assert reader.decrypt(env_b, ctx) == b"b"
+    assert category(reader, env_a, ctx) is C.AUTHENTICATION_FAILED
+    ctx["topic"] = "a"
+    assert reader.open(env_a, ctx).plaintext == b"a"
+    assert category(reader, env_b, ctx) is C.AUTHENTICATION_FAILED
+
+    class Liar(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __ne__(self, other: object) -> bool:
+            return False
+
+        __hash__ = str.__hash__
+
+    assert category(reader, env_b, {"topic": Liar("a")}) is C.AUTHENTICATION_FAILED
+    assert reader.decrypt(env_b, {"topic": "b"}) == b"b"
+    assert category(reader, env_a, {"topic": Liar("b")}) is C.AUTHENTICATION_FAILED
+    assert all(type(k) is str and type(v) is str for k, v in reader._last_external[0].items())
+
+
 # ---------------------------------------------------------------------------- large bodies
 
 

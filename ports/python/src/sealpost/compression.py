@@ -26,6 +26,9 @@ PACKED_PREFIX_LENGTH = 5
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 #: zstd's own "content size unknown" (ZSTD_CONTENTSIZE_UNKNOWN).
 _ZSTD_UNKNOWN_SIZE = (1 << 64) - 1
+#: The largest Window_Size a reader accepts and a writer writes ([CMP-2], [CMP-4]): zstd's
+#: ZSTD_WINDOWLOG_LIMIT_DEFAULT.
+ZSTD_MAX_WINDOW = 1 << 27
 #: zstd level of the writer: zstd's default, the one Kafka's zstd codec uses.
 ZSTD_LEVEL = 3
 
@@ -181,8 +184,22 @@ def _zstd_decompress(data: memoryview, length: int) -> bytes:
         raise _malformed("method 01 data has no valid zstd frame header") from None
     if params.dict_id != 0:
         raise _malformed("the zstd frame names a dictionary")
+    # Window_Size as RFC 8878 3.1.1.1.2 defines it: from the Window_Descriptor, or the content
+    # size of a single-segment frame (zstd reports both as window_size).
+    if params.window_size > ZSTD_MAX_WINDOW:
+        raise _malformed(f"the zstd frame's Window_Size of {params.window_size} bytes is above 2^27")
     declared = params.content_size
-    if declared != _ZSTD_UNKNOWN_SIZE and declared != length:
+    if declared == _ZSTD_UNKNOWN_SIZE:
+        # zstd decodes a frame in one pass, straight into the output and with no window buffer
+        # of its own, only when the header gives the content size; otherwise its streaming
+        # decoder reserves Window_Size (up to 128 MiB) for a frame of a few bytes, and keeps it
+        # in the thread's context. The header is rewritten to declare `length` (same
+        # Window_Descriptor, so the same block size limit; same checksum flag; the
+        # Dictionary_ID, 0 here, dropped): zstd then checks that the frame gives exactly
+        # `length` bytes, and decodes into a buffer of that size.
+        raw = _with_content_size(raw, zstd.frame_header_size(raw), length)
+        declared = length
+    elif declared != length:
         # Checked before decompressing, so that a frame header cannot make the decompressor
         # allocate more than `length`.
         raise _malformed(f"the zstd frame declares {declared} bytes, not {length}")
@@ -192,18 +209,31 @@ def _zstd_decompress(data: memoryview, length: int) -> bytes:
     try:
         if declared == 0:
             # zstandard's one-shot call returns b"" for a frame declaring 0 bytes without
-            # reading the rest; the streaming object checks the blocks, checksum and trailer.
+            # reading the rest; the streaming object checks the blocks, checksum and trailer
+            # (and reserves nothing: a known content size of 0 bounds its buffers).
             obj = dctx.decompressobj()
             out = obj.decompress(raw)
             if not obj.eof or obj.unused_data:
                 raise _malformed("method 01 data is not exactly one complete zstd frame")
             return out  # type: ignore[no-any-return]
-        # At most `length` bytes are allocated (one more when length is 0: zstandard reads a
-        # max_output_size of 0 as "unbounded"); a frame giving more fails, as does any byte
-        # after the frame (a second or skippable frame).
-        return dctx.decompress(raw, max_output_size=max(length, 1), allow_extra_data=False)  # type: ignore[no-any-return]
+        # One call into a buffer of exactly `length` bytes (the declared content size): a frame
+        # giving more or fewer fails, as does any byte after the frame (a second or skippable
+        # frame).
+        return dctx.decompress(raw, allow_extra_data=False)  # type: ignore[no-any-return]
     except zstd.ZstdError:
         raise _malformed("method 01 data is not one valid zstd frame of the declared length") from None
+
+
+def _with_content_size(frame: bytes, header_size: int, length: int) -> bytes:
+    """``frame`` (a header without Frame_Content_Size, so not single-segment) with a header
+    declaring ``length`` in a 4-byte Frame_Content_Size (RFC 8878 3.1.1.1.1: FCS_Field_Size 2)."""
+    descriptor = frame[4]
+    return b"".join((
+        _ZSTD_MAGIC,
+        bytes((0x80 | (descriptor & 0x04), frame[5])),  # keep Content_Checksum_flag, Window_Descriptor
+        struct.pack("<I", length),
+        memoryview(frame)[header_size:],
+    ))
 
 
 def _lz4_decompress(data: memoryview, length: int) -> bytes:

@@ -776,32 +776,41 @@ def _check_required(header: Header, required_context: Context) -> None:
 
 class _Known:
     """What a header prefix (the header before the nonce) gave once: its parse (steps 1 to 8
-    depend on nothing else, the nonce having the suite's fixed length), the offset of its
-    commitment, and the keys step 12 accepted for it."""
+    depend on nothing else, the nonce having the suite's fixed length), its commitment, and the
+    keys step 12 accepted for it, as one tuple (:attr:`fast`) that the hot path unpacks at once:
+    attribute loads and integer arithmetic are a good part of a small message's cost, so the
+    bounds of step 9 are envelope lengths computed here.
 
-    __slots__ = ("prefix", "prefix_length", "header_end", "header", "suite", "nonce_length", "trailer", "overhead",
-                 "commitment_offset", "commitment", "decrypt", "compressed", "fast")
+    ``fast`` is ``(prefix, prefix length, header length, end of the body as a slice stop,
+    shortest envelope, longest envelope, longest envelope whose body is copied, the keys'
+    commitment, the header's commitment, the AEAD's decrypt, compressed, suite, header)``."""
 
-    def __init__(self, prefix: bytes, header: Header, derived: DerivedKeys, payload: PayloadCipher) -> None:
+    __slots__ = ("fast",)
+
+    def __init__(self, prefix: bytes, header: Header, derived: DerivedKeys, payload: PayloadCipher, limit: int) -> None:
         suite = header.suite
-        self.prefix = prefix
-        self.prefix_length = len(prefix)
-        self.header = header
-        self.suite = suite
-        self.nonce_length = suite.nonce_length
-        self.header_end = len(prefix) + suite.nonce_length
+        header_end = len(prefix) + suite.nonce_length
         # Sign mode 02: the message signature follows the body.
         per_message = header.signer is not None and header.signer.sign_mode == SignMode.PER_MESSAGE
-        self.trailer = SIGNATURE_LENGTH if per_message else 0
-        # [LIM-3]: the body may exceed the plaintext limit by this much.
-        self.overhead = max_body_length(suite, 0)
-        # magic, version, suite id, recipient count; then each entry's fixed 8 bytes and fields.
-        self.commitment_offset = 7 + sum(8 + len(e.key_id) + len(e.wrapped_dek) for e in header.recipients)
-        self.commitment = derived.commitment
-        self.decrypt = payload.decrypt_function()
-        self.compressed = suite.compressed
-        self.fast = (prefix, self.prefix_length, self.header_end, self.trailer, self.overhead, self.commitment_offset,
-                     self.commitment, self.decrypt, self.compressed, suite, header)
+        trailer = SIGNATURE_LENGTH if per_message else 0
+        self.fast = (
+            prefix,
+            len(prefix),
+            header_end,
+            -trailer if trailer else None,
+            # Step 9: a body of at least the tag, at most the limit and the suite's overhead ([LIM-3]).
+            header_end + TAG_LENGTH + trailer,
+            header_end + max_body_length(suite, limit) + trailer,
+            header_end + _COPY_LIMIT + trailer,
+            derived.commitment,
+            # The commitment field of the prefix: an envelope that starts with the prefix holds
+            # these very bytes in its header.
+            header.commitment,
+            payload.decrypt_function(),
+            suite.compressed,
+            suite,
+            header,
+        )
 
 
 class _KeyCache:
@@ -815,12 +824,14 @@ class _KeyCache:
     :meth:`open_known` can skip steps 1 to 8 for an envelope that starts with a prefix already
     parsed: the same bytes parse the same way."""
 
-    __slots__ = ("_entries", "_known", "_lengths", "_last", "_limit", "_lock")
+    __slots__ = ("_entries", "_known", "_lengths", "_last", "_limit", "_plaintext_limit", "_lock")
 
     #: Distinct prefix lengths tried per envelope, most recent first.
     MAX_LENGTHS = 8
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, plaintext_limit: int = MAX_PLAINTEXT_LENGTH) -> None:
+        #: The reader's plaintext limit, which step 9's bounds in :attr:`_Known.fast` include.
+        self._plaintext_limit = plaintext_limit
         self._entries: dict[bytes, tuple[DerivedKeys, Optional[PayloadCipher]]] = {}
         self._known: dict[bytes, _Known] = {}
         self._lengths: tuple[int, ...] = ()
@@ -847,53 +858,70 @@ class _KeyCache:
                 self._last = None
             self._entries[key] = value
             if value[1] is not None and not header.suite.deterministic:
-                self._known[key] = _Known(key, header, value[0], value[1])
+                self._known[key] = _Known(key, header, value[0], value[1], self._plaintext_limit)
                 n = len(key)
                 if n not in self._lengths:
                     self._lengths = ((n,) + self._lengths)[: self.MAX_LENGTHS]
 
-    def open_known(
-        self, data: bytes, external: bytes, required_context: Context, limit: int
-    ) -> Optional[tuple[bytes, Suite]]:
+    def open_known(self, data: bytes, external: bytes, required_context: Context) -> Optional[tuple[bytes, Suite]]:
         """Section 11 for an envelope of an unsegmented suite whose header prefix this cache
         knows, for a reader that requires no trusted writer: the plaintext and the suite.
         ``None`` when the prefix is unknown or anything is out of the ordinary (a short or long
         body, ...): the full procedure then runs, and reports the first fault ([ERR-2])."""
+        fast = self.find(data)
+        if fast is None:
+            return None
+        plaintext = _open_known(fast, data, external, required_context, self._plaintext_limit)
+        return None if plaintext is None else (plaintext, fast[11])
+
+    def find(self, data: bytes) -> Optional[tuple[Any, ...]]:
+        """The :attr:`_Known.fast` of the prefix ``data`` starts with, or ``None``; remembered
+        as the last one."""
         fast = self._last
-        if fast is None or not data.startswith(fast[0]):
-            known = self._known
-            for n in self._lengths:
-                k = known.get(data[:n])
-                if k is not None:
-                    break
-            else:
-                return None
-            fast = self._last = k.fast
-        # One tuple, unpacked at once: attribute loads are a good part of a small message's cost.
-        prefix, n, header_end, trailer, overhead, off, commitment, decrypt, compressed, suite, header = fast
-        end = len(data) - trailer
-        size = end - header_end
-        # Step 9: what falls outside these bounds takes the full path, for its category.
-        if size < TAG_LENGTH or size > limit + overhead:
-            return None
-        # Step 10 ([CTX-4]); 10a is skipped: no trusted writer is required.
-        if required_context:
-            _check_required(header, required_context)
-        # Step 12, [COM-3]: the commitment is compared for every envelope, cached keys or not.
-        if not _compare_digest(commitment, data[off : off + 32]):
-            return None
-        # Step 13: the body is decrypted where it lies; a large one is not copied first.
-        try:
-            plaintext = decrypt(
-                data[n:header_end],
-                data[header_end:end] if size <= _COPY_LIMIT else memoryview(data)[header_end:end],
-                data[:header_end] + external,
-            )
-        except InvalidTag:
-            raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
-        if compressed:
-            plaintext = _compression.unpack(plaintext, limit)  # step 14
-        return plaintext, suite
+        if fast is not None and data.startswith(fast[0]):
+            return fast
+        known = self._known
+        for n in self._lengths:
+            k = known.get(data[:n])
+            if k is not None:
+                fast = self._last = k.fast
+                return fast
+        return None
+
+
+def _open_known(fast: tuple[Any, ...], data: bytes, external: bytes, required_context: Context, limit: int) -> Optional[bytes]:
+    """Steps 9 to 14 of section 11 for an envelope ``data`` that starts with the prefix of
+    ``fast`` (a :attr:`_Known.fast` made with the plaintext limit ``limit``), for a reader that
+    requires no trusted writer: steps 1 to 8 gave the same result for the same bytes, and step
+    11's keys are the ones step 12 accepted for them. The plaintext, or ``None`` when the full
+    procedure must run to find the category ([ERR-2]); raises for a fault whose category is
+    certain (steps 10, 13, 14). :meth:`Decryptor.decrypt` has a copy of this, written out."""
+    _, n, header_end, stop, shortest, longest, copied, commitment, claimed, decrypt, compressed, _, header = fast
+    # Step 9: an envelope whose body is outside these bounds takes the full path, for its category.
+    length = len(data)
+    if not shortest <= length <= longest:
+        return None
+    # Step 10 ([CTX-4]); 10a is skipped: no trusted writer is required.
+    if required_context:
+        _check_required(header, required_context)
+    # Step 12, [COM-3]: the keys' commitment is compared with the header's for every envelope,
+    # cached keys or not, in constant time ([COM-2]). The header's is the prefix's: the
+    # envelope starts with the prefix, so its commitment field holds the same 32 bytes.
+    if not _compare_digest(commitment, claimed):
+        return None
+    # Step 13: the body is decrypted where it lies; a large one is not copied first. The AAD
+    # is the header (the prefix and the nonce, as they lie in the envelope) and the context.
+    try:
+        plaintext = decrypt(
+            data[n:header_end],
+            data[header_end:stop] if length <= copied else memoryview(data)[header_end:stop],
+            data[:header_end] + external,
+        )
+    except InvalidTag:
+        raise SealpostError(ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication") from None
+    if compressed:
+        return _compression.unpack(plaintext, limit)  # step 14
+    return plaintext  # type: ignore[no-any-return]
 
 
 _compare_digest = hmac.compare_digest
@@ -1052,7 +1080,21 @@ class Decryptor:
         self._trust = make_trust(trusted_writers)
         self._limit = _check_plaintext_limit(max_plaintext_length)
         self._cache = VerificationCache(verification_cache_size)
-        self._key_cache = _KeyCache(key_cache_size)
+        self._key_cache = _KeyCache(key_cache_size, self._limit)
+        # The last external context and its encoding, one tuple so that threads read a pair
+        # that belongs together: a consumer passes the same context (its topic) every time,
+        # and comparing two small dicts costs less than finding the encoding by the items.
+        self._last_external: tuple[dict[str, str], bytes] = ({}, _EMPTY_CONTEXT)
+
+    def _external(self, context: Context) -> bytes:
+        """The encoded external context ([CTX-3]); a plain dict of exact strings is remembered
+        as the last one. A context equal to it (``==``) reuses its encoding only if its values
+        are exact strings too: a value of another type could compare equal by a rule of its own.
+        Its keys are matched by hash first, as in the module's cache of encodings."""
+        external = _external(context)
+        if type(context) is dict and all(type(k) is str and type(v) is str for k, v in context.items()):
+            self._last_external = (dict(context), external)
+        return external
 
     def _trust_for(self, trusted_writers: Optional[Iterable[TrustedWriter]]) -> Trust:
         """``None``: the reader's own trust; anything else: this call's source's trust."""
@@ -1071,9 +1113,16 @@ class Decryptor:
         """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
         data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
         trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
-        external = _external(external_context)
+        last_context, external = self._last_external
+        if type(external_context) is not dict or external_context != last_context:
+            external = self._external(external_context)
+        else:
+            for value in external_context.values():
+                if type(value) is not str:  # see _external
+                    external = self._external(external_context)
+                    break
         if not trust:
-            known = self._key_cache.open_known(data, external, required_context, self._limit)
+            known = self._key_cache.open_known(data, external, required_context)
             if known is not None:
                 return Decrypted(known[0], known[1], None)
         return _open(data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache)
@@ -1088,13 +1137,46 @@ class Decryptor:
     ) -> bytes:
         """Decrypt a whole envelope and return the plaintext; see :meth:`open`."""
         data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
-        trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
-        external = _external(external_context)
-        if not trust:
-            # The envelopes of one DEK share their header prefix: parsed and keyed once.
-            known = self._key_cache.open_known(data, external, required_context, self._limit)
-            if known is not None:
-                return known[0]
+        last_context, external = self._last_external
+        if type(external_context) is not dict or external_context != last_context:
+            external = self._external(external_context)
+        else:
+            for value in external_context.values():
+                if type(value) is not str:  # see _external
+                    external = self._external(external_context)
+                    break
+        if trusted_writers is None and not self._trust:
+            # The envelopes of one DEK share their header prefix: parsed and keyed once. The
+            # last prefix is tried first: a consumer mostly reads one DEK's messages in a row.
+            fast = self._key_cache._last
+            if fast is None or not data.startswith(fast[0]):
+                fast = self._key_cache.find(data)
+            if fast is not None:
+                # _open_known, written out here: a call is a few percent of a small message's cost.
+                _, n, header_end, stop, shortest, longest, copied, commitment, claimed, decrypt, compressed, _, header = fast
+                # Step 9: what falls outside these bounds takes the full path, for its category.
+                length = len(data)
+                if shortest <= length <= longest:
+                    if required_context:
+                        _check_required(header, required_context)  # step 10
+                    # Step 12, [COM-3]: as in _open_known.
+                    if _compare_digest(commitment, claimed):
+                        try:  # step 13
+                            plaintext = decrypt(
+                                data[n:header_end],
+                                data[header_end:stop] if length <= copied else memoryview(data)[header_end:stop],
+                                data[:header_end] + external,
+                            )
+                        except InvalidTag:
+                            raise SealpostError(
+                                ErrorCategory.AUTHENTICATION_FAILED, "the body failed authentication"
+                            ) from None
+                        if compressed:
+                            return _compression.unpack(plaintext, self._limit)  # step 14
+                        return plaintext  # type: ignore[no-any-return]
+            trust: Trust = self._trust
+        else:
+            trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
         return _open(
             data, self._keys, external, required_context, self._limit, trust, self._cache, self._key_cache
         ).plaintext
