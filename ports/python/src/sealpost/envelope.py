@@ -880,7 +880,7 @@ class _KeyCache:
         """The :attr:`_Known.fast` of the prefix ``data`` starts with, or ``None``; remembered
         as the last one."""
         fast = self._last
-        if fast is not None and data.startswith(fast[0]):
+        if fast is not None and data[: fast[1]] == fast[0]:
             return fast
         known = self._known
         for n in self._lengths:
@@ -1157,7 +1157,8 @@ class Decryptor:
             # The envelopes of one DEK share their header prefix: parsed and keyed once. The
             # last prefix is tried first: a consumer mostly reads one DEK's messages in a row.
             fast = self._key_cache._last
-            if fast is None or not data.startswith(fast[0]):
+            # A slice compared costs less than bytes.startswith, which packs its arguments in a tuple.
+            if fast is None or data[: fast[1]] != fast[0]:
                 fast = self._key_cache.find(data)
             if fast is not None:
                 # _open_known, written out here: a call is a few percent of a small message's cost.
