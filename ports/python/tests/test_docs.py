@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["sealpost.envelope", "sealpost.signing", "sealpost.suites", "sealpost.stream"]
+MODULES = ["sealpost.context", "sealpost.envelope", "sealpost.signing", "sealpost.suites", "sealpost.stream"]
 
 
 @pytest.mark.parametrize("name", MODULES)

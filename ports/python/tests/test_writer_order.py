@@ -23,6 +23,18 @@ EMPTY = SymmetricKek("", 1, bytes(32))
 LONG = SymmetricKek("k" * 256, 1, bytes(32))
 SURROGATE = SymmetricKek("bad\ud800", 1, bytes(32))
 MANY = {f"k{i:02d}": "" for i in range(33)}
+#: Invalid contexts and their first fault (None: valid), for either kind of context.
+CONTEXT_CASES: list[tuple[dict[str, str], C | None]] = [
+    ({"k": "v", "": "v"}, C.MALFORMED_HEADER),  # empty key (valid for neither kind)
+    (MANY | {"": "v"}, C.LIMIT_EXCEEDED),  # count before the entries
+    (MANY | {"k": "\ud800"}, C.LIMIT_EXCEEDED),  # count before well-formedness
+    ({"a" * 256: "v", "b": "\ud800"}, C.MALFORMED_HEADER),  # well-formedness before lengths
+    ({"a": "v" * 1025, "\ud800": ""}, C.MALFORMED_HEADER),
+    ({"b" * 256: "", "": "v"}, C.MALFORMED_HEADER),  # "" is first in canonical order
+    ({"b": "v" * 1025}, C.LIMIT_EXCEEDED),
+    ({"b" * 256: ""}, C.LIMIT_EXCEEDED),
+    ({"a": "v" * 1024, "b" * 255: ""}, None),  # at the limits: fine
+]
 
 
 def first_fault(*args: object, **kwargs: object) -> C:
@@ -106,18 +118,7 @@ def test_enc3_context_checks_in_order(kind: str) -> None:
     """[ENC-3] items 3 and 4, [ENC-2], [CTX-3], [LIM-4]: the count first, then well-formed
     Unicode of every key and value, then each entry in canonical order (UTF-8 byte order of the
     keys, not insertion order): empty key, key length, value length."""
-    cases = [
-        ({"k": "v", "": "v"}, C.MALFORMED_HEADER),  # empty key (valid for neither kind)
-        (MANY | {"": "v"}, C.LIMIT_EXCEEDED),  # count before the entries
-        (MANY | {"k": "\ud800"}, C.LIMIT_EXCEEDED),  # count before well-formedness
-        ({"a" * 256: "v", "b": "\ud800"}, C.MALFORMED_HEADER),  # well-formedness before lengths
-        ({"a": "v" * 1025, "\ud800": ""}, C.MALFORMED_HEADER),
-        ({"b" * 256: "", "": "v"}, C.MALFORMED_HEADER),  # "" is first in canonical order
-        ({"b": "v" * 1025}, C.LIMIT_EXCEEDED),
-        ({"b" * 256: ""}, C.LIMIT_EXCEEDED),
-        ({"a": "v" * 1024, "b" * 255: ""}, None),  # at the limits: fine
-    ]
-    for ctx, expected in cases:
+    for ctx, expected in CONTEXT_CASES:
         if expected is None:
             assert sealpost.encrypt(b"p", [KEK], **{kind: ctx}) != b""
         else:

@@ -12,6 +12,7 @@ Every failure raises :class:`SealpostError`, whose ``category`` is an :class:`Er
 """
 
 from .compression import Compression
+from .context import EncryptionContext
 from .envelope import Decrypted, Decryptor, Encryptor, EnvelopeInfo, decrypt, encrypt, inspect, is_envelope
 from .errors import ErrorCategory, SealpostError
 from .header import Header, RecipientEntry, RecipientType, SignerField
@@ -53,6 +54,7 @@ __all__ = [
     "TestKms",
     "Suite",
     "Compression",
+    "EncryptionContext",
     "Decryptor",
     "Decrypted",
     "SignMode",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
-from typing import Optional
+from collections.abc import Iterator, Mapping
+from typing import Any, Optional
 
 from .errors import ErrorCategory, SealpostError
 
@@ -13,6 +13,7 @@ __all__ = [
     "MAX_CONTEXT_KEY_LENGTH",
     "MAX_CONTEXT_VALUE_LENGTH",
     "ContextEntries",
+    "EncryptionContext",
     "canonical_entries",
     "encode_entries",
     "encode_context",
@@ -54,6 +55,8 @@ def canonical_entries(context: Optional[Mapping[str, str]], kind: str = "context
     """
     if context is None:
         return ()
+    if type(context) is EncryptionContext:
+        return context.entries  # validated when it was made
     if len(context) > MAX_CONTEXT_ENTRIES:
         raise SealpostError(
             ErrorCategory.LIMIT_EXCEEDED,
@@ -90,4 +93,88 @@ def encode_entries(entries: ContextEntries) -> bytes:
 
 def encode_context(context: Optional[Mapping[str, str]], kind: str = "context") -> bytes:
     """Validate and canonically encode a context; ``None`` and ``{}`` both encode as ``00``."""
+    if type(context) is EncryptionContext:
+        return context.encoded
     return encode_entries(canonical_entries(context, kind))
+
+
+class EncryptionContext(Mapping[str, str]):
+    """An immutable context, validated and encoded once (SPEC.md section 7).
+
+    Accepted wherever a ``dict`` context is: a producer or consumer that passes the same context
+    with every message (its topic, say) builds one and spares each call the validation and the
+    encoding. Construction raises :class:`SealpostError` with the category a ``dict`` context
+    would give ([ENC-2], [ENC-3], [LIM-4]). Two contexts are equal when their encodings are;
+    a context is never equal to a ``dict``.
+
+        >>> ctx = EncryptionContext({"topic": "payments"})
+        >>> ctx["topic"], len(ctx), ctx.encoded.hex()
+        ('payments', 1, '0105746f70696300087061796d656e7473')
+    """
+
+    __slots__ = ("_items", "_encoded", "_hash")
+
+    _items: dict[str, str]
+    _encoded: bytes
+    _hash: int
+
+    def __init__(self, context: Optional[Mapping[str, str]] = None) -> None:
+        if type(context) is EncryptionContext:
+            entries: ContextEntries = context.entries
+        else:
+            entries = canonical_entries(context, "context")
+        # The entries back as exact str, in canonical order: nothing of the caller's (a str
+        # subclass, a mutable mapping) is kept.
+        items = {k.decode("utf-8"): v.decode("utf-8") for k, v in entries}
+        encoded = encode_entries(entries)
+        object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_encoded", encoded)
+        object.__setattr__(self, "_hash", hash(encoded))
+
+    @property
+    def encoded(self) -> bytes:
+        """``encode(ctx)`` of SPEC.md section 7."""
+        return self._encoded
+
+    @property
+    def entries(self) -> ContextEntries:
+        """The UTF-8 (key, value) pairs in canonical order ([CTX-1])."""
+        return tuple((k.encode("utf-8"), v.encode("utf-8")) for k, v in self._items.items())
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is EncryptionContext:
+            return self._encoded == other._encoded
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is EncryptionContext:
+            return self._encoded != other._encoded
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("EncryptionContext is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("EncryptionContext is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EncryptionContext, (dict(self._items),))
+
+    def __repr__(self) -> str:
+        # Context values are not secret, but they can be long: keys only.
+        return f"EncryptionContext(keys={list(self._items)!r})"

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, Optional, Union
 
 from . import compression as _compression
 from .compression import Compression
-from .context import ContextEntries, canonical_entries, encode_context, encode_entries
+from .context import ContextEntries, EncryptionContext, canonical_entries, encode_context, encode_entries
 from .errors import ErrorCategory, SealpostError, describe_entry, describe_key_id
 from .header import (
     MAGIC,
@@ -114,6 +114,8 @@ def _external(context: Context) -> bytes:
     """``encode_context(context)`` ([CTX-3]), remembered for the last few contexts. Only an
     encoding that passed validation is remembered; a context whose items cannot be a key is
     encoded every time."""
+    if type(context) is EncryptionContext:
+        return context._encoded  # validated and encoded when it was made
     if not context:
         if context is None or isinstance(context, Mapping):
             return _EMPTY_CONTEXT
@@ -878,7 +880,7 @@ class _KeyCache:
         """The :attr:`_Known.fast` of the prefix ``data`` starts with, or ``None``; remembered
         as the last one."""
         fast = self._last
-        if fast is not None and data.startswith(fast[0]):
+        if fast is not None and data[: fast[1]] == fast[0]:
             return fast
         known = self._known
         for n in self._lengths:
@@ -1113,14 +1115,17 @@ class Decryptor:
         """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
         data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
         trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
-        last_context, external = self._last_external
-        if type(external_context) is not dict or external_context != last_context:
-            external = self._external(external_context)
+        if type(external_context) is EncryptionContext:
+            external = external_context._encoded  # validated and encoded when it was made
         else:
-            for value in external_context.values():
-                if type(value) is not str:  # see _external
-                    external = self._external(external_context)
-                    break
+            last_context, external = self._last_external
+            if type(external_context) is not dict or external_context != last_context:
+                external = self._external(external_context)
+            else:
+                for value in external_context.values():
+                    if type(value) is not str:  # see _external
+                        external = self._external(external_context)
+                        break
         if not trust:
             known = self._key_cache.open_known(data, external, required_context)
             if known is not None:
@@ -1137,19 +1142,23 @@ class Decryptor:
     ) -> bytes:
         """Decrypt a whole envelope and return the plaintext; see :meth:`open`."""
         data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
-        last_context, external = self._last_external
-        if type(external_context) is not dict or external_context != last_context:
-            external = self._external(external_context)
+        if type(external_context) is EncryptionContext:
+            external = external_context._encoded  # validated and encoded when it was made
         else:
-            for value in external_context.values():
-                if type(value) is not str:  # see _external
-                    external = self._external(external_context)
-                    break
+            last_context, external = self._last_external
+            if type(external_context) is not dict or external_context != last_context:
+                external = self._external(external_context)
+            else:
+                for value in external_context.values():
+                    if type(value) is not str:  # see _external
+                        external = self._external(external_context)
+                        break
         if trusted_writers is None and not self._trust:
             # The envelopes of one DEK share their header prefix: parsed and keyed once. The
             # last prefix is tried first: a consumer mostly reads one DEK's messages in a row.
             fast = self._key_cache._last
-            if fast is None or not data.startswith(fast[0]):
+            # A slice compared costs less than bytes.startswith, which packs its arguments in a tuple.
+            if fast is None or data[: fast[1]] != fast[0]:
                 fast = self._key_cache.find(data)
             if fast is not None:
                 # _open_known, written out here: a call is a few percent of a small message's cost.
