@@ -2,6 +2,7 @@ package dev.sealpost.codec.suite;
 
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -57,6 +58,11 @@ final class JceAeadKey extends PayloadKey {
    */
   static final int AAD_SCRATCH = 2048;
 
+  /** Head plus payload up to this size are encrypted from one per-thread buffer; see {@link #encrypt}. */
+  static final int JOIN_SCRATCH = 4096;
+
+  private static final ThreadLocal<byte[]> JOIN_BUFFER = ThreadLocal.withInitial(() -> new byte[JOIN_SCRATCH]);
+
   private static final ThreadLocal<byte[]> AAD_BUFFER = ThreadLocal.withInitial(() -> new byte[AAD_SCRATCH]);
 
   private final SecretKeySpec key;
@@ -98,6 +104,20 @@ final class JceAeadKey extends PayloadKey {
     // intrinsics. The output bytes are identical.
     int p = offset;
     int o = outOffset;
+    if (head.length > 0 && head.length <= JOIN_SCRATCH && length <= JOIN_SCRATCH - head.length) {
+      int joined = head.length + length;
+      // A short head alone in update() sends the JDK's GCM through its partial-block path
+      // (buffer, merge, copy); joined with a small payload, one doFinal takes the direct path.
+      byte[] buf = JOIN_BUFFER.get();
+      System.arraycopy(head, 0, buf, 0, head.length);
+      System.arraycopy(plaintext, offset, buf, head.length, length);
+      try {
+        c.doFinal(buf, 0, joined, out, o);
+      } finally {
+        Arrays.fill(buf, 0, joined, (byte) 0); // no plaintext left behind in the per-thread buffer
+      }
+      return;
+    }
     if (head.length > 0) {
       o += c.update(head, 0, head.length, out, o);
     }
