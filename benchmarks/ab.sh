@@ -7,6 +7,7 @@
 #   benchmarks/ab.sh signed                      # unsigned vs signed per DEK vs per message, 1 KiB
 #   benchmarks/ab.sh stream                      # 1 GiB streamed (segmented suite) vs raw JCE AES-GCM, small heap
 #   benchmarks/ab.sh deserializer --old A.jar --new B.jar   # Kafka deserializer path of two kafka-adapter builds
+#   benchmarks/ab.sh serializer                  # Kafka serializer and deserializer per record vs the floor, as the e2e run configures them
 #   benchmarks/ab.sh codec --rounds 400 --slice-ms 50 --sizes 1024   # options; --help lists them
 #   JAVA=/path/to/jdk-25/bin/java SKIP_BUILD=1 benchmarks/ab.sh codec
 #
@@ -23,7 +24,8 @@ case "$which" in
   signed) main=dev.sealpost.bench.ab.SignedAb ;;
   stream) main=dev.sealpost.bench.ab.StreamAb ;;
   deserializer) main=dev.sealpost.bench.ab.DeserializerAb ;;
-  *) echo "usage: $0 codec|providers|signed|stream|deserializer [options]" >&2; exit 2 ;;
+  serializer) main=dev.sealpost.bench.ab.SerializerAb ;;
+  *) echo "usage: $0 codec|providers|signed|stream|deserializer|serializer [options]" >&2; exit 2 ;;
 esac
 shift
 if [[ -z "${SKIP_BUILD:-}" ]]; then

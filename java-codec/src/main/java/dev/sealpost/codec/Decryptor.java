@@ -18,6 +18,7 @@ import dev.sealpost.codec.stream.DecryptingInputStream;
 import dev.sealpost.codec.stream.SealpostStreamException;
 import java.io.InputStream;
 import dev.sealpost.codec.keys.KekSource;
+import dev.sealpost.codec.keys.Keyring;
 import dev.sealpost.codec.keys.X25519PrivateKey;
 import dev.sealpost.codec.kms.KmsClient;
 import dev.sealpost.codec.recipient.AesKeyWrap;
@@ -54,6 +55,11 @@ public final class Decryptor {
   private final List<KekSource> kekSources;
   private final Map<String, X25519PrivateKey> x25519Keys;
   private final List<KmsClient> kmsClients;
+  /**
+   * Every key source is an immutable {@link Keyring} and no KMS client is asked: which entry of a
+   * header the reader holds cannot change, so a verified prefix's choice need not be made again.
+   */
+  private final boolean keysFixed;
   /** [KMS-3]: type 03 entries are held only for these URIs, or URIs with these prefixes. */
   private final Set<String> kmsKeyUris;
   private final List<String> kmsKeyUriPrefixes;
@@ -162,6 +168,7 @@ public final class Decryptor {
     this.kekSources = List.copyOf(b.kekSources);
     this.x25519Keys = Map.copyOf(b.x25519Keys);
     this.kmsClients = List.copyOf(b.kmsClients);
+    this.keysFixed = kmsClients.isEmpty() && kekSources.stream().allMatch(s -> s instanceof Keyring);
     this.kmsKeyUris = Set.copyOf(b.kmsKeyUris);
     this.kmsKeyUriPrefixes = List.copyOf(b.kmsKeyUriPrefixes);
     this.kmsDiscovery = b.kmsDiscovery;
@@ -280,7 +287,8 @@ public final class Decryptor {
         ? verified.signer
         : checkWriter(header, envelope, offset, length, externalContext, trust);
     // Steps 11-12.
-    LastEntry found = verified != null && firstHeld(header) == verified.heldIndex ? verified.found : keysFor(header);
+    LastEntry found = verified != null && (keysFixed || firstHeld(header) == verified.heldIndex)
+        ? verified.found : keysFor(header);
     DekKeys keys = found.keys;
     if (!keys.commitmentMatches(verified != null ? verified.commitment : header.commitment())) {
       throw new SealpostException(ErrorCategory.COMMITMENT_MISMATCH, "the DEK does not match the envelope's commitment");

@@ -37,24 +37,42 @@ final class KeyDigestChannel {
     }
   }
 
-  private static final ThreadLocal<Entry> LAST = new ThreadLocal<>();
+  /**
+   * This thread's last digest, in a slot that lives as long as the thread: setting and clearing
+   * fields per record, rather than a new ThreadLocal entry and WeakReference per record, keeps
+   * ThreadLocal probing and reference processing off the per-record path. The slot holds at most
+   * one Headers object strongly, until the next record of the thread or until taken.
+   */
+  private static final class Slot {
+    Headers headers;
+    String topic;
+    String digest;
+  }
+
+  private static final ThreadLocal<Slot> LAST = ThreadLocal.withInitial(Slot::new);
   private static final ThreadLocal<Deque<Entry>> TOMBSTONES = ThreadLocal.withInitial(ArrayDeque::new);
 
   private KeyDigestChannel() {}
 
   /** Called by the key (de)serializer for every record it sees with headers. */
   static void put(Headers headers, String topic, String digest) {
-    LAST.set(new Entry(headers, topic, digest));
+    Slot s = LAST.get();
+    s.headers = headers;
+    s.topic = topic;
+    s.digest = digest;
   }
 
   /** The digest the key (de)serializer left for this record, used at most once. */
   static Optional<String> take(Headers headers, String topic) {
-    Entry e = LAST.get();
-    if (e == null || !e.matches(headers, topic)) {
+    Slot s = LAST.get();
+    if (s.headers == null || s.headers != headers || !s.topic.equals(topic)) {
       return Optional.empty();
     }
-    LAST.remove();
-    return Optional.of(e.digest);
+    String digest = s.digest;
+    s.headers = null;
+    s.topic = null;
+    s.digest = null;
+    return Optional.of(digest);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sealpost.codec.suite;
 
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -21,14 +22,9 @@ final class JceAeadKey extends PayloadKey {
     final String keyAlgorithm;
     // One cipher per direction: the JDK's ChaCha20-Poly1305 refuses an init with the key and
     // nonce of the previous init, even when that was the other direction.
-    final ThreadLocal<Cipher> encryptCipher;
-    final ThreadLocal<Cipher> decryptCipher;
-
     Algorithm(String transformation, String keyAlgorithm) {
       this.transformation = transformation;
       this.keyAlgorithm = keyAlgorithm;
-      this.encryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
-      this.decryptCipher = ThreadLocal.withInitial(() -> newCipher(transformation));
     }
 
     private static Cipher newCipher(String transformation) {
@@ -57,7 +53,35 @@ final class JceAeadKey extends PayloadKey {
    */
   static final int AAD_SCRATCH = 2048;
 
-  private static final ThreadLocal<byte[]> AAD_BUFFER = ThreadLocal.withInitial(() -> new byte[AAD_SCRATCH]);
+  /** Head plus payload up to this size are encrypted from one per-thread buffer; see {@link #encrypt}. */
+  static final int JOIN_SCRATCH = 4096;
+
+  /**
+   * A thread's ciphers (by algorithm and direction) and scratch buffers, behind one ThreadLocal:
+   * one lookup per message instead of three, each of which may probe past other entries.
+   */
+  private static final class PerThread {
+    final Cipher[] encrypt = new Cipher[Algorithm.values().length];
+    final Cipher[] decrypt = new Cipher[Algorithm.values().length];
+    final byte[] aad = new byte[AAD_SCRATCH];
+    byte[] join;
+
+    Cipher encryptCipher(Algorithm a) {
+      Cipher c = encrypt[a.ordinal()];
+      return c != null ? c : (encrypt[a.ordinal()] = Algorithm.newCipher(a.transformation));
+    }
+
+    Cipher decryptCipher(Algorithm a) {
+      Cipher c = decrypt[a.ordinal()];
+      return c != null ? c : (decrypt[a.ordinal()] = Algorithm.newCipher(a.transformation));
+    }
+
+    byte[] join() {
+      return join != null ? join : (join = new byte[JOIN_SCRATCH]);
+    }
+  }
+
+  private static final ThreadLocal<PerThread> STATE = ThreadLocal.withInitial(PerThread::new);
 
   private final SecretKeySpec key;
   private final Algorithm algorithm;
@@ -90,14 +114,29 @@ final class JceAeadKey extends PayloadKey {
       byte[] plaintext, int offset, int length,
       byte[] out, int outOffset)
       throws GeneralSecurityException {
-    Cipher c = algorithm.encryptCipher.get();
+    PerThread state = STATE.get();
+    Cipher c = state.encryptCipher(algorithm);
     c.init(Cipher.ENCRYPT_MODE, key, algorithm.params(nonce));
-    updateAad(c, header, headerOffset, headerLength, externalContext);
+    updateAad(c, state.aad, header, headerOffset, headerLength, externalContext);
     // Large inputs go through update() in chunks: on JDK 17 one large AES-GCM doFinal stays on a
     // slow path (tens of MB/s at 1 MiB), while chunked updates reach the AES-CTR and GHASH
     // intrinsics. The output bytes are identical.
     int p = offset;
     int o = outOffset;
+    if (head.length > 0 && head.length <= JOIN_SCRATCH && length <= JOIN_SCRATCH - head.length) {
+      int joined = head.length + length;
+      // A short head alone in update() sends the JDK's GCM through its partial-block path
+      // (buffer, merge, copy); joined with a small payload, one doFinal takes the direct path.
+      byte[] buf = state.join();
+      System.arraycopy(head, 0, buf, 0, head.length);
+      System.arraycopy(plaintext, offset, buf, head.length, length);
+      try {
+        c.doFinal(buf, 0, joined, out, o);
+      } finally {
+        Arrays.fill(buf, 0, joined, (byte) 0); // no plaintext left behind in the per-thread buffer
+      }
+      return;
+    }
     if (head.length > 0) {
       o += c.update(head, 0, head.length, out, o);
     }
@@ -127,7 +166,8 @@ final class JceAeadKey extends PayloadKey {
       byte[] body, int offset, int length)
       throws GeneralSecurityException {
     AlgorithmParameterSpec params = algorithm.params(nonceBuf, nonceOffset, nonceLength); // copies the nonce
-    Cipher c = algorithm.decryptCipher.get();
+    PerThread state = STATE.get();
+    Cipher c = state.decryptCipher(algorithm);
     try {
       c.init(Cipher.DECRYPT_MODE, key, params);
     } catch (java.security.InvalidKeyException e) {
@@ -135,23 +175,22 @@ final class JceAeadKey extends PayloadKey {
       // (fixed in JDK 21, JDK-8305091), e.g. for a redelivered message. A fresh cipher has no
       // previous init.
       c = Algorithm.newCipher(algorithm.transformation);
-      algorithm.decryptCipher.set(c);
+      state.decrypt[algorithm.ordinal()] = c;
       c.init(Cipher.DECRYPT_MODE, key, params);
     }
-    updateAad(c, header, headerOffset, headerLength, externalContext);
+    updateAad(c, state.aad, header, headerOffset, headerLength, externalContext);
     // JCE AEAD ciphers buffer the whole body and release output only after the tag verifies.
     return c.doFinal(body, offset, length);
   }
 
   /** AAD = header || encode(external context) [AUTH-1], in one call when it fits the scratch buffer. */
-  private static void updateAad(Cipher c, byte[] header, int offset, int length, byte[] externalContext) {
+  private static void updateAad(Cipher c, byte[] aad, byte[] header, int offset, int length, byte[] externalContext) {
     int n = length + externalContext.length;
     if (n > AAD_SCRATCH) {
       c.updateAAD(header, offset, length);
       c.updateAAD(externalContext);
       return;
     }
-    byte[] aad = AAD_BUFFER.get();
     System.arraycopy(header, offset, aad, 0, length);
     System.arraycopy(externalContext, 0, aad, length, externalContext.length);
     c.updateAAD(aad, 0, n);
