@@ -1088,6 +1088,19 @@ class Decryptor:
         # and comparing two small dicts costs less than finding the encoding by the items.
         self._last_external: tuple[dict[str, str], bytes] = ({}, _EMPTY_CONTEXT)
 
+    def _encoded_external(self, context: Context) -> bytes:
+        """The encoding of an external context: an ``EncryptionContext``'s own, the last dict's
+        when ``context`` equals it and holds exact strings, else :meth:`_external`."""
+        if type(context) is EncryptionContext:
+            return context._encoded  # validated and encoded when it was made
+        last_context, external = self._last_external
+        if type(context) is not dict or context != last_context:
+            return self._external(context)
+        for value in context.values():
+            if type(value) is not str:  # see _external
+                return self._external(context)
+        return external
+
     def _external(self, context: Context) -> bytes:
         """The encoded external context ([CTX-3]); a plain dict of exact strings is remembered
         as the last one. A context equal to it (``==``) reuses its encoding only if its values
@@ -1115,17 +1128,7 @@ class Decryptor:
         """Decrypt a whole envelope: the plaintext, the suite and the verified signer."""
         data = envelope if type(envelope) is bytes else _as_bytes(envelope, "envelope")
         trust = self._trust if trusted_writers is None else make_trust(trusted_writers)
-        if type(external_context) is EncryptionContext:
-            external = external_context._encoded  # validated and encoded when it was made
-        else:
-            last_context, external = self._last_external
-            if type(external_context) is not dict or external_context != last_context:
-                external = self._external(external_context)
-            else:
-                for value in external_context.values():
-                    if type(value) is not str:  # see _external
-                        external = self._external(external_context)
-                        break
+        external = self._encoded_external(external_context)
         if not trust:
             known = self._key_cache.open_known(data, external, required_context)
             if known is not None:
@@ -1145,14 +1148,7 @@ class Decryptor:
         if type(external_context) is EncryptionContext:
             external = external_context._encoded  # validated and encoded when it was made
         else:
-            last_context, external = self._last_external
-            if type(external_context) is not dict or external_context != last_context:
-                external = self._external(external_context)
-            else:
-                for value in external_context.values():
-                    if type(value) is not str:  # see _external
-                        external = self._external(external_context)
-                        break
+            external = self._encoded_external(external_context)
         if trusted_writers is None and not self._trust:
             # The envelopes of one DEK share their header prefix: parsed and keyed once. The
             # last prefix is tried first: a consumer mostly reads one DEK's messages in a row.

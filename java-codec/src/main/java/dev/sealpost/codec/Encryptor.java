@@ -18,8 +18,10 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -131,6 +133,16 @@ public final class Encryptor {
     if (!suite.randomized()) {
       return encryptDeterministic(plaintext, offset, length, externalContext);
     }
+    return seal(null, plaintext, offset, length, externalContext);
+  }
+
+  /**
+   * Takes the next message of the current DEK (rotating it when spent or expired) and seals
+   * {@code head || plaintext[offset, offset + length)}; {@code head} is null or, only for the
+   * {@link #PARTS_IN_PLACE} suites, fed to the cipher before the plaintext without joining them.
+   */
+  private byte[] seal(byte[] head, byte[] plaintext, int offset, int length, EncryptionContext externalContext)
+      throws SealpostException {
     ActiveDek dek = active.get();
     long index;
     while (true) {
@@ -144,6 +156,9 @@ public final class Encryptor {
     }
     try {
       byte[] external = externalContext.encodedView();
+      if (head != null) {
+        return EnvelopeSealer.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, head, plaintext, offset, length);
+      }
       if (suite.segmented()) {
         return SegmentedBody.seal(dek.keys(), dek.headerPrefix(), dek.nonce(index), external, plaintext, offset, length);
       }
@@ -167,7 +182,7 @@ public final class Encryptor {
    * other. Any other suite (and any suite added later) joins the parts and takes {@link
    * #encrypt(byte[], int, int, EncryptionContext)}.
    */
-  private static final java.util.Set<Suite> PARTS_IN_PLACE = java.util.EnumSet.of(
+  private static final Set<Suite> PARTS_IN_PLACE = EnumSet.of(
       Suite.AES_256_GCM, Suite.CHACHA20_POLY1305, Suite.AES_256_GCM_SIGNED, Suite.CHACHA20_POLY1305_SIGNED);
 
   /**
@@ -191,23 +206,7 @@ public final class Encryptor {
       System.arraycopy(plaintext, offset, joined, head.length, length);
       return encrypt(joined, 0, joined.length, externalContext);
     }
-    ActiveDek dek = active.get();
-    long index;
-    while (true) {
-      if (dek != null) {
-        index = dek.nextIndex();
-        if (index < policy.maxMessages() && !expired(dek)) {
-          break;
-        }
-      }
-      dek = rotate(active, suite, dek);
-    }
-    try {
-      return EnvelopeSealer.seal(
-          dek.keys(), dek.headerPrefix(), dek.nonce(index), externalContext.encodedView(), head, plaintext, offset, length);
-    } catch (GeneralSecurityException e) {
-      throw new SealpostException(ErrorCategory.INVALID_KEY_MATERIAL, "payload encryption failed", e);
-    }
+    return seal(head, plaintext, offset, length, externalContext);
   }
 
   /**

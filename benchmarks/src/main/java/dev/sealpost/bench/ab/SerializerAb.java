@@ -157,13 +157,6 @@ public final class SerializerAb {
     }
   }
 
-  /** As fetched: a slice of a larger array, nonzero array offset. */
-  static ByteBuffer inBatch(byte[] b) {
-    byte[] batch = new byte[b.length + 61];
-    System.arraycopy(b, 0, batch, 29, b.length);
-    return ByteBuffer.wrap(batch, 29, b.length).slice();
-  }
-
   public static void main(String[] argv) throws Exception {
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("sizes", "100,1024");
@@ -222,8 +215,8 @@ public final class SerializerAb {
         for (int i = 0; i < values.length; i++) {
           Headers h = new RecordHeaders();
           ks.serialize(TOPIC, h, null);
-          sealed[i] = inBatch(vs.serialize(TOPIC, h, values[i]));
-          plain[i] = inBatch(values[i]);
+          sealed[i] = DeserializerAb.Batch.inBatch(vs.serialize(TOPIC, h, values[i]));
+          plain[i] = DeserializerAb.Batch.inBatch(values[i]);
         }
         SealpostDeserializer<byte[]> vd = new SealpostDeserializer<>();
         vd.configure(props, false);
